@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages pgface needs to build, test and run. Safe to re-run:
+# it only calls apt-get when something is missing. Run as root.
+set -euo pipefail
+
+packages=(
+	postgresql-15 postgresql-server-dev-15 # server, headers, pg_config, PGXS
+	libopenblas-dev libstb-dev              # the engine's BLAS and image decoder
+	build-essential                         # gcc (with ASan/UBSan runtimes), make
+	clang-format valgrind                   # style and memory checks
+)
+
+missing=()
+for package in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "pgface needs these packages; run this script as root: ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

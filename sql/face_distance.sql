@@ -1,0 +1,34 @@
+-- face_distance and <->: the Euclidean distance, checked against an independent computation.
+
+SELECT setseed(0.5);
+CREATE TABLE pairs AS
+SELECT g AS id,
+	ARRAY(SELECT (random() * 0.4 - 0.2)::real FROM generate_series(1, 128) WHERE g > 0) AS a,
+	ARRAY(SELECT (random() * 0.4 - 0.2)::real FROM generate_series(1, 128) WHERE g > 0) AS b
+FROM generate_series(1, 500) AS g;
+-- The reference: the same sum written in SQL, in float8, over the real[] values.
+CREATE TABLE reference AS
+SELECT id, sqrt(sum((x::float8 - y::float8) ^ 2)) AS d
+FROM pairs, unnest(a, b) AS u(x, y)
+GROUP BY id;
+SELECT count(*) AS pairs,
+	max(abs((p.a::face_embedding <-> p.b::face_embedding) - r.d) / r.d) < 1e-6 AS operator_matches,
+	max(abs(face_distance(p.a::face_embedding, p.b::face_embedding) - r.d) / r.d) < 1e-6 AS function_matches,
+	bool_and((p.a::face_embedding <-> p.b::face_embedding) = (p.b::face_embedding <-> p.a::face_embedding)) AS symmetric,
+	bool_and((p.a::face_embedding <-> p.a::face_embedding) = 0) AS zero_on_self
+FROM pairs p JOIN reference r USING (id);
+
+-- An exact case: (3, 4) against the origin.
+SELECT (array_fill(0::real, ARRAY[128])::face_embedding
+	<-> ('[3,4,' || array_to_string(array_fill('0'::text, ARRAY[126]), ',') || ']')::face_embedding) AS five;
+SELECT pg_typeof(array_fill(0::real, ARRAY[128])::face_embedding <-> array_fill(0::real, ARRAY[128])::face_embedding);
+
+-- Nearest neighbours by sort, and the threshold query, without an index.
+SELECT id, round((a::face_embedding <-> (SELECT a FROM pairs WHERE id = 7)::face_embedding)::numeric, 6) AS d
+FROM pairs ORDER BY a::face_embedding <-> (SELECT a FROM pairs WHERE id = 7)::face_embedding LIMIT 3;
+SELECT count(*) FILTER (WHERE p.a::face_embedding <-> p.b::face_embedding < 1.85) AS within_tau,
+	count(*) FILTER (WHERE r.d < 1.85) AS reference_within_tau
+FROM pairs p JOIN reference r USING (id);
+
+-- NULL in, NULL out.
+SELECT NULL::face_embedding <-> array_fill(0::real, ARRAY[128])::face_embedding IS NULL AS is_null;

@@ -1,0 +1,46 @@
+/*
+ * face_embedding.h: the on-disk face_embedding value and the helpers every SQL entry point shares.
+ */
+#ifndef PGFACE_PG_FACE_EMBEDDING_H
+#define PGFACE_PG_FACE_EMBEDDING_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "face/embedding.h"
+
+/*
+ * A varlena: header, dimension count, model tag, then the values. The tag
+ * travels with the data so that embeddings of different models are never
+ * compared by mistake.
+ */
+typedef struct FaceEmbedding
+{
+	int32 vl_len_;
+	uint16 dims;
+	uint16 model;
+	float4 values[FLEXIBLE_ARRAY_MEMBER];
+} FaceEmbedding;
+
+#define FACE_EMBEDDING_SIZE(dims)     (offsetof(FaceEmbedding, values) + sizeof(float4) * (dims))
+#define DatumGetFaceEmbeddingP(x)     ((FaceEmbedding *) PG_DETOAST_DATUM(x))
+#define PG_GETARG_FACE_EMBEDDING_P(n) DatumGetFaceEmbeddingP(PG_GETARG_DATUM(n))
+#define PG_RETURN_FACE_EMBEDDING_P(x) PG_RETURN_POINTER(x)
+
+/* A zeroed embedding of the given model, its values left for the caller to fill. */
+extern FaceEmbedding *face_embedding_alloc(const pgface_model_info *model);
+
+/* The default model's registry entry; its absence is a build defect, reported as such. */
+extern const pgface_model_info *face_embedding_default_model(void);
+
+/* ERROR unless the count matches the model's dimensions. */
+extern void face_embedding_check_dims(const pgface_model_info *model, int count);
+
+/* ERROR unless every value is finite. */
+extern void face_embedding_check_finite(const float4 *values, int count);
+
+/* ERROR unless a and b come from the same model and so may be compared. */
+extern void face_embedding_check_comparable(const FaceEmbedding *a, const FaceEmbedding *b);
+
+#endif

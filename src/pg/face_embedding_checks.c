@@ -1,0 +1,72 @@
+/*
+ * face_embedding_checks.c: the validation and error reports that text input,
+ * binary input, casts and operators share, so that each mistake gets the same
+ * SQLSTATE and message whichever way the value arrived.
+ */
+#include "face_embedding.h"
+
+#include <math.h>
+
+#include "utils/builtins.h"
+
+FaceEmbedding *
+face_embedding_alloc(const pgface_model_info *model)
+{
+	FaceEmbedding *result = palloc0(FACE_EMBEDDING_SIZE(model->dims));
+
+	SET_VARSIZE(result, FACE_EMBEDDING_SIZE(model->dims));
+	result->dims = (uint16) model->dims;
+	result->model = (uint16) model->tag;
+	return result;
+}
+
+const pgface_model_info *
+face_embedding_default_model(void)
+{
+	const pgface_model_info *model = pgface_model_lookup(PGFACE_MODEL_DEFAULT);
+
+	if (model == NULL)
+		elog(ERROR, "pgface: default model %d is not registered", PGFACE_MODEL_DEFAULT);
+	return model;
+}
+
+/* contrib/cube reports mismatched array lengths as 2202E; a wrong value count is the same mistake.
+ */
+void
+face_embedding_check_dims(const pgface_model_info *model, int count)
+{
+	if (count != model->dims)
+		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+		                errmsg("face_embedding must have %d values, not %d", model->dims, count),
+		                errdetail("Model \"%s\" makes %d-dimensional embeddings.", model->name,
+		                          model->dims)));
+}
+
+void
+face_embedding_check_finite(const float4 *values, int count)
+{
+	int bad = pgface_emb_first_nonfinite(values, count);
+
+	if (bad >= 0)
+		ereport(ERROR,
+		        (errcode(ERRCODE_DATA_EXCEPTION), errmsg("face_embedding values must be finite"),
+		         errdetail("Value %d is %s.", bad + 1, isnan(values[bad]) ? "NaN" : "infinite")));
+}
+
+void
+face_embedding_check_comparable(const FaceEmbedding *a, const FaceEmbedding *b)
+{
+	if (a->model != b->model || a->dims != b->dims)
+	{
+		const pgface_model_info *model_a = pgface_model_lookup(a->model);
+		const pgface_model_info *model_b = pgface_model_lookup(b->model);
+
+		ereport(ERROR,
+		        (errcode(ERRCODE_DATATYPE_MISMATCH),
+		         errmsg("cannot compare face embeddings of different models"),
+		         errdetail("One comes from \"%s\" (%d values), the other from \"%s\" (%d values).",
+		                   model_a ? model_a->name : "unknown", a->dims,
+		                   model_b ? model_b->name : "unknown", b->dims),
+		         errhint("Re-embed both photos with the same model.")));
+	}
+}

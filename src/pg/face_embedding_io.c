@@ -1,0 +1,152 @@
+/*
+ * face_embedding_io.c: the type's text and binary input and output.
+ */
+#include "face_embedding.h"
+
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(face_embedding_in);
+PG_FUNCTION_INFO_V1(face_embedding_out);
+PG_FUNCTION_INFO_V1(face_embedding_recv);
+PG_FUNCTION_INFO_V1(face_embedding_send);
+PG_FUNCTION_INFO_V1(face_model);
+
+/* Turns the core parser's verdict into the SQLSTATE a client can act on. */
+static void
+report_parse_failure(const char *input, pgface_emb_parse_result result,
+                     const pgface_model_info *model)
+{
+	const char *at = input + result.offset;
+
+	switch (result.status)
+	{
+		case PGFACE_EMB_OK:
+			return;
+		case PGFACE_EMB_EMPTY:
+			ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			                errmsg("invalid input syntax for type face_embedding: \"%s\"", input),
+			                errdetail("The input is empty."),
+			                errhint("A face_embedding is written as [v1,...,v%d].", model->dims)));
+			break;
+		case PGFACE_EMB_SYNTAX:
+			ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			                errmsg("invalid input syntax for type face_embedding: \"%s\"", input),
+			                *at == '\0' ? errdetail("Unexpected end of input.")
+			                            : errdetail("Unexpected character \"%c\" at position %zu.",
+			                                        *at, result.offset + 1),
+			                errhint("A face_embedding is written as [v1,...,v%d].", model->dims)));
+			break;
+		case PGFACE_EMB_BAD_NUMBER:
+			ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			                errmsg("invalid input syntax for type face_embedding: \"%s\"", input),
+			                errdetail("Value %d at position %zu is not a number.", result.count + 1,
+			                          result.offset + 1)));
+			break;
+		case PGFACE_EMB_OUT_OF_RANGE:
+			ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			                errmsg("value %d of face_embedding is out of range for type real",
+			                       result.count + 1),
+			                errdetail("The value starts at position %zu.", result.offset + 1)));
+			break;
+		case PGFACE_EMB_NOT_FINITE:
+			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
+			                errmsg("face_embedding values must be finite"),
+			                errdetail("Value %d at position %zu is NaN or infinite.",
+			                          result.count + 1, result.offset + 1)));
+			break;
+		case PGFACE_EMB_WRONG_DIMS:
+			face_embedding_check_dims(model, result.count);
+			break;
+	}
+	elog(ERROR, "pgface: unexpected parse status %d", (int) result.status);
+}
+
+/* The text form carries no tag: it always means the default model, as embed() does. */
+Datum
+face_embedding_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const pgface_model_info *model = face_embedding_default_model();
+	FaceEmbedding *result = face_embedding_alloc(model);
+	pgface_emb_parse_result parsed = pgface_emb_parse(input, result->values, model->dims);
+
+	if (parsed.status != PGFACE_EMB_OK)
+		report_parse_failure(input, parsed, model);
+	PG_RETURN_FACE_EMBEDDING_P(result);
+}
+
+Datum
+face_embedding_out(PG_FUNCTION_ARGS)
+{
+	FaceEmbedding *embedding = PG_GETARG_FACE_EMBEDDING_P(0);
+	size_t size = PGFACE_EMB_TEXT_MAX(embedding->dims);
+	char *text = palloc(size);
+
+	pgface_emb_format(embedding->values, embedding->dims, text, size);
+	PG_RETURN_CSTRING(text);
+}
+
+/*
+ * Wire format: int16 dims, int16 model tag, then dims float4 values. Every
+ * field is checked before use, so a hostile client gets an error, not a bad row.
+ */
+Datum
+face_embedding_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo buf = (StringInfo) PG_GETARG_POINTER(0);
+	const pgface_model_info *model;
+	FaceEmbedding *result;
+	int dims;
+	int tag;
+
+	if (buf->len - buf->cursor < 4)
+		ereport(ERROR,
+		        (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+		         errmsg("invalid binary face_embedding: %d bytes is too short for the header",
+		                buf->len - buf->cursor)));
+	dims = pq_getmsgint(buf, 2);
+	tag = pq_getmsgint(buf, 2);
+	model = pgface_model_lookup(tag);
+	if (model == NULL)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+		                errmsg("invalid binary face_embedding: unknown model tag %d", tag)));
+	face_embedding_check_dims(model, dims);
+	if (buf->len - buf->cursor != (int) sizeof(float4) * dims)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+		                errmsg("invalid binary face_embedding: expected %d bytes of values, got %d",
+		                       (int) sizeof(float4) * dims, buf->len - buf->cursor)));
+
+	result = face_embedding_alloc(model);
+	for (int i = 0; i < dims; i++)
+		result->values[i] = pq_getmsgfloat4(buf);
+	face_embedding_check_finite(result->values, dims);
+	PG_RETURN_FACE_EMBEDDING_P(result);
+}
+
+Datum
+face_embedding_send(PG_FUNCTION_ARGS)
+{
+	FaceEmbedding *embedding = PG_GETARG_FACE_EMBEDDING_P(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint16(&buf, embedding->dims);
+	pq_sendint16(&buf, embedding->model);
+	for (int i = 0; i < embedding->dims; i++)
+		pq_sendfloat4(&buf, embedding->values[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* The text form hides the tag, so users need a way to see which model made a value. */
+Datum
+face_model(PG_FUNCTION_ARGS)
+{
+	FaceEmbedding *embedding = PG_GETARG_FACE_EMBEDDING_P(0);
+	const pgface_model_info *model = pgface_model_lookup(embedding->model);
+
+	if (model == NULL)
+		ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+		                errmsg("face_embedding has unknown model tag %d", embedding->model)));
+	PG_RETURN_TEXT_P(cstring_to_text(model->name));
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The whole test suite: build and install the extension, unit-test the core under
+# ASan/UBSan, check that the distance kernel is vectorised, start a throwaway cluster,
+# and run the pg_regress suite. Ends with "N passed, N failed"; exits non-zero on failure.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+source scripts/cluster.sh
+
+passed=0
+failed=0
+log=$(mktemp -d /tmp/pgface-test.XXXXXX)
+chmod 755 "$log"
+
+# Adds one named check's outcome to the tally.
+record() {
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $2"
+	fi
+}
+
+finish() {
+	[ -n "${data:-}" ] && cluster_stop "$data"
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && rm -rf "$log"
+	[ "$failed" -eq 0 ]
+}
+
+echo "# build and install"
+if ! { make -s >"$log/build.log" 2>&1 && make -s install >>"$log/build.log" 2>&1; }; then
+	cat "$log/build.log"
+	record 1 "build and install"
+	finish
+	exit 1
+fi
+record 0 "build and install"
+
+echo "# core unit tests (ASan + UBSan)"
+make -s build/unit_tests >"$log/unit-build.log" 2>&1 || cat "$log/unit-build.log"
+if [ -x build/unit_tests ]; then
+	build/unit_tests | sed 's/^\([0-9]* passed\)/# unit tests: \1/' | tee "$log/unit.log"
+	unit_rc=${PIPESTATUS[0]}
+	unit_passed=$(grep -c '^ok ' "$log/unit.log")
+	unit_failed=$(grep -c '^not ok ' "$log/unit.log")
+	passed=$((passed + unit_passed))
+	failed=$((failed + unit_failed))
+	# A crash or sanitizer report ends the run early; that is a failure too.
+	[ "$unit_rc" -ne 0 ] && [ "$unit_failed" -eq 0 ] && record 1 "unit tests exited with $unit_rc"
+else
+	record 1 "unit tests build"
+fi
+
+echo "# the distance kernel is vectorised"
+make -s vec-report 2>&1 | grep 'embedding_distance.c.*vectorized'
+record $? "distance kernel vectorised (gcc -fopt-info-vec)"
+
+echo "# pg_regress against a throwaway cluster"
+data="$log/data"
+if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
+	make -s installcheck PGHOST="$data" PGPORT=5432 PGUSER=postgres >"$log/regress.log" 2>&1
+	cat "$log/regress.log"
+	regress_passed=$(grep -cE '\.\.\. ok' "$log/regress.log")
+	regress_failed=$(grep -cE '\.\.\. (FAILED|failed)' "$log/regress.log")
+	passed=$((passed + regress_passed))
+	failed=$((failed + regress_failed))
+	if [ "$regress_passed" -eq 0 ] && [ "$regress_failed" -eq 0 ]; then
+		record 1 "pg_regress ran no test"
+	fi
+	[ -f regression.diffs ] && [ "$regress_failed" -gt 0 ] && cat regression.diffs
+else
+	record 1 "start a throwaway cluster"
+fi
+
+finish

@@ -1,0 +1,30 @@
+/*
+ * unit.h: a minimal test harness for the core. Each test is a function; it
+ * fails when any CHECK in it fails. The runner prints TAP-style lines and a
+ * closing "N passed, N failed" that the suite script adds up.
+ */
+#ifndef PGFACE_UNIT_H
+#define PGFACE_UNIT_H
+
+/* Records one failed check; the test goes on so that one run shows every failure. */
+void unit_fail(const char *file, int line, const char *expression);
+
+#define CHECK(cond)                                                                                \
+	do                                                                                             \
+	{                                                                                              \
+		if (!(cond))                                                                               \
+			unit_fail(__FILE__, __LINE__, #cond);                                                  \
+	} while (0)
+
+typedef struct unit_test
+{
+	const char *name;
+	void (*run)(void);
+} unit_test;
+
+/* Each test file exports its table, ended by {NULL, NULL}. */
+extern const unit_test embedding_text_tests[];
+extern const unit_test embedding_distance_tests[];
+extern const unit_test embedding_model_tests[];
+
+#endif
