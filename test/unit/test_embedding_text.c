@@ -27,6 +27,35 @@ parse3(const char *text, float *out)
 	return pgface_emb_parse(text, out, 3);
 }
 
+/* One malformed input and how the parser must describe it; -1 means "any". */
+typedef struct rejection
+{
+	const char *input;
+	pgface_emb_status status;
+	int offset;
+	int count;
+} rejection;
+
+/* Parses each input as a 3-value embedding and compares the verdict with the table. */
+static void
+check_rejections(const rejection *cases, size_t ncases)
+{
+	for (size_t i = 0; i < ncases; i++)
+	{
+		float v[3];
+		pgface_emb_parse_result r = parse3(cases[i].input, v);
+		int as_expected = r.status == cases[i].status &&
+		                  (cases[i].offset < 0 || (int) r.offset == cases[i].offset) &&
+		                  (cases[i].count < 0 || r.count == cases[i].count);
+		if (!as_expected)
+			printf("#   input \"%s\": status %d offset %zu count %d\n", cases[i].input,
+			       (int) r.status, r.offset, r.count);
+		CHECK(as_expected);
+	}
+}
+
+#define CHECK_REJECTIONS(table) check_rejections(table, sizeof(table) / sizeof(table[0]))
+
 static void
 accepts_well_formed_lists(void)
 {
@@ -48,87 +77,63 @@ accepts_well_formed_lists(void)
 static void
 rejects_empty_input(void)
 {
-	float v[3];
-
-	CHECK(parse3("", v).status == PGFACE_EMB_EMPTY);
-	CHECK(parse3("  \n ", v).status == PGFACE_EMB_EMPTY);
+	const rejection cases[] = {
+	    {"", PGFACE_EMB_EMPTY, 0, 0},
+	    {"  \n ", PGFACE_EMB_EMPTY, 4, 0},
+	};
+	CHECK_REJECTIONS(cases);
 }
 
 static void
 rejects_junk_around_and_inside(void)
 {
-	float v[3];
-	pgface_emb_parse_result r;
-
-	r = parse3("1,2,3", v);
-	CHECK(r.status == PGFACE_EMB_SYNTAX && r.offset == 0);
-	r = parse3("x[1,2,3]", v);
-	CHECK(r.status == PGFACE_EMB_SYNTAX && r.offset == 0);
-	r = parse3("[1,2,3]x", v);
-	CHECK(r.status == PGFACE_EMB_SYNTAX && r.offset == 7);
-	r = parse3("[1,2,3] ]", v);
-	CHECK(r.status == PGFACE_EMB_SYNTAX && r.offset == 8);
-	r = parse3("[1,2,3", v);
-	CHECK(r.status == PGFACE_EMB_SYNTAX && r.offset == 6);
-	r = parse3("[1 2 3]", v);
-	CHECK(r.status == PGFACE_EMB_SYNTAX && r.offset == 3);
-	r = parse3("[1;2;3]", v);
-	CHECK(r.status == PGFACE_EMB_SYNTAX && r.offset == 2);
-	r = parse3("[1,2x,3]", v);
-	CHECK(r.status == PGFACE_EMB_SYNTAX && r.offset == 4);
-	r = parse3("[1,,3]", v);
-	CHECK(r.status == PGFACE_EMB_BAD_NUMBER && r.offset == 3 && r.count == 1);
-	r = parse3("[1,abc,3]", v);
-	CHECK(r.status == PGFACE_EMB_BAD_NUMBER && r.offset == 3);
-	r = parse3("[1,2,3,]", v);
-	CHECK(r.status == PGFACE_EMB_BAD_NUMBER && r.offset == 7 && r.count == 3);
-	r = parse3("[,1,2,3]", v);
-	CHECK(r.status == PGFACE_EMB_BAD_NUMBER && r.offset == 1 && r.count == 0);
-	r = parse3("[1,2,-]", v);
-	CHECK(r.status == PGFACE_EMB_BAD_NUMBER);
-	r = parse3("{1,2,3}", v);
-	CHECK(r.status == PGFACE_EMB_SYNTAX);
+	const rejection cases[] = {
+	    {"1,2,3", PGFACE_EMB_SYNTAX, 0, 0},         {"x[1,2,3]", PGFACE_EMB_SYNTAX, 0, 0},
+	    {"{1,2,3}", PGFACE_EMB_SYNTAX, 0, 0},       {"[1,2,3]x", PGFACE_EMB_SYNTAX, 7, 3},
+	    {"[1,2,3] ]", PGFACE_EMB_SYNTAX, 8, 3},     {"[1,2,3", PGFACE_EMB_SYNTAX, 6, 3},
+	    {"[1 2 3]", PGFACE_EMB_SYNTAX, 3, 1},       {"[1;2;3]", PGFACE_EMB_SYNTAX, 2, 1},
+	    {"[1,2x,3]", PGFACE_EMB_SYNTAX, 4, 2},      {"[1,,3]", PGFACE_EMB_BAD_NUMBER, 3, 1},
+	    {"[1,abc,3]", PGFACE_EMB_BAD_NUMBER, 3, 1}, {"[1,2,3,]", PGFACE_EMB_BAD_NUMBER, 7, 3},
+	    {"[,1,2,3]", PGFACE_EMB_BAD_NUMBER, 1, 0},  {"[1,2,-]", PGFACE_EMB_BAD_NUMBER, 5, 2},
+	};
+	CHECK_REJECTIONS(cases);
 }
 
 static void
 rejects_values_beyond_float4(void)
 {
-	float v[3];
-	pgface_emb_parse_result r;
-
-	r = parse3("[1e39,0,0]", v);
-	CHECK(r.status == PGFACE_EMB_OUT_OF_RANGE && r.offset == 1 && r.count == 0);
-	r = parse3("[0,-3.5e38,0]", v);
-	CHECK(r.status == PGFACE_EMB_OUT_OF_RANGE && r.offset == 3 && r.count == 1);
-	r = parse3("[0,0,1e-50]", v);
-	CHECK(r.status == PGFACE_EMB_OUT_OF_RANGE && r.count == 2);
+	const rejection cases[] = {
+	    {"[1e39,0,0]", PGFACE_EMB_OUT_OF_RANGE, 1, 0},
+	    {"[0,-3.5e38,0]", PGFACE_EMB_OUT_OF_RANGE, 3, 1},
+	    {"[0,0,1e-50]", PGFACE_EMB_OUT_OF_RANGE, 5, 2},
+	};
+	CHECK_REJECTIONS(cases);
 }
 
 static void
 rejects_nan_and_infinity(void)
 {
-	const char *spellings[] = {"[NaN,0,0]", "[0,nan,0]",       "[0,0,-nan]",
-	                           "[inf,0,0]", "[0,-Infinity,0]", "[0,0,+INF]"};
-	float v[3];
-
-	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++)
-		CHECK(parse3(spellings[i], v).status == PGFACE_EMB_NOT_FINITE);
+	const rejection cases[] = {
+	    {"[NaN,0,0]", PGFACE_EMB_NOT_FINITE, 1, 0},
+	    {"[0,nan,0]", PGFACE_EMB_NOT_FINITE, 3, 1},
+	    {"[0,0,-nan]", PGFACE_EMB_NOT_FINITE, 5, 2},
+	    {"[inf,0,0]", PGFACE_EMB_NOT_FINITE, 1, 0},
+	    {"[0,-Infinity,0]", PGFACE_EMB_NOT_FINITE, 3, 1},
+	    {"[0,0,+INF]", PGFACE_EMB_NOT_FINITE, 5, 2},
+	};
+	CHECK_REJECTIONS(cases);
 }
 
 static void
 counts_values_of_wrong_dimension(void)
 {
-	float v[3];
-	pgface_emb_parse_result r;
-
-	r = parse3("[1,2]", v);
-	CHECK(r.status == PGFACE_EMB_WRONG_DIMS && r.count == 2);
-	r = parse3("[1,2,3,4,5]", v);
-	CHECK(r.status == PGFACE_EMB_WRONG_DIMS && r.count == 5);
-	r = parse3("[]", v);
-	CHECK(r.status == PGFACE_EMB_WRONG_DIMS && r.count == 0);
-	r = parse3("[ ]", v);
-	CHECK(r.status == PGFACE_EMB_WRONG_DIMS && r.count == 0);
+	const rejection cases[] = {
+	    {"[1,2]", PGFACE_EMB_WRONG_DIMS, -1, 2},
+	    {"[1,2,3,4,5]", PGFACE_EMB_WRONG_DIMS, -1, 5},
+	    {"[]", PGFACE_EMB_WRONG_DIMS, -1, 0},
+	    {"[ ]", PGFACE_EMB_WRONG_DIMS, -1, 0},
+	};
+	CHECK_REJECTIONS(cases);
 }
 
 static void
