@@ -1,0 +1,38 @@
+/*
+ * image.h: decoded 8-bit RGB images and what is done to them before a net sees them.
+ */
+#ifndef PGFACE_IMAGE_H
+#define PGFACE_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/status.h"
+
+typedef struct pgface_image
+{
+	int width;
+	int height;
+	uint8_t *rgb; /* width * height * 3 bytes, row-major, through the runtime allocator */
+} pgface_image;
+
+/*
+ * decode.c: decodes any format stb_image knows, from memory, to RGB (grey is
+ * replicated). The pixel count is checked against max_pixels from the header,
+ * before any pixel is decoded.
+ */
+pgface_code pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixels,
+								pgface_image *image, pgface_status *status);
+
+/* Releases the pixels; safe to call twice. */
+void pgface_image_free(pgface_image *image);
+
+/*
+ * chip.c: the recognition net's input from a whole image, as face-api builds it:
+ * pad to a centred square with zeros, then resize bilinearly to size x size
+ * with TensorFlow.js's resizeBilinear (align_corners and half_pixel_centers
+ * false). out receives size * size * 3 floats in 0..255.
+ */
+void pgface_chip_from_image(const pgface_image *image, int size, float *out);
+
+#endif

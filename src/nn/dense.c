@@ -1,0 +1,31 @@
+/*
+ * dense.c: the fully connected head and the global average that feeds it.
+ */
+#include <cblas.h>
+
+#include "nn/layers.h"
+
+void
+pgface_dense(const float *in, int n_in, const float *weights, const float *bias, int n_out,
+			 float *out)
+{
+	cblas_sgemv(CblasRowMajor, CblasTrans, n_in, n_out, 1.0f, weights, n_out, in, 1, 0.0f, out, 1);
+	if (bias != NULL)
+		for (int j = 0; j < n_out; j++)
+			out[j] += bias[j];
+}
+
+/* Summed in double: the head's input should not depend on the summation order. */
+void
+pgface_global_mean(const pgface_tensor *in, float *out)
+{
+	size_t positions = (size_t) in->h * (size_t) in->w;
+
+	for (int c = 0; c < in->c; c++)
+	{
+		double sum = 0.0;
+		for (size_t p = 0; p < positions; p++)
+			sum += in->data[p * (size_t) in->c + (size_t) c];
+		out[c] = (float) (sum / (double) positions);
+	}
+}

@@ -1,0 +1,56 @@
+/*
+ * layers.h: the ConvNet operations, with TensorFlow.js semantics (NHWC
+ * activations, HWIO filters, 'same' and 'valid' padding), so that nets written
+ * for face-api run unchanged. Each operation lives in its own file.
+ */
+#ifndef PGFACE_LAYERS_H
+#define PGFACE_LAYERS_H
+
+#include <stdbool.h>
+
+#include "nn/tensor.h"
+
+typedef enum pgface_padding
+{
+	PGFACE_PAD_VALID, /* no padding: windows lie inside the input */
+	PGFACE_PAD_SAME   /* zero padding so that output = ceil(input / stride) */
+} pgface_padding;
+
+/* Output extent and leading padding along one axis, as TensorFlow computes them. */
+int pgface_output_extent(int input, int kernel, int stride, pgface_padding padding);
+int pgface_padding_before(int input, int kernel, int stride, pgface_padding padding);
+
+/* conv2d.c: filters are [kh, kw, in.c, out_c]; im2col + sgemm, 1x1 stride 1 straight to sgemm. */
+pgface_code pgface_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int out_c,
+						  int stride, pgface_padding padding, pgface_tensor *out,
+						  pgface_status *status);
+
+/* depthwise_conv2d.c: filters are [kh, kw, in.c, 1]; one filter per channel. */
+pgface_code pgface_depthwise_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw,
+									int stride, pgface_padding padding, pgface_tensor *out,
+									pgface_status *status);
+
+/* pool.c: padded cells never win a max and are not counted in an average. */
+pgface_code pgface_max_pool(const pgface_tensor *in, int kernel, int stride,
+							pgface_padding padding, pgface_tensor *out, pgface_status *status);
+pgface_code pgface_avg_pool(const pgface_tensor *in, int kernel, int stride,
+							pgface_padding padding, pgface_tensor *out, pgface_status *status);
+
+/*
+ * elementwise.c: in place, per channel: x = (x + bias) * scale + shift, then
+ * relu if asked. NULL skips a term; the order matches face-api's.
+ */
+void pgface_channel_affine(pgface_tensor *t, const float *bias, const float *scale,
+						   const float *shift, bool relu);
+/* t = max(t, alpha * t) */
+void pgface_leaky_relu(pgface_tensor *t, float alpha);
+/* acc = relu(acc + other); shapes must match. */
+void pgface_add_relu(pgface_tensor *acc, const pgface_tensor *other);
+
+/* dense.c: out[n_out] = in[n_in] x weights[n_in, n_out] (+ bias if not NULL). */
+void pgface_dense(const float *in, int n_in, const float *weights, const float *bias, int n_out,
+				  float *out);
+/* dense.c: out[c] = mean of channel c over all positions. */
+void pgface_global_mean(const pgface_tensor *in, float *out);
+
+#endif
