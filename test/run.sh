@@ -61,10 +61,36 @@ grep -E 'vectorized|mulps' "$log/vec.log"
 grep -q 'mulps' "$log/vec.log"
 record $? "distance kernel vectorised (packed mulps in pgface_l2_squared)"
 
+echo "# golden chips: pgface against face-api's own descriptors"
+chips="$log/chips"
+mkdir -p "$chips"
+if make -s build/cut_chips >"$log/golden-build.log" 2>&1 &&
+	build/cut_chips test/golden/chips.txt build/models/face-api/demo "$chips"; then
+	build/pgface embed --chip --models build/models "$chips"/*.png >"$log/golden.jsonl"
+	node test/golden/compare.js test/golden/reference.tsv "$log/golden.jsonl" 2e-4 | tee "$log/golden.log"
+	passed=$((passed + $(grep -c '^ok ' "$log/golden.log")))
+	failed=$((failed + $(grep -c '^not ok ' "$log/golden.log")))
+else
+	cat "$log/golden-build.log"
+	record 1 "cut the golden chips"
+fi
+
+# The server reads these as the postgres user, so they go where it can: the test folder.
+cp test/golden/reference.tsv "$chips/"
+
+# Damaged copies of the recognition model, for the error tests.
+bad_models="$log/bad-models"
+mkdir -p "$bad_models/truncated" "$bad_models/flipped"
+head -c 100000 build/models/face_recognition_model.pgfm >"$bad_models/truncated/face_recognition_model.pgfm"
+cp build/models/face_recognition_model.pgfm "$bad_models/flipped/"
+printf '\xff' | dd of="$bad_models/flipped/face_recognition_model.pgfm" bs=1 seek=5000000 conv=notrunc status=none
+
 echo "# pg_regress against a throwaway cluster"
 data="$log/data"
 if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
-	make -s installcheck PGHOST="$data" PGPORT=5432 PGUSER=postgres >"$log/regress.log" 2>&1
+	PGFACE_TEST_CHIPS="$chips" PGFACE_TEST_GOLDEN="$chips/reference.tsv" \
+		PGFACE_TEST_BAD_MODELS="$bad_models" \
+		make -s installcheck PGHOST="$data" PGPORT=5432 PGUSER=postgres >"$log/regress.log" 2>&1
 	cat "$log/regress.log"
 	regress_passed=$(grep -cE '\.\.\. ok' "$log/regress.log")
 	regress_failed=$(grep -cE '\.\.\. (FAILED|failed)' "$log/regress.log")

@@ -1,8 +1,23 @@
 /*
- * pgface.c: the extension's module entry: the magic block PostgreSQL checks on load.
+ * pgface.c: the extension's module entry: the magic block and the set-up that
+ * runs once when a backend loads pgface.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 
+#include "nn/blas.h"
+#include "pgface_pg.h"
+
 PG_MODULE_MAGIC;
+
+void _PG_init(void);
+
+/* Settings first, then the core's hooks; OpenBLAS stays on one thread inside a backend. */
+void
+_PG_init(void)
+{
+	pgface_define_gucs();
+	pgface_install_pg_runtime();
+	pgface_blas_set_threads(1);
+}

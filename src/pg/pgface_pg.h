@@ -1,0 +1,28 @@
+/*
+ * pgface_pg.h: what the SQL layer's files share beyond the type: settings, the
+ * core runtime, the per-backend model cache and the mapping of core failures to
+ * SQLSTATEs.
+ */
+#ifndef PGFACE_PG_H
+#define PGFACE_PG_H
+
+#include "postgres.h"
+
+#include "common/status.h"
+#include "face/models.h"
+
+/* guc.c: the pgface.* settings. */
+extern char *pgface_model_dir_setting;
+extern int pgface_max_image_pixels;
+extern void pgface_define_gucs(void);
+
+/* runtime_pg.c: points the core's allocator at palloc and its interrupt hook at CHECK_FOR_INTERRUPTS. */
+extern void pgface_install_pg_runtime(void);
+
+/* model_cache.c: the models of the current pgface.model_dir, loaded once per backend. */
+extern const pgface_models *pgface_backend_models(void);
+
+/* core_errors.c: ereport(ERROR) with the SQLSTATE that fits a core failure; never returns. */
+extern void pgface_report_core_error(const pgface_status *status) pg_attribute_noreturn();
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * runtime_pg.c: the core's allocator and interrupt hook inside a backend. Every
+ * core allocation lands in the current memory context, so an ERROR or a cancel
+ * in the middle of an embed frees everything with the context.
+ */
+#include "pgface_pg.h"
+
+#include "common/runtime.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+/* NULL on out-of-memory, so the core can report it as a status. */
+static void *
+pg_alloc(size_t size)
+{
+	return MemoryContextAllocExtended(CurrentMemoryContext, size,
+									  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+static void *
+pg_realloc(void *ptr, size_t size)
+{
+	return repalloc_huge(ptr, size);
+}
+
+static void
+pg_free(void *ptr)
+{
+	pfree(ptr);
+}
+
+static void
+pg_check_interrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+void
+pgface_install_pg_runtime(void)
+{
+	static const pgface_runtime runtime = {pg_alloc, pg_realloc, pg_free, pg_check_interrupts};
+
+	pgface_set_runtime(&runtime);
+}
