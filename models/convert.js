@@ -99,6 +99,35 @@ function writeModel(tensors, outPath) {
   fs.writeFileSync(outPath, buf);
 }
 
+// Winograd F(2x2, 3x3) filter transform U = G g G^T, [3, 3, in, out] -> [16, in, out],
+// for the standard 3x3 filters of at most 64 channels: there the activations outweigh
+// the weights and Winograd pays; on wider layers the bigger transformed weights do not. Computed in double, in the same order as
+// pgface_winograd_transform_filters in src/nn/winograd.c, then rounded to float32.
+const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+function winogradTransform(t) {
+  const [, , inC, outC] = t.shape;
+  const values = new Float32Array(16 * inC * outC);
+  for (let i = 0; i < inC; i++) {
+    for (let o = 0; o < outC; o++) {
+      const g = [0, 1, 2].map((r) => [0, 1, 2].map((k) => t.values[((r * 3 + k) * inC + i) * outC + o]));
+      const m = G.map((row) => [0, 1, 2].map((k) => row[0] * g[0][k] + row[1] * g[1][k] + row[2] * g[2][k]));
+      for (let r = 0; r < 4; r++) {
+        for (let k = 0; k < 4; k++) {
+          values[((r * 4 + k) * inC + i) * outC + o] = m[r][0] * G[k][0] + m[r][1] * G[k][1] + m[r][2] * G[k][2];
+        }
+      }
+    }
+  }
+  return { name: `${t.name}${WINOGRAD_SUFFIX}`, shape: [16, inC, outC], values };
+}
+const WINOGRAD_SUFFIX = '@winograd';
+const WINOGRAD_MAX_CHANNELS = 64;
+const isStandard3x3 = (t) => t.shape.length === 4 && t.shape[0] === 3 && t.shape[1] === 3
+  && t.shape[3] > 1 && t.shape[2] <= WINOGRAD_MAX_CHANNELS && t.shape[3] <= WINOGRAD_MAX_CHANNELS
+  && t.name.endsWith('filters');
+
+if (require('os').endianness() !== 'LE') fail('the model format is little-endian; convert on a little-endian machine');
 const [manifest, out] = process.argv.slice(2);
 if (!manifest || !out) fail('usage: node convert.js MANIFEST.json OUT.pgfm');
-writeModel(readTensors(manifest), out);
+const tensors = readTensors(manifest);
+writeModel(tensors.concat(tensors.filter(isStandard3x3).map(winogradTransform)), out);

@@ -23,12 +23,12 @@ static void
 usage(FILE *out)
 {
 	fprintf(out, "usage: pgface embed --chip [--models DIR] FILE...\n"
-				 "\n"
-				 "  embed --chip   each whole image is a face chip: padded to a square,\n"
-				 "                 resized to 150x150 and embedded; prints\n"
-				 "                 {\"file\": ..., \"embedding\": [128 numbers]} per file\n"
-				 "  --models DIR   where the .pgfm model files are (default: $PGFACE_MODEL_DIR,\n"
-				 "                 else " PGFACE_DEFAULT_MODEL_DIR ")\n");
+	             "\n"
+	             "  embed --chip   each whole image is a face chip: padded to a square,\n"
+	             "                 resized to 150x150 and embedded; prints\n"
+	             "                 {\"file\": ..., \"embedding\": [128 numbers]} per file\n"
+	             "  --models DIR   where the .pgfm model files are (default: $PGFACE_MODEL_DIR,\n"
+	             "                 else " PGFACE_DEFAULT_MODEL_DIR ")\n");
 }
 
 /* Reads a whole file; NULL with errno set on failure. */

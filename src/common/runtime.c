@@ -29,13 +29,18 @@ pgface_alloc(size_t size)
 
 /* calloc's overflow check, which a host allocator may not have. */
 void *
-pgface_alloc_zeroed(size_t count, size_t size)
+pgface_alloc_array(size_t count, size_t size)
 {
-	void *ptr;
-
 	if (size != 0 && count > SIZE_MAX / size)
 		return NULL;
-	ptr = pgface_alloc(count * size);
+	return pgface_alloc(count * size);
+}
+
+void *
+pgface_alloc_zeroed(size_t count, size_t size)
+{
+	void *ptr = pgface_alloc_array(count, size);
+
 	if (ptr != NULL)
 		memset(ptr, 0, count * size);
 	return ptr;

@@ -26,7 +26,7 @@ typedef struct pgface_status
 
 /* Records a failure and returns its code, so callers can write "return pgface_fail(...)". */
 pgface_code pgface_fail(pgface_status *status, pgface_code code, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Marks the status as success. */
 void pgface_status_clear(pgface_status *status);

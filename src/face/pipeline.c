@@ -8,7 +8,7 @@
 
 pgface_code
 pgface_embed_chip(const pgface_models *models, const unsigned char *bytes, size_t length,
-				  const pgface_limits *limits, float *embedding, pgface_status *status)
+                  const pgface_limits *limits, float *embedding, pgface_status *status)
 {
 	pgface_image image = {0};
 	float *chip;

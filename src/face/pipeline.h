@@ -20,7 +20,7 @@ typedef struct pgface_limits
  * 150x150 and embedded. Writes PGFACE_EMBEDDING_DIMS values.
  */
 pgface_code pgface_embed_chip(const pgface_models *models, const unsigned char *bytes,
-							  size_t length, const pgface_limits *limits, float *embedding,
-							  pgface_status *status);
+                              size_t length, const pgface_limits *limits, float *embedding,
+                              pgface_status *status);
 
 #endif

@@ -16,31 +16,43 @@ static const struct
 	int out_channels;
 	int down;
 } block_specs[PGFACE_RECOGNITION_BLOCKS] = {
-	{"conv32_1", 32, 32, 0},          {"conv32_2", 32, 32, 0},
-	{"conv32_3", 32, 32, 0},          {"conv64_down", 32, 64, 1},
-	{"conv64_1", 64, 64, 0},          {"conv64_2", 64, 64, 0},
-	{"conv64_3", 64, 64, 0},          {"conv128_down", 64, 128, 1},
-	{"conv128_1", 128, 128, 0},       {"conv128_2", 128, 128, 0},
-	{"conv256_down", 128, 256, 1},    {"conv256_1", 256, 256, 0},
-	{"conv256_2", 256, 256, 0},       {"conv256_down_out", 256, 256, 1},
+    {"conv32_1", 32, 32, 0},    {"conv32_2", 32, 32, 0},           {"conv32_3", 32, 32, 0},
+    {"conv64_down", 32, 64, 1}, {"conv64_1", 64, 64, 0},           {"conv64_2", 64, 64, 0},
+    {"conv64_3", 64, 64, 0},    {"conv128_down", 64, 128, 1},      {"conv128_1", 128, 128, 0},
+    {"conv128_2", 128, 128, 0}, {"conv256_down", 128, 256, 1},     {"conv256_1", 256, 256, 0},
+    {"conv256_2", 256, 256, 0}, {"conv256_down_out", 256, 256, 1},
 };
 
 /* face-api's input normalisation: subtract the mean colour, then divide by 255. */
 static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
 
+/*
+ * Convolutions this narrow run by Winograd (their model file carries the
+ * transformed filters, see models/convert.js); wider ones by im2col + sgemm.
+ */
+#define WINOGRAD_MAX_CHANNELS 64
+
+/* Binds one conv; a narrow stride-1 3x3 conv also binds its Winograd-transformed filters. */
 static pgface_code
 bind_conv(const pgface_model_file *model, const char *prefix, int kernel, int in_channels,
-		  int out_channels, pgface_conv_scale *conv, pgface_status *status)
+          int out_channels, int stride, pgface_conv_scale *conv, pgface_status *status)
 {
 	const int filter_shape[4] = {kernel, kernel, in_channels, out_channels};
+	const int winograd_shape[3] = {16, in_channels, out_channels};
 	const int vector_shape[1] = {out_channels};
 	char name[PGFACE_MODEL_NAME_BYTES];
 
 	conv->kernel = kernel;
 	conv->in_channels = in_channels;
 	conv->out_channels = out_channels;
+	conv->winograd = NULL;
 	snprintf(name, sizeof(name), "%s/conv/filters", prefix);
 	if (pgface_model_tensor_checked(model, name, 4, filter_shape, &conv->filters, status))
+		return status->code;
+	snprintf(name, sizeof(name), "%s/conv/filters@winograd", prefix);
+	if (kernel == 3 && stride == 1 && in_channels <= WINOGRAD_MAX_CHANNELS &&
+	    out_channels <= WINOGRAD_MAX_CHANNELS &&
+	    pgface_model_tensor_checked(model, name, 3, winograd_shape, &conv->winograd, status))
 		return status->code;
 	snprintf(name, sizeof(name), "%s/conv/bias", prefix);
 	if (pgface_model_tensor_checked(model, name, 1, vector_shape, &conv->bias, status))
@@ -54,11 +66,11 @@ bind_conv(const pgface_model_file *model, const char *prefix, int kernel, int in
 
 pgface_code
 pgface_recognition_net_bind(const pgface_model_file *model, pgface_recognition_net *net,
-							pgface_status *status)
+                            pgface_status *status)
 {
 	const int fc_shape[2] = {256, PGFACE_EMBEDDING_DIMS};
 
-	if (bind_conv(model, "conv32_down", 7, 3, 32, &net->stem, status))
+	if (bind_conv(model, "conv32_down", 7, 3, 32, 2, &net->stem, status))
 		return status->code;
 	for (int b = 0; b < PGFACE_RECOGNITION_BLOCKS; b++)
 	{
@@ -68,23 +80,33 @@ pgface_recognition_net_bind(const pgface_model_file *model, pgface_recognition_n
 		block->down = block_specs[b].down;
 		snprintf(prefix, sizeof(prefix), "%s/conv1", block_specs[b].prefix);
 		if (bind_conv(model, prefix, 3, block_specs[b].in_channels, block_specs[b].out_channels,
-					  &block->conv1, status))
+		              block->down ? 2 : 1, &block->conv1, status))
 			return status->code;
 		snprintf(prefix, sizeof(prefix), "%s/conv2", block_specs[b].prefix);
-		if (bind_conv(model, prefix, 3, block_specs[b].out_channels, block_specs[b].out_channels,
-					  &block->conv2, status))
+		if (bind_conv(model, prefix, 3, block_specs[b].out_channels, block_specs[b].out_channels, 1,
+		              &block->conv2, status))
 			return status->code;
 	}
 	return pgface_model_tensor_checked(model, "fc", 2, fc_shape, &net->fc, status);
 }
 
 /* Convolution, bias, scale layer and optional relu: face-api's convLayer. */
+/* The convolution alone: Winograd where the conv has transformed filters, else im2col + sgemm. */
+static pgface_code
+convolve(const pgface_tensor *in, const pgface_conv_scale *conv, int stride, pgface_padding padding,
+         pgface_tensor *out, pgface_status *status)
+{
+	if (conv->winograd != NULL && stride == 1 && padding == PGFACE_PAD_SAME)
+		return pgface_conv3x3_winograd(in, conv->winograd, conv->out_channels, out, status);
+	return pgface_conv2d(in, conv->filters, conv->kernel, conv->kernel, conv->out_channels, stride,
+	                     padding, out, status);
+}
+
 static pgface_code
 conv_scale(const pgface_tensor *in, const pgface_conv_scale *conv, int stride,
-		   pgface_padding padding, int relu, pgface_tensor *out, pgface_status *status)
+           pgface_padding padding, int relu, pgface_tensor *out, pgface_status *status)
 {
-	if (pgface_conv2d(in, conv->filters, conv->kernel, conv->kernel, conv->out_channels, stride,
-					  padding, out, status))
+	if (convolve(in, conv, stride, padding, out, status))
 		return status->code;
 	pgface_channel_affine(out, conv->bias, conv->scale, conv->shift, relu);
 	return PGFACE_OK;
@@ -97,19 +119,19 @@ conv_scale(const pgface_tensor *in, const pgface_conv_scale *conv, int stride,
  */
 static pgface_code
 add_down_shortcut(const pgface_tensor *x, const pgface_tensor *branch, pgface_tensor *out,
-				  pgface_status *status)
+                  pgface_status *status)
 {
 	pgface_tensor pooled = {0};
 
 	if (pgface_avg_pool(x, 2, 2, PGFACE_PAD_VALID, &pooled, status))
 		return status->code;
 	if (branch->h > pooled.h || branch->w > pooled.w ||
-		pgface_tensor_alloc(out, pooled.h, pooled.w, branch->c, status))
+	    pgface_tensor_alloc(out, pooled.h, pooled.w, branch->c, status))
 	{
 		pgface_tensor_free(&pooled);
 		return status->code != PGFACE_OK
-				   ? status->code
-				   : pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT, "shortcut shape mismatch");
+		           ? status->code
+		           : pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT, "shortcut shape mismatch");
 	}
 	for (int y = 0; y < out->h; y++)
 		for (int xx = 0; xx < out->w; xx++)
@@ -135,9 +157,9 @@ residual_block(const pgface_residual_block *block, pgface_tensor *x, pgface_stat
 	pgface_tensor joined = {0};
 
 	if (conv_scale(x, &block->conv1, block->down ? 2 : 1,
-				   block->down ? PGFACE_PAD_VALID : PGFACE_PAD_SAME, 1, &a, status))
+	               block->down ? PGFACE_PAD_VALID : PGFACE_PAD_SAME, 1, &a, status))
 		return status->code;
-	if (conv_scale(&a, &block->conv2, 1, PGFACE_PAD_SAME, 0, &b, status))
+	if (convolve(&a, &block->conv2, 1, PGFACE_PAD_SAME, &b, status))
 	{
 		pgface_tensor_free(&a);
 		return status->code;
@@ -146,11 +168,13 @@ residual_block(const pgface_residual_block *block, pgface_tensor *x, pgface_stat
 
 	if (!block->down)
 	{
-		pgface_add_relu(&b, x);
+		pgface_channel_affine_add(&b, block->conv2.bias, block->conv2.scale, block->conv2.shift, x,
+		                          true);
 		pgface_tensor_free(x);
 		*x = b;
 		return PGFACE_OK;
 	}
+	pgface_channel_affine(&b, block->conv2.bias, block->conv2.scale, block->conv2.shift, false);
 	if (add_down_shortcut(x, &b, &joined, status))
 	{
 		pgface_tensor_free(&b);
@@ -163,8 +187,8 @@ residual_block(const pgface_residual_block *block, pgface_tensor *x, pgface_stat
 }
 
 pgface_code
-pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chip,
-							 float *embedding, pgface_status *status)
+pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chip, float *embedding,
+                             pgface_status *status)
 {
 	pgface_tensor input = {0};
 	pgface_tensor stem = {0};

@@ -9,7 +9,7 @@
 #include "common/status.h"
 #include "nn/model_file.h"
 
-#define PGFACE_CHIP_SIZE 150
+#define PGFACE_CHIP_SIZE      150
 #define PGFACE_EMBEDDING_DIMS 128
 
 /* One convolution followed by face-api's per-channel scale layer. */
@@ -18,10 +18,11 @@ typedef struct pgface_conv_scale
 	int kernel;
 	int in_channels;
 	int out_channels;
-	const float *filters; /* [kernel, kernel, in, out] */
-	const float *bias;    /* [out], added after the convolution */
-	const float *scale;   /* [out], then multiplied */
-	const float *shift;   /* [out], then added */
+	const float *filters;  /* [kernel, kernel, in, out] */
+	const float *winograd; /* [16, in, out], for 3x3 stride-1 convolutions; else NULL */
+	const float *bias;     /* [out], added after the convolution */
+	const float *scale;    /* [out], then multiplied */
+	const float *shift;    /* [out], then added */
 } pgface_conv_scale;
 
 /* Two 3x3 convolutions and a shortcut; "down" blocks halve the resolution. */
@@ -43,13 +44,13 @@ typedef struct pgface_recognition_net
 
 /* Points the net at the model file's tensors, checking each name and shape. */
 pgface_code pgface_recognition_net_bind(const pgface_model_file *model, pgface_recognition_net *net,
-										pgface_status *status);
+                                        pgface_status *status);
 
 /*
  * Embeds one chip: PGFACE_CHIP_SIZE^2 RGB pixels, row-major, values 0..255 as
  * floats. Writes PGFACE_EMBEDDING_DIMS values to embedding.
  */
 pgface_code pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chip,
-										 float *embedding, pgface_status *status);
+                                         float *embedding, pgface_status *status);
 
 #endif

@@ -52,7 +52,7 @@ pgface_chip_from_image(const pgface_image *image, int size, float *out)
 				float upper = top_left + (top_right - top_left) * x_fraction;
 				float lower = bottom_left + (bottom_right - bottom_left) * x_fraction;
 				out[((size_t) y * (size_t) size + (size_t) x) * 3 + c] =
-					upper + (lower - upper) * y_fraction;
+				    upper + (lower - upper) * y_fraction;
 			}
 		}
 	}

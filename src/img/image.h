@@ -22,7 +22,7 @@ typedef struct pgface_image
  * before any pixel is decoded.
  */
 pgface_code pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixels,
-								pgface_image *image, pgface_status *status);
+                                pgface_image *image, pgface_status *status);
 
 /* Releases the pixels; safe to call twice. */
 void pgface_image_free(pgface_image *image);

@@ -10,10 +10,10 @@
 #define STBI_NO_STDIO
 #define STBI_NO_LINEAR
 #define STBI_NO_HDR
-#define STBI_MAX_DIMENSIONS (1 << 16)
-#define STBI_MALLOC(size) pgface_alloc(size)
+#define STBI_MAX_DIMENSIONS     (1 << 16)
+#define STBI_MALLOC(size)       pgface_alloc(size)
 #define STBI_REALLOC(ptr, size) pgface_realloc(ptr, size)
-#define STBI_FREE(ptr) pgface_free(ptr)
-#define STBI_ASSERT(condition) ((void) 0)
+#define STBI_FREE(ptr)          pgface_free(ptr)
+#define STBI_ASSERT(condition)  ((void) 0)
 
 #include <stb_image.h>

@@ -9,10 +9,11 @@
 #include "common/runtime.h"
 #include "nn/layers.h"
 
-/* Row (oy, ox) of the patch matrix: kh*kw runs of in->c floats, zeros where the window leaves the input. */
+/* Row (oy, ox) of the patch matrix: kh*kw runs of in->c floats, zeros where the window leaves the
+ * input. */
 static void
-im2col(const pgface_tensor *in, int kh, int kw, int stride, int pad_top, int pad_left,
-	   int out_h, int out_w, float *patches)
+im2col(const pgface_tensor *in, int kh, int kw, int stride, int pad_top, int pad_left, int out_h,
+       int out_w, float *patches)
 {
 	size_t run = (size_t) in->c;
 	size_t row_length = (size_t) kh * (size_t) kw * run;
@@ -32,7 +33,7 @@ im2col(const pgface_tensor *in, int kh, int kw, int stride, int pad_top, int pad
 						memset(dst, 0, run * sizeof(float));
 					else
 						memcpy(dst, in->data + ((size_t) iy * (size_t) in->w + (size_t) ix) * run,
-							   run * sizeof(float));
+						       run * sizeof(float));
 				}
 			}
 		}
@@ -40,7 +41,7 @@ im2col(const pgface_tensor *in, int kh, int kw, int stride, int pad_top, int pad
 
 pgface_code
 pgface_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int out_c, int stride,
-			  pgface_padding padding, pgface_tensor *out, pgface_status *status)
+              pgface_padding padding, pgface_tensor *out, pgface_status *status)
 {
 	int out_h = pgface_output_extent(in->h, kh, stride, padding);
 	int out_w = pgface_output_extent(in->w, kw, stride, padding);
@@ -54,20 +55,20 @@ pgface_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int
 
 	if (!(kh == 1 && kw == 1 && stride == 1))
 	{
-		scratch = pgface_alloc_zeroed((size_t) positions * (size_t) depth, sizeof(float));
+		scratch = pgface_alloc_array((size_t) positions * (size_t) depth, sizeof(float));
 		if (scratch == NULL)
 		{
 			pgface_tensor_free(out);
 			return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for im2col (%dx%d)",
-							   positions, depth);
+			                   positions, depth);
 		}
 		im2col(in, kh, kw, stride, pgface_padding_before(in->h, kh, stride, padding),
-			   pgface_padding_before(in->w, kw, stride, padding), out_h, out_w, scratch);
+		       pgface_padding_before(in->w, kw, stride, padding), out_h, out_w, scratch);
 		patches = scratch;
 	}
 
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, positions, out_c, depth, 1.0f, patches,
-				depth, filters, out_c, 0.0f, out->data, out_c);
+	            depth, filters, out_c, 0.0f, out->data, out_c);
 	pgface_free(scratch);
 	return PGFACE_OK;
 }

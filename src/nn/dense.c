@@ -7,7 +7,7 @@
 
 void
 pgface_dense(const float *in, int n_in, const float *weights, const float *bias, int n_out,
-			 float *out)
+             float *out)
 {
 	cblas_sgemv(CblasRowMajor, CblasTrans, n_in, n_out, 1.0f, weights, n_out, in, 1, 0.0f, out, 1);
 	if (bias != NULL)

@@ -9,7 +9,7 @@
 
 pgface_code
 pgface_depthwise_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int stride,
-						pgface_padding padding, pgface_tensor *out, pgface_status *status)
+                        pgface_padding padding, pgface_tensor *out, pgface_status *status)
 {
 	int out_h = pgface_output_extent(in->h, kh, stride, padding);
 	int out_w = pgface_output_extent(in->w, kw, stride, padding);
@@ -24,7 +24,8 @@ pgface_depthwise_conv2d(const pgface_tensor *in, const float *filters, int kh, i
 	for (int oy = 0; oy < out_h; oy++)
 		for (int ox = 0; ox < out_w; ox++)
 		{
-			float *acc = out->data + ((size_t) oy * (size_t) out_w + (size_t) ox) * (size_t) channels;
+			float *acc =
+			    out->data + ((size_t) oy * (size_t) out_w + (size_t) ox) * (size_t) channels;
 			for (int ky = 0; ky < kh; ky++)
 			{
 				int iy = oy * stride - pad_top + ky;
@@ -37,8 +38,10 @@ pgface_depthwise_conv2d(const pgface_tensor *in, const float *filters, int kh, i
 					const float *weights;
 					if (ix < 0 || ix >= in->w)
 						continue;
-					src = in->data + ((size_t) iy * (size_t) in->w + (size_t) ix) * (size_t) channels;
-					weights = filters + ((size_t) ky * (size_t) kw + (size_t) kx) * (size_t) channels;
+					src =
+					    in->data + ((size_t) iy * (size_t) in->w + (size_t) ix) * (size_t) channels;
+					weights =
+					    filters + ((size_t) ky * (size_t) kw + (size_t) kx) * (size_t) channels;
 					for (int c = 0; c < channels; c++)
 						acc[c] += src[c] * weights[c];
 				}

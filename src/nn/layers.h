@@ -22,26 +22,45 @@ int pgface_padding_before(int input, int kernel, int stride, pgface_padding padd
 
 /* conv2d.c: filters are [kh, kw, in.c, out_c]; im2col + sgemm, 1x1 stride 1 straight to sgemm. */
 pgface_code pgface_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int out_c,
-						  int stride, pgface_padding padding, pgface_tensor *out,
-						  pgface_status *status);
+                          int stride, pgface_padding padding, pgface_tensor *out,
+                          pgface_status *status);
+
+/*
+ * winograd.c: the same result as pgface_conv2d for a 3x3, stride 1, 'same'
+ * convolution, with 2.25x fewer multiplications. transformed_filters is
+ * [16, in.c, out_c], from pgface_winograd_transform_filters (or the model file).
+ */
+pgface_code pgface_conv3x3_winograd(const pgface_tensor *in, const float *transformed_filters,
+                                    int out_c, pgface_tensor *out, pgface_status *status);
+/* filters [3, 3, in_c, out_c] -> transformed [16, in_c, out_c], computed in double. */
+void pgface_winograd_transform_filters(const float *filters, int in_c, int out_c,
+                                       float *transformed);
 
 /* depthwise_conv2d.c: filters are [kh, kw, in.c, 1]; one filter per channel. */
 pgface_code pgface_depthwise_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw,
-									int stride, pgface_padding padding, pgface_tensor *out,
-									pgface_status *status);
+                                    int stride, pgface_padding padding, pgface_tensor *out,
+                                    pgface_status *status);
 
 /* pool.c: padded cells never win a max and are not counted in an average. */
-pgface_code pgface_max_pool(const pgface_tensor *in, int kernel, int stride,
-							pgface_padding padding, pgface_tensor *out, pgface_status *status);
-pgface_code pgface_avg_pool(const pgface_tensor *in, int kernel, int stride,
-							pgface_padding padding, pgface_tensor *out, pgface_status *status);
+pgface_code pgface_max_pool(const pgface_tensor *in, int kernel, int stride, pgface_padding padding,
+                            pgface_tensor *out, pgface_status *status);
+pgface_code pgface_avg_pool(const pgface_tensor *in, int kernel, int stride, pgface_padding padding,
+                            pgface_tensor *out, pgface_status *status);
 
 /*
  * elementwise.c: in place, per channel: x = (x + bias) * scale + shift, then
  * relu if asked. NULL skips a term; the order matches face-api's.
  */
 void pgface_channel_affine(pgface_tensor *t, const float *bias, const float *scale,
-						   const float *shift, bool relu);
+                           const float *shift, bool relu);
+/*
+ * The same, then + residual (same shape) before the relu: a residual block's
+ * tail in one pass. residual may be NULL. At most PGFACE_MAX_AFFINE_CHANNELS
+ * channels when a term is NULL.
+ */
+#define PGFACE_MAX_AFFINE_CHANNELS 1024
+void pgface_channel_affine_add(pgface_tensor *t, const float *bias, const float *scale,
+                               const float *shift, const pgface_tensor *residual, bool relu);
 /* t = max(t, alpha * t) */
 void pgface_leaky_relu(pgface_tensor *t, float alpha);
 /* acc = relu(acc + other); shapes must match. */
@@ -49,7 +68,7 @@ void pgface_add_relu(pgface_tensor *acc, const pgface_tensor *other);
 
 /* dense.c: out[n_out] = in[n_in] x weights[n_in, n_out] (+ bias if not NULL). */
 void pgface_dense(const float *in, int n_in, const float *weights, const float *bias, int n_out,
-				  float *out);
+                  float *out);
 /* dense.c: out[c] = mean of channel c over all positions. */
 void pgface_global_mean(const pgface_tensor *in, float *out);
 

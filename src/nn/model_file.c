@@ -38,10 +38,10 @@ pgface_model_checksum(const unsigned char *bytes, size_t length)
 /* Fills one table entry after checking it against the file's bounds. */
 static pgface_code
 parse_entry(const unsigned char *base, size_t size, uint64_t data_offset, int index,
-			pgface_model_tensor *tensor, pgface_status *status)
+            pgface_model_tensor *tensor, pgface_status *status)
 {
 	const unsigned char *entry =
-		base + PGFACE_MODEL_HEADER_BYTES + (size_t) index * PGFACE_MODEL_ENTRY_BYTES;
+	    base + PGFACE_MODEL_HEADER_BYTES + (size_t) index * PGFACE_MODEL_ENTRY_BYTES;
 	uint32_t dtype = read_u32(entry + 96);
 	uint32_t ndim = read_u32(entry + 100);
 	uint64_t offset = read_u64(entry + 120);
@@ -51,10 +51,10 @@ parse_entry(const unsigned char *base, size_t size, uint64_t data_offset, int in
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "tensor %d has no valid name", index);
 	if (dtype != PGFACE_MODEL_DTYPE_FLOAT32)
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "tensor \"%s\" has unknown dtype %u",
-						   (const char *) entry, dtype);
+		                   (const char *) entry, dtype);
 	if (ndim > PGFACE_MODEL_MAX_DIMS)
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "tensor \"%s\" has %u dimensions",
-						   (const char *) entry, ndim);
+		                   (const char *) entry, ndim);
 
 	tensor->name = (const char *) entry;
 	tensor->ndim = (int) ndim;
@@ -63,15 +63,16 @@ parse_entry(const unsigned char *base, size_t size, uint64_t data_offset, int in
 		uint32_t extent = d < ndim ? read_u32(entry + 104 + 4 * d) : 1;
 		if (extent == 0 || extent > (1u << 24))
 			return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT,
-							   "tensor \"%s\" has dimension %u of size %u", tensor->name, d, extent);
+			                   "tensor \"%s\" has dimension %u of size %u", tensor->name, d,
+			                   extent);
 		tensor->shape[d] = d < ndim ? (int) extent : 0;
 		count *= extent;
 	}
 	if (offset < data_offset || offset % PGFACE_MODEL_ALIGN != 0 || offset > size ||
-		count > (size - offset) / sizeof(float))
+	    count > (size - offset) / sizeof(float))
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT,
-						   "tensor \"%s\" lies outside the file (offset %llu, %llu values)",
-						   tensor->name, (unsigned long long) offset, (unsigned long long) count);
+		                   "tensor \"%s\" lies outside the file (offset %llu, %llu values)",
+		                   tensor->name, (unsigned long long) offset, (unsigned long long) count);
 	tensor->count = (size_t) count;
 	tensor->data = (const float *) (base + offset);
 	return PGFACE_OK;
@@ -79,8 +80,7 @@ parse_entry(const unsigned char *base, size_t size, uint64_t data_offset, int in
 
 /* Validates the mapped bytes; on success model->tensors describes every tensor. */
 static pgface_code
-parse_model(const unsigned char *base, size_t size, pgface_model_file *model,
-			pgface_status *status)
+parse_model(const unsigned char *base, size_t size, pgface_model_file *model, pgface_status *status)
 {
 	uint32_t version;
 	uint32_t count;
@@ -89,7 +89,7 @@ parse_model(const unsigned char *base, size_t size, pgface_model_file *model,
 	uint64_t declared_size;
 
 	if (size < PGFACE_MODEL_HEADER_BYTES ||
-		memcmp(base, PGFACE_MODEL_MAGIC, strlen(PGFACE_MODEL_MAGIC)) != 0)
+	    memcmp(base, PGFACE_MODEL_MAGIC, strlen(PGFACE_MODEL_MAGIC)) != 0)
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "not a pgface model file");
 	version = read_u32(base + 8);
 	count = read_u32(base + 12);
@@ -97,19 +97,18 @@ parse_model(const unsigned char *base, size_t size, pgface_model_file *model,
 	data_offset = read_u64(base + 24);
 	declared_size = read_u64(base + 32);
 	if (version != PGFACE_MODEL_FORMAT_VERSION)
-		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT,
-						   "model format version %u, expected %d", version,
-						   PGFACE_MODEL_FORMAT_VERSION);
+		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "model format version %u, expected %d",
+		                   version, PGFACE_MODEL_FORMAT_VERSION);
 	if (declared_size != size)
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT,
-						   "file is %zu bytes but its header says %llu (truncated?)", size,
-						   (unsigned long long) declared_size);
+		                   "file is %zu bytes but its header says %llu (truncated?)", size,
+		                   (unsigned long long) declared_size);
 	if (table_offset != PGFACE_MODEL_HEADER_BYTES || count == 0 || count > 10000 ||
-		data_offset < table_offset + (uint64_t) count * PGFACE_MODEL_ENTRY_BYTES ||
-		data_offset > size)
+	    data_offset < table_offset + (uint64_t) count * PGFACE_MODEL_ENTRY_BYTES ||
+	    data_offset > size)
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "tensor table is malformed");
 	if (read_u32(base + 40) !=
-		pgface_model_checksum(base + PGFACE_MODEL_HEADER_BYTES, size - PGFACE_MODEL_HEADER_BYTES))
+	    pgface_model_checksum(base + PGFACE_MODEL_HEADER_BYTES, size - PGFACE_MODEL_HEADER_BYTES))
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "checksum mismatch (file corrupt)");
 
 	model->tensors = pgface_alloc_zeroed(count, sizeof(pgface_model_tensor));
@@ -132,7 +131,7 @@ pgface_model_open(const char *path, pgface_model_file *model, pgface_status *sta
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pgface_fail(status, PGFACE_ERR_MODEL_MISSING, "cannot open model file \"%s\": %s",
-						   path, strerror(errno));
+		                   path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 	{
 		close(fd);
@@ -142,8 +141,8 @@ pgface_model_open(const char *path, pgface_model_file *model, pgface_status *sta
 	{
 		close(fd);
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT,
-						   "model file \"%s\" is %lld bytes: truncated", path,
-						   (long long) st.st_size);
+		                   "model file \"%s\" is %lld bytes: truncated", path,
+		                   (long long) st.st_size);
 	}
 	model->mapping = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
@@ -151,7 +150,7 @@ pgface_model_open(const char *path, pgface_model_file *model, pgface_status *sta
 	{
 		model->mapping = NULL;
 		return pgface_fail(status, PGFACE_ERR_MODEL_MISSING, "cannot map model file \"%s\": %s",
-						   path, strerror(errno));
+		                   path, strerror(errno));
 	}
 	model->size = (size_t) st.st_size;
 	if (parse_model(model->mapping, model->size, model, status) != PGFACE_OK)
@@ -188,7 +187,7 @@ format_shape(char *buf, size_t size, int ndim, const int *shape)
 
 pgface_code
 pgface_model_tensor_checked(const pgface_model_file *model, const char *name, int ndim,
-							const int *shape, const float **data, pgface_status *status)
+                            const int *shape, const float **data, pgface_status *status)
 {
 	for (int i = 0; i < model->count; i++)
 	{
@@ -206,7 +205,7 @@ pgface_model_tensor_checked(const pgface_model_file *model, const char *name, in
 		format_shape(want, sizeof(want), ndim, shape);
 		format_shape(have, sizeof(have), t->ndim, t->shape);
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT,
-						   "tensor \"%s\" has shape %s, the net expects %s", name, have, want);
+		                   "tensor \"%s\" has shape %s, the net expects %s", name, have, want);
 	}
 	return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "tensor \"%s\" is missing", name);
 }

@@ -11,21 +11,21 @@
 
 #include "common/status.h"
 
-#define PGFACE_MODEL_MAGIC "PGFACEMD"
+#define PGFACE_MODEL_MAGIC          "PGFACEMD"
 #define PGFACE_MODEL_FORMAT_VERSION 1
-#define PGFACE_MODEL_HEADER_BYTES 64
-#define PGFACE_MODEL_ENTRY_BYTES 128
-#define PGFACE_MODEL_NAME_BYTES 96
-#define PGFACE_MODEL_ALIGN 64
-#define PGFACE_MODEL_MAX_DIMS 4
-#define PGFACE_MODEL_DTYPE_FLOAT32 1
+#define PGFACE_MODEL_HEADER_BYTES   64
+#define PGFACE_MODEL_ENTRY_BYTES    128
+#define PGFACE_MODEL_NAME_BYTES     96
+#define PGFACE_MODEL_ALIGN          64
+#define PGFACE_MODEL_MAX_DIMS       4
+#define PGFACE_MODEL_DTYPE_FLOAT32  1
 
 typedef struct pgface_model_tensor
 {
 	const char *name; /* points into the mapping */
 	int ndim;
 	int shape[PGFACE_MODEL_MAX_DIMS];
-	size_t count; /* product of the shape */
+	size_t count;      /* product of the shape */
 	const float *data; /* points into the mapping, 64-byte aligned */
 } pgface_model_tensor;
 
@@ -51,8 +51,8 @@ void pgface_model_close(pgface_model_file *model);
  * that uses a file states what it expects, and any mismatch is an error.
  */
 pgface_code pgface_model_tensor_checked(const pgface_model_file *model, const char *name, int ndim,
-										const int *shape, const float **data,
-										pgface_status *status);
+                                        const int *shape, const float **data,
+                                        pgface_status *status);
 
 /* The checksum stored in the header: FNV-1a over little-endian 32-bit words. */
 uint32_t pgface_model_checksum(const unsigned char *bytes, size_t length);

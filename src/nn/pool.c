@@ -14,7 +14,7 @@ typedef enum pool_kind
 /* Both pools walk the same windows; only the reduction differs. */
 static pgface_code
 pool(const pgface_tensor *in, int kernel, int stride, pgface_padding padding, pool_kind kind,
-	 pgface_tensor *out, pgface_status *status)
+     pgface_tensor *out, pgface_status *status)
 {
 	int out_h = pgface_output_extent(in->h, kernel, stride, padding);
 	int out_w = pgface_output_extent(in->w, kernel, stride, padding);
@@ -28,7 +28,8 @@ pool(const pgface_tensor *in, int kernel, int stride, pgface_padding padding, po
 	for (int oy = 0; oy < out_h; oy++)
 		for (int ox = 0; ox < out_w; ox++)
 		{
-			float *dst = out->data + ((size_t) oy * (size_t) out_w + (size_t) ox) * (size_t) channels;
+			float *dst =
+			    out->data + ((size_t) oy * (size_t) out_w + (size_t) ox) * (size_t) channels;
 			int y0 = oy * stride - pad_top;
 			int x0 = ox * stride - pad_left;
 			int cells = 0;
@@ -39,7 +40,7 @@ pool(const pgface_tensor *in, int kernel, int stride, pgface_padding padding, po
 				for (int x = x0 < 0 ? 0 : x0; x < x0 + kernel && x < in->w; x++)
 				{
 					const float *src =
-						in->data + ((size_t) y * (size_t) in->w + (size_t) x) * (size_t) channels;
+					    in->data + ((size_t) y * (size_t) in->w + (size_t) x) * (size_t) channels;
 					cells++;
 					for (int c = 0; c < channels; c++)
 						if (kind == POOL_MAX)
@@ -56,14 +57,14 @@ pool(const pgface_tensor *in, int kernel, int stride, pgface_padding padding, po
 
 pgface_code
 pgface_max_pool(const pgface_tensor *in, int kernel, int stride, pgface_padding padding,
-				pgface_tensor *out, pgface_status *status)
+                pgface_tensor *out, pgface_status *status)
 {
 	return pool(in, kernel, stride, padding, POOL_MAX, out, status);
 }
 
 pgface_code
 pgface_avg_pool(const pgface_tensor *in, int kernel, int stride, pgface_padding padding,
-				pgface_tensor *out, pgface_status *status)
+                pgface_tensor *out, pgface_status *status)
 {
 	return pool(in, kernel, stride, padding, POOL_AVERAGE, out, status);
 }

@@ -20,16 +20,15 @@ embed(PG_FUNCTION_ARGS)
 
 	if (detect)
 		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						errmsg("embed() with face detection is not supported yet"),
-						errhint("Pass a cropped face and call embed(photo, detect => false).")));
+		                errmsg("embed() with face detection is not supported yet"),
+		                errhint("Pass a cropped face and call embed(photo, detect => false).")));
 
 	if (model->dims != PGFACE_EMBEDDING_DIMS)
 		elog(ERROR, "pgface: model \"%s\" has %d dimensions, the net makes %d", model->name,
-			 model->dims, PGFACE_EMBEDDING_DIMS);
+		     model->dims, PGFACE_EMBEDDING_DIMS);
 	result = face_embedding_alloc(model);
 	if (pgface_embed_chip(pgface_backend_models(), (const unsigned char *) VARDATA_ANY(photo),
-						  VARSIZE_ANY_EXHDR(photo), &limits, result->values,
-						  &status) != PGFACE_OK)
+	                      VARSIZE_ANY_EXHDR(photo), &limits, result->values, &status) != PGFACE_OK)
 		pgface_report_core_error(&status);
 	PG_RETURN_FACE_EMBEDDING_P(result);
 }

@@ -16,7 +16,8 @@ extern char *pgface_model_dir_setting;
 extern int pgface_max_image_pixels;
 extern void pgface_define_gucs(void);
 
-/* runtime_pg.c: points the core's allocator at palloc and its interrupt hook at CHECK_FOR_INTERRUPTS. */
+/* runtime_pg.c: points the core's allocator at palloc and its interrupt hook at
+ * CHECK_FOR_INTERRUPTS. */
 extern void pgface_install_pg_runtime(void);
 
 /* model_cache.c: the models of the current pgface.model_dir, loaded once per backend. */

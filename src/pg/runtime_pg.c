@@ -14,7 +14,7 @@ static void *
 pg_alloc(size_t size)
 {
 	return MemoryContextAllocExtended(CurrentMemoryContext, size,
-									  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+	                                  MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
 }
 
 static void *

@@ -24,7 +24,7 @@ slurp(const char *path, size_t *length)
 	long size;
 
 	if (file == NULL || fseek(file, 0, SEEK_END) != 0 || (size = ftell(file)) < 0 ||
-		fseek(file, 0, SEEK_SET) != 0)
+	    fseek(file, 0, SEEK_SET) != 0)
 	{
 		if (file)
 			fclose(file);
@@ -44,7 +44,7 @@ slurp(const char *path, size_t *length)
 /* Crops one box out of a decoded photo and writes it as OUT_DIR/name.png. */
 static int
 cut_chip(const char *name, const char *source_dir, const char *source, int x, int y, int width,
-		 int height, const char *out_dir)
+         int height, const char *out_dir)
 {
 	char path[4096];
 	size_t length;
@@ -77,8 +77,8 @@ cut_chip(const char *name, const char *source_dir, const char *source, int x, in
 	crop = malloc((size_t) width * (size_t) height * 3);
 	for (int row = 0; row < height; row++)
 		memcpy(crop + (size_t) row * (size_t) width * 3,
-			   image.rgb + ((size_t) (y + row) * (size_t) image.width + (size_t) x) * 3,
-			   (size_t) width * 3);
+		       image.rgb + ((size_t) (y + row) * (size_t) image.width + (size_t) x) * 3,
+		       (size_t) width * 3);
 	pgface_image_free(&image);
 	snprintf(path, sizeof(path), "%s/%s.png", out_dir, name);
 	ok = stbi_write_png(path, width, height, 3, crop, width * 3);
@@ -112,8 +112,8 @@ main(int argc, char **argv)
 		char source[128];
 		int x, y, width, height;
 
-		if (line[0] == '#' || sscanf(line, "%127s %127s %d %d %d %d", name, source, &x, &y, &width,
-									 &height) != 6)
+		if (line[0] == '#' ||
+		    sscanf(line, "%127s %127s %d %d %d %d", name, source, &x, &y, &width, &height) != 6)
 			continue;
 		if (!cut_chip(name, argv[2], source, x, y, width, height, argv[3]))
 			failures++;

@@ -1,0 +1,159 @@
+/*
+ * bench_recognition.c: how fast the recognition net embeds one chip on one
+ * thread, against the sgemm bound measured in the same run: the time OpenBLAS
+ * needs for the net's own matrix products, at the net's own shapes.
+ *
+ *   bench_recognition MODEL_DIR [RUNS]
+ */
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "face/models.h"
+#include "nn/blas.h"
+#include "nn/layers.h"
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *) a;
+	double y = *(const double *) b;
+	return (x > y) - (x < y);
+}
+
+static double
+median(double *values, int n)
+{
+	qsort(values, (size_t) n, sizeof(double), compare_doubles);
+	return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+}
+
+/* One matrix product of the net: positions x depth times depth x out. */
+typedef struct gemm_shape
+{
+	int positions;
+	int depth;
+	int out;
+} gemm_shape;
+
+/* Walks the net's layers the way recognition_net.c runs them, collecting each conv's GEMM. */
+static int
+net_gemm_shapes(const pgface_recognition_net *net, gemm_shape *shapes)
+{
+	int n = 0;
+	int size = pgface_output_extent(PGFACE_CHIP_SIZE, 7, 2, PGFACE_PAD_VALID);
+
+	shapes[n++] = (gemm_shape){size * size, 7 * 7 * 3, net->stem.out_channels};
+	size = pgface_output_extent(size, 3, 2, PGFACE_PAD_VALID);
+	for (int b = 0; b < PGFACE_RECOGNITION_BLOCKS; b++)
+	{
+		const pgface_residual_block *block = &net->blocks[b];
+		int out_size = block->down ? pgface_output_extent(size, 3, 2, PGFACE_PAD_VALID) : size;
+		shapes[n++] = (gemm_shape){out_size * out_size, 9 * block->conv1.in_channels,
+		                           block->conv1.out_channels};
+		shapes[n++] = (gemm_shape){out_size * out_size, 9 * block->conv2.in_channels,
+		                           block->conv2.out_channels};
+		size = block->down ? pgface_output_extent(size, 2, 2, PGFACE_PAD_VALID) : size;
+	}
+	return n;
+}
+
+/* Best-of-several time of one sgemm at this shape, in milliseconds. */
+static double
+time_sgemm(const gemm_shape *s, int repeats)
+{
+	size_t a_count = (size_t) s->positions * (size_t) s->depth;
+	size_t b_count = (size_t) s->depth * (size_t) s->out;
+	float *a = malloc(a_count * sizeof(float));
+	float *b = malloc(b_count * sizeof(float));
+	float *c = malloc((size_t) s->positions * (size_t) s->out * sizeof(float));
+	double best = 1e30;
+
+	for (size_t i = 0; i < a_count; i++)
+		a[i] = (float) (i % 17) * 0.01f;
+	for (size_t i = 0; i < b_count; i++)
+		b[i] = (float) (i % 13) * 0.01f;
+	for (int r = 0; r < repeats; r++)
+	{
+		double start = now_ms();
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->positions, s->out, s->depth, 1.0f,
+		            a, s->depth, b, s->out, 0.0f, c, s->out);
+		double elapsed = now_ms() - start;
+		if (elapsed < best)
+			best = elapsed;
+	}
+	free(a);
+	free(b);
+	free(c);
+	return best;
+}
+
+int
+main(int argc, char **argv)
+{
+	int runs = argc > 2 ? atoi(argv[2]) : 100;
+	pgface_models models;
+	pgface_status status = {0};
+	gemm_shape shapes[64];
+	int nshapes;
+	double flops = 0.0;
+	double bound_ms = 0.0;
+	double *times;
+	float *chip;
+	float embedding[PGFACE_EMBEDDING_DIMS];
+
+	if (argc < 2 || runs < 1)
+	{
+		fprintf(stderr, "usage: bench_recognition MODEL_DIR [RUNS]\n");
+		return 2;
+	}
+	pgface_blas_set_threads(1);
+	if (pgface_models_open(argv[1], &models, &status) != PGFACE_OK)
+	{
+		fprintf(stderr, "bench_recognition: %s\n", status.message);
+		return 1;
+	}
+
+	chip = malloc(sizeof(float) * PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3);
+	srand(42);
+	for (int i = 0; i < PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3; i++)
+		chip[i] = (float) (rand() % 256);
+	times = malloc(sizeof(double) * (size_t) runs);
+	for (int warm = 0; warm < 5; warm++)
+		pgface_recognition_net_embed(&models.recognition, chip, embedding, &status);
+	for (int r = 0; r < runs; r++)
+	{
+		double start = now_ms();
+		pgface_recognition_net_embed(&models.recognition, chip, embedding, &status);
+		times[r] = now_ms() - start;
+	}
+
+	nshapes = net_gemm_shapes(&models.recognition, shapes);
+	for (int i = 0; i < nshapes; i++)
+	{
+		flops += 2.0 * shapes[i].positions * (double) shapes[i].depth * shapes[i].out;
+		bound_ms += time_sgemm(&shapes[i], 20);
+	}
+
+	printf("recognition net, one thread, %d runs\n", runs);
+	printf("  pgface ms per chip (median)      %8.3f\n", median(times, runs));
+	printf("  net GFLOP per chip               %8.3f\n", flops / 1e9);
+	printf("  sgemm bound ms (net's shapes)    %8.3f   (%.1f GFLOPS)\n", bound_ms,
+	       flops / bound_ms / 1e6);
+	printf("  pgface / sgemm bound             %8.2fx\n", median(times, runs) / bound_ms);
+
+	free(times);
+	free(chip);
+	pgface_models_close(&models);
+	return 0;
+}
