@@ -24,6 +24,9 @@ SHLIB_LINK = -lopenblas -lm
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies; a changed header rebuilds every object (seconds).
+$(OBJS): $(wildcard src/*/*.h)
+
 BUILD = build
 MODELS = $(BUILD)/models
 MODEL_FILES = $(MODELS)/face_recognition_model.pgfm $(MODELS)/tiny_face_detector_model.pgfm \
