@@ -24,6 +24,22 @@ typedef struct pgface_image
 pgface_code pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixels,
                                 pgface_image *image, pgface_status *status);
 
+typedef enum pgface_image_format
+{
+	PGFACE_FORMAT_OTHER, /* unknown, or a format without a simple header (TGA, PSD, PNM, PIC) */
+	PGFACE_FORMAT_PNG,
+	PGFACE_FORMAT_JPEG,
+	PGFACE_FORMAT_GIF,
+	PGFACE_FORMAT_BMP
+} pgface_image_format;
+
+/*
+ * header_size.c: the format recognised by its signature and, where the header
+ * holds it, the size (else -1), without decoding anything.
+ */
+pgface_image_format pgface_image_header_size(const unsigned char *bytes, size_t length,
+                                             int64_t *width, int64_t *height);
+
 /* Releases the pixels; safe to call twice. */
 void pgface_image_free(pgface_image *image);
 

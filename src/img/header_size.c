@@ -1,0 +1,108 @@
+/*
+ * header_size.c: an image's size read from its header alone, for the formats
+ * whose headers are simple to walk (PNG, JPEG, GIF, BMP). It lets pgface refuse
+ * an image that claims to be huge before any decoder touches it, and tell "a
+ * known format with a broken header" from "not an image".
+ */
+#include "img/image.h"
+
+#include <string.h>
+
+static uint32_t
+big_endian(const unsigned char *p, int bytes)
+{
+	uint32_t value = 0;
+	for (int i = 0; i < bytes; i++)
+		value = value << 8 | p[i];
+	return value;
+}
+
+static uint32_t
+little_endian(const unsigned char *p, int bytes)
+{
+	uint32_t value = 0;
+	for (int i = bytes - 1; i >= 0; i--)
+		value = value << 8 | p[i];
+	return value;
+}
+
+/* Walks JPEG segments to the first start-of-frame marker; every length is bounds-checked. */
+static int
+jpeg_size(const unsigned char *bytes, size_t length, int64_t *width, int64_t *height)
+{
+	size_t at = 2;
+
+	while (at + 4 <= length)
+	{
+		unsigned marker;
+		size_t segment;
+
+		if (bytes[at] != 0xff)
+			return 0;
+		marker = bytes[at + 1];
+		if (marker == 0xff)
+		{
+			at++;
+			continue;
+		}
+		if (marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+		{
+			at += 2;
+			continue;
+		}
+		segment = big_endian(bytes + at + 2, 2);
+		if (segment < 2)
+			return 0;
+		if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+		{
+			if (at + 9 > length)
+				return 0;
+			*height = big_endian(bytes + at + 5, 2);
+			*width = big_endian(bytes + at + 7, 2);
+			return 1;
+		}
+		at += 2 + segment;
+	}
+	return 0;
+}
+
+pgface_image_format
+pgface_image_header_size(const unsigned char *bytes, size_t length, int64_t *width, int64_t *height)
+{
+	*width = *height = -1;
+	if (length >= 8 && memcmp(bytes, "\x89PNG\r\n\x1a\n", 8) == 0)
+	{
+		if (length >= 24 && memcmp(bytes + 12, "IHDR", 4) == 0)
+		{
+			*width = big_endian(bytes + 16, 4);
+			*height = big_endian(bytes + 20, 4);
+		}
+		return PGFACE_FORMAT_PNG;
+	}
+	if (length >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff)
+	{
+		jpeg_size(bytes, length, width, height);
+		return PGFACE_FORMAT_JPEG;
+	}
+	if (length >= 6 && (memcmp(bytes, "GIF87a", 6) == 0 || memcmp(bytes, "GIF89a", 6) == 0))
+	{
+		if (length >= 10)
+		{
+			*width = little_endian(bytes + 6, 2);
+			*height = little_endian(bytes + 8, 2);
+		}
+		return PGFACE_FORMAT_GIF;
+	}
+	if (length >= 2 && bytes[0] == 'B' && bytes[1] == 'M')
+	{
+		if (length >= 26)
+		{
+			/* BITMAPINFOHEADER: signed 32-bit; a negative height means top-down */
+			int32_t h = (int32_t) little_endian(bytes + 22, 4);
+			*width = (int32_t) little_endian(bytes + 18, 4);
+			*height = h < 0 ? -(int64_t) h : h;
+		}
+		return PGFACE_FORMAT_BMP;
+	}
+	return PGFACE_FORMAT_OTHER;
+}

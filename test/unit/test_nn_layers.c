@@ -1,0 +1,300 @@
+/*
+ * test_nn_layers.c: each ConvNet operation against a plain, obviously correct
+ * loop written here from TensorFlow's definitions.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/layers.h"
+#include "unit.h"
+
+/* Uniform in [-1, 1) from a fixed stream. */
+static float
+next_value(uint64_t *state)
+{
+	*state = *state * 6364136223846793005ull + 1442695040888963407ull;
+	return (float) ((double) (*state >> 11) / 9007199254740992.0 * 2.0 - 1.0);
+}
+
+static void
+fill(float *values, size_t count, uint64_t *state)
+{
+	for (size_t i = 0; i < count; i++)
+		values[i] = next_value(state);
+}
+
+static float
+at(const pgface_tensor *t, int y, int x, int c)
+{
+	return t->data[((size_t) y * (size_t) t->w + (size_t) x) * (size_t) t->c + (size_t) c];
+}
+
+/* The reference convolution: the textbook six nested loops, in double. */
+static void
+naive_conv(const pgface_tensor *in, const float *filters, int kh, int kw, int out_c, int stride,
+           pgface_padding padding, pgface_tensor *out)
+{
+	int pad_top = pgface_padding_before(in->h, kh, stride, padding);
+	int pad_left = pgface_padding_before(in->w, kw, stride, padding);
+
+	for (int oy = 0; oy < out->h; oy++)
+		for (int ox = 0; ox < out->w; ox++)
+			for (int o = 0; o < out_c; o++)
+			{
+				double sum = 0.0;
+				for (int ky = 0; ky < kh; ky++)
+					for (int kx = 0; kx < kw; kx++)
+						for (int i = 0; i < in->c; i++)
+						{
+							int y = oy * stride - pad_top + ky;
+							int x = ox * stride - pad_left + kx;
+							if (y >= 0 && y < in->h && x >= 0 && x < in->w)
+								sum += (double) at(in, y, x, i) *
+								       filters[(((size_t) ky * kw + kx) * in->c + i) * out_c + o];
+						}
+				out->data[((size_t) oy * out->w + ox) * out_c + o] = (float) sum;
+			}
+}
+
+static double
+max_difference(const pgface_tensor *a, const pgface_tensor *b)
+{
+	double worst = 0.0;
+	for (size_t i = 0; i < pgface_tensor_count(a); i++)
+		worst = fmax(worst, fabs((double) a->data[i] - (double) b->data[i]));
+	return worst;
+}
+
+static void
+output_extents_follow_tensorflow(void)
+{
+	CHECK(pgface_output_extent(150, 7, 2, PGFACE_PAD_VALID) == 72);
+	CHECK(pgface_output_extent(72, 3, 2, PGFACE_PAD_VALID) == 35);
+	CHECK(pgface_output_extent(35, 3, 1, PGFACE_PAD_SAME) == 35);
+	CHECK(pgface_output_extent(35, 3, 2, PGFACE_PAD_SAME) == 18);
+	CHECK(pgface_output_extent(2, 3, 1, PGFACE_PAD_VALID) == 0);
+	CHECK(pgface_padding_before(35, 3, 1, PGFACE_PAD_SAME) == 1);
+	/* an odd total goes after: 416 with k=3, s=2 pads 0 before, 1 after */
+	CHECK(pgface_padding_before(416, 3, 2, PGFACE_PAD_SAME) == 0);
+	CHECK(pgface_padding_before(35, 3, 1, PGFACE_PAD_VALID) == 0);
+}
+
+static void
+conv2d_matches_naive_loops(void)
+{
+	const struct
+	{
+		int h, w, in_c, k, out_c, stride;
+		pgface_padding padding;
+	} cases[] = {
+	    {9, 7, 3, 3, 5, 1, PGFACE_PAD_SAME},   {9, 7, 3, 3, 5, 2, PGFACE_PAD_SAME},
+	    {9, 7, 4, 3, 6, 2, PGFACE_PAD_VALID},  {15, 15, 3, 7, 8, 2, PGFACE_PAD_VALID},
+	    {6, 5, 16, 1, 7, 1, PGFACE_PAD_SAME},  {6, 5, 16, 1, 7, 2, PGFACE_PAD_VALID},
+	    {4, 4, 32, 3, 32, 1, PGFACE_PAD_SAME}, {1, 1, 8, 3, 4, 1, PGFACE_PAD_SAME},
+	};
+	uint64_t state = 1;
+	double worst = 0.0;
+
+	for (size_t n = 0; n < sizeof(cases) / sizeof(cases[0]); n++)
+	{
+		pgface_tensor in = {0}, out = {0}, expected = {0};
+		pgface_status status = {0};
+		float *filters =
+		    malloc(sizeof(float) * cases[n].k * cases[n].k * cases[n].in_c * cases[n].out_c);
+
+		pgface_tensor_alloc(&in, cases[n].h, cases[n].w, cases[n].in_c, &status);
+		fill(in.data, pgface_tensor_count(&in), &state);
+		fill(filters, (size_t) cases[n].k * cases[n].k * cases[n].in_c * cases[n].out_c, &state);
+		CHECK(pgface_conv2d(&in, filters, cases[n].k, cases[n].k, cases[n].out_c, cases[n].stride,
+		                    cases[n].padding, &out, &status) == PGFACE_OK);
+		CHECK(out.h ==
+		      pgface_output_extent(cases[n].h, cases[n].k, cases[n].stride, cases[n].padding));
+		CHECK(out.w ==
+		      pgface_output_extent(cases[n].w, cases[n].k, cases[n].stride, cases[n].padding));
+		CHECK(out.c == cases[n].out_c);
+		pgface_tensor_alloc(&expected, out.h, out.w, out.c, &status);
+		naive_conv(&in, filters, cases[n].k, cases[n].k, cases[n].out_c, cases[n].stride,
+		           cases[n].padding, &expected);
+		worst = fmax(worst, max_difference(&out, &expected));
+		pgface_tensor_free(&in);
+		pgface_tensor_free(&out);
+		pgface_tensor_free(&expected);
+		free(filters);
+	}
+	CHECK(worst < 1e-5);
+}
+
+static void
+winograd_matches_naive_loops(void)
+{
+	const int shapes[][4] = {
+	    {35, 35, 32, 32}, {17, 17, 32, 64}, {4, 5, 8, 3}, {1, 1, 4, 4}, {2, 3, 5, 2}};
+	uint64_t state = 2;
+	double worst = 0.0;
+
+	for (size_t n = 0; n < sizeof(shapes) / sizeof(shapes[0]); n++)
+	{
+		int h = shapes[n][0], w = shapes[n][1], in_c = shapes[n][2], out_c = shapes[n][3];
+		pgface_tensor in = {0}, out = {0}, expected = {0};
+		pgface_status status = {0};
+		float *filters = malloc(sizeof(float) * 9 * in_c * out_c);
+		float *transformed = malloc(sizeof(float) * 16 * in_c * out_c);
+
+		pgface_tensor_alloc(&in, h, w, in_c, &status);
+		fill(in.data, pgface_tensor_count(&in), &state);
+		fill(filters, (size_t) 9 * in_c * out_c, &state);
+		pgface_winograd_transform_filters(filters, in_c, out_c, transformed);
+		CHECK(pgface_conv3x3_winograd(&in, transformed, out_c, &out, &status) == PGFACE_OK);
+		CHECK(out.h == h && out.w == w && out.c == out_c);
+		pgface_tensor_alloc(&expected, h, w, out_c, &status);
+		naive_conv(&in, filters, 3, 3, out_c, 1, PGFACE_PAD_SAME, &expected);
+		worst = fmax(worst, max_difference(&out, &expected));
+		pgface_tensor_free(&in);
+		pgface_tensor_free(&out);
+		pgface_tensor_free(&expected);
+		free(filters);
+		free(transformed);
+	}
+	CHECK(worst < 1e-4);
+}
+
+static void
+depthwise_matches_naive_loops(void)
+{
+	uint64_t state = 3;
+	const int strides[] = {1, 2};
+
+	for (int s = 0; s < 2; s++)
+	{
+		pgface_tensor in = {0}, out = {0};
+		pgface_status status = {0};
+		float filters[3 * 3 * 5];
+		double worst = 0.0;
+		int stride = strides[s];
+		int pad = pgface_padding_before(8, 3, stride, PGFACE_PAD_SAME);
+
+		pgface_tensor_alloc(&in, 8, 7, 5, &status);
+		fill(in.data, pgface_tensor_count(&in), &state);
+		fill(filters, sizeof(filters) / sizeof(filters[0]), &state);
+		CHECK(pgface_depthwise_conv2d(&in, filters, 3, 3, stride, PGFACE_PAD_SAME, &out, &status) ==
+		      PGFACE_OK);
+		for (int oy = 0; oy < out.h; oy++)
+			for (int ox = 0; ox < out.w; ox++)
+				for (int c = 0; c < 5; c++)
+				{
+					double sum = 0.0;
+					int pad_left = pgface_padding_before(7, 3, stride, PGFACE_PAD_SAME);
+					for (int ky = 0; ky < 3; ky++)
+						for (int kx = 0; kx < 3; kx++)
+						{
+							int y = oy * stride - pad + ky, x = ox * stride - pad_left + kx;
+							if (y >= 0 && y < 8 && x >= 0 && x < 7)
+								sum += (double) at(&in, y, x, c) * filters[(ky * 3 + kx) * 5 + c];
+						}
+					worst = fmax(worst, fabs(sum - at(&out, oy, ox, c)));
+				}
+		CHECK(out.h == pgface_output_extent(8, 3, stride, PGFACE_PAD_SAME));
+		CHECK(worst < 1e-5);
+		pgface_tensor_free(&in);
+		pgface_tensor_free(&out);
+	}
+}
+
+static void
+pools_match_tensorflow(void)
+{
+	pgface_tensor in = {0}, out = {0};
+	pgface_status status = {0};
+
+	/* 3x3 single channel, values 1..9 */
+	pgface_tensor_alloc(&in, 3, 3, 1, &status);
+	for (int i = 0; i < 9; i++)
+		in.data[i] = (float) (i + 1);
+
+	CHECK(pgface_max_pool(&in, 2, 2, PGFACE_PAD_VALID, &out, &status) == PGFACE_OK);
+	CHECK(out.h == 1 && out.w == 1 && out.data[0] == 5.0f);
+	pgface_tensor_free(&out);
+
+	/* SAME: 2x2 output, the windows at the edge see only real cells */
+	CHECK(pgface_max_pool(&in, 2, 2, PGFACE_PAD_SAME, &out, &status) == PGFACE_OK);
+	CHECK(out.h == 2 && out.w == 2);
+	CHECK(out.data[0] == 5.0f && out.data[1] == 6.0f && out.data[2] == 8.0f && out.data[3] == 9.0f);
+	pgface_tensor_free(&out);
+
+	CHECK(pgface_avg_pool(&in, 2, 2, PGFACE_PAD_SAME, &out, &status) == PGFACE_OK);
+	/* (1+2+4+5)/4, (3+6)/2, (7+8)/2, 9/1: padding is not counted */
+	CHECK(out.data[0] == 3.0f && out.data[1] == 4.5f && out.data[2] == 7.5f && out.data[3] == 9.0f);
+	pgface_tensor_free(&out);
+
+	CHECK(pgface_max_pool(&in, 3, 1, PGFACE_PAD_SAME, &out, &status) == PGFACE_OK);
+	CHECK(out.h == 3 && out.data[0] == 5.0f && out.data[8] == 9.0f && out.data[4] == 9.0f);
+	pgface_tensor_free(&out);
+
+	/* all-negative input: max must not be 0 from padding */
+	for (int i = 0; i < 9; i++)
+		in.data[i] = -(float) (i + 1);
+	CHECK(pgface_max_pool(&in, 3, 1, PGFACE_PAD_SAME, &out, &status) == PGFACE_OK);
+	CHECK(out.data[0] == -1.0f && out.data[8] == -5.0f);
+	pgface_tensor_free(&out);
+	pgface_tensor_free(&in);
+}
+
+static void
+elementwise_ops_follow_their_formulas(void)
+{
+	pgface_tensor t = {0}, r = {0};
+	pgface_status status = {0};
+	const float bias[2] = {1.0f, -1.0f};
+	const float scale[2] = {2.0f, 3.0f};
+	const float shift[2] = {0.5f, -0.5f};
+
+	pgface_tensor_alloc(&t, 1, 2, 2, &status);
+	pgface_tensor_alloc(&r, 1, 2, 2, &status);
+	t.data[0] = 0.0f, t.data[1] = 0.0f, t.data[2] = -3.0f, t.data[3] = 2.0f;
+	r.data[0] = 1.0f, r.data[1] = 1.0f, r.data[2] = 1.0f, r.data[3] = -10.0f;
+	/* (x + b) * s + h: 2.5, -3.5, -3.5, 2.5 ; + r: 3.5, -2.5, -2.5, -7.5 ; relu */
+	pgface_channel_affine_add(&t, bias, scale, shift, &r, true);
+	CHECK(t.data[0] == 3.5f && t.data[1] == 0.0f && t.data[2] == 0.0f && t.data[3] == 0.0f);
+
+	t.data[0] = -2.0f, t.data[1] = 4.0f, t.data[2] = 0.0f, t.data[3] = -1.0f;
+	pgface_channel_affine(&t, NULL, scale, NULL, false);
+	CHECK(t.data[0] == -4.0f && t.data[1] == 12.0f && t.data[3] == -3.0f);
+	pgface_leaky_relu(&t, 0.1f);
+	CHECK(t.data[0] == -4.0f * 0.1f && t.data[1] == 12.0f && t.data[3] == -3.0f * 0.1f);
+	pgface_tensor_free(&t);
+	pgface_tensor_free(&r);
+}
+
+static void
+dense_and_mean_follow_their_formulas(void)
+{
+	const float in[3] = {1.0f, 2.0f, 3.0f};
+	const float weights[3 * 2] = {1, 2, 3, 4, 5, 6}; /* [3, 2] */
+	const float bias[2] = {0.5f, -0.5f};
+	float out[2];
+	pgface_tensor t = {0};
+	pgface_status status = {0};
+	float mean[2];
+
+	pgface_dense(in, 3, weights, bias, 2, out);
+	CHECK(out[0] == 1 + 6 + 15 + 0.5f && out[1] == 2 + 8 + 18 - 0.5f);
+
+	pgface_tensor_alloc(&t, 2, 1, 2, &status);
+	t.data[0] = 1.0f, t.data[1] = 10.0f, t.data[2] = 3.0f, t.data[3] = 20.0f;
+	pgface_global_mean(&t, mean);
+	CHECK(mean[0] == 2.0f && mean[1] == 15.0f);
+	pgface_tensor_free(&t);
+}
+
+const unit_test nn_layer_tests[] = {
+    {"nn: output extents and padding follow TensorFlow", output_extents_follow_tensorflow},
+    {"nn: conv2d (im2col + sgemm) matches naive loops", conv2d_matches_naive_loops},
+    {"nn: Winograd 3x3 matches naive loops", winograd_matches_naive_loops},
+    {"nn: depthwise conv matches naive loops", depthwise_matches_naive_loops},
+    {"nn: max and average pools match TensorFlow", pools_match_tensorflow},
+    {"nn: affine, residual, relu and leaky relu", elementwise_ops_follow_their_formulas},
+    {"nn: dense layer and global mean", dense_and_mean_follow_their_formulas},
+    {NULL, NULL},
+};
