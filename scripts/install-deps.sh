@@ -9,6 +9,10 @@ packages=(
 	build-essential                         # gcc (with ASan/UBSan runtimes), make
 	clang-format valgrind                   # style and memory checks
 )
+# node and npm fetch and convert the model weights; any node >= 18 will do, so a
+# machine that already has them (from Debian or elsewhere) keeps its own.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -68,12 +68,22 @@ if make -s build/cut_chips >"$log/golden-build.log" 2>&1 &&
 	build/cut_chips test/golden/chips.txt build/models/face-api/demo "$chips"; then
 	build/pgface embed --chip --models build/models "$chips"/*.png >"$log/golden.jsonl"
 	node test/golden/compare.js test/golden/reference.tsv "$log/golden.jsonl" 2e-4 | tee "$log/golden.log"
+	[ -s "$log/golden.log" ] || record 1 "golden comparison produced no result"
 	passed=$((passed + $(grep -c '^ok ' "$log/golden.log")))
 	failed=$((failed + $(grep -c '^not ok ' "$log/golden.log")))
 else
 	cat "$log/golden-build.log"
 	record 1 "cut the golden chips"
 fi
+
+echo "# the CLI under valgrind: no memory errors, every allocation freed"
+valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
+	build/pgface embed --chip --models build/models "$chips/s5_small.png" "$chips/s6_square150.png" \
+	>"$log/valgrind.out" 2>"$log/valgrind.log"
+valgrind_rc=$?
+[ "$valgrind_rc" -ne 0 ] && cat "$log/valgrind.log"
+[ "$valgrind_rc" -eq 0 ] && [ "$(wc -l <"$log/valgrind.out")" -eq 2 ]
+record $? "pgface embed --chip under valgrind: 2 embeddings, no errors, no leaks"
 
 # The server reads these as the postgres user, so they go where it can: the test folder.
 cp test/golden/reference.tsv "$chips/"
