@@ -57,6 +57,11 @@ pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixel
 		                   "the image is corrupt or truncated: %s", stbi_failure_reason());
 	image->width = width;
 	image->height = height;
+	if (pgface_image_orient(image, pgface_jpeg_orientation(bytes, length), status) != PGFACE_OK)
+	{
+		pgface_image_free(image);
+		return status->code;
+	}
 	return PGFACE_OK;
 }
 

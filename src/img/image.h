@@ -18,8 +18,8 @@ typedef struct pgface_image
 
 /*
  * decode.c: decodes any format stb_image knows, from memory, to RGB (grey is
- * replicated). The pixel count is checked against max_pixels from the header,
- * before any pixel is decoded.
+ * replicated), turned upright by the JPEG's EXIF orientation. The pixel count
+ * is checked against max_pixels from the header, before any pixel is decoded.
  */
 pgface_code pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixels,
                                 pgface_image *image, pgface_status *status);
@@ -39,6 +39,12 @@ typedef enum pgface_image_format
  */
 pgface_image_format pgface_image_header_size(const unsigned char *bytes, size_t length,
                                              int64_t *width, int64_t *height);
+
+/* exif.c: the EXIF orientation (1 to 8) of a JPEG, 1 when it has none or it is malformed. */
+int pgface_jpeg_orientation(const unsigned char *bytes, size_t length);
+
+/* exif.c: turns decoded pixels upright for an EXIF orientation; 1 leaves them as they are. */
+pgface_code pgface_image_orient(pgface_image *image, int orientation, pgface_status *status);
 
 /* Releases the pixels; safe to call twice. */
 void pgface_image_free(pgface_image *image);

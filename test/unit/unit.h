@@ -29,5 +29,6 @@ extern const unit_test embedding_model_tests[];
 extern const unit_test nn_layer_tests[];
 extern const unit_test model_file_tests[];
 extern const unit_test image_tests[];
+extern const unit_test exif_tests[];
 
 #endif

@@ -1,0 +1,170 @@
+/*
+ * test_exif.c: the EXIF orientation tag is found in real JPEG layouts, and
+ * each of the eight orientations turns pixels the way EXIF defines.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stb_image_write.h>
+
+#include "img/image.h"
+#include "unit.h"
+
+typedef struct jpeg_buffer
+{
+	unsigned char data[16384];
+	int length;
+} jpeg_buffer;
+
+static void
+append_jpeg(void *context, void *data, int size)
+{
+	jpeg_buffer *jpeg = context;
+	if (jpeg->length + size <= (int) sizeof(jpeg->data))
+		memcpy(jpeg->data + jpeg->length, data, (size_t) size);
+	jpeg->length += size;
+}
+
+/* Inserts an APP1 Exif segment holding one orientation entry right after SOI. */
+static void
+add_orientation(jpeg_buffer *jpeg, int orientation, int big_endian)
+{
+	unsigned char app1[2 + 2 + 6 + 26];
+	unsigned char *tiff = app1 + 10;
+
+	memset(app1, 0, sizeof(app1));
+	app1[0] = 0xff, app1[1] = 0xe1, app1[2] = 0, app1[3] = 2 + 6 + 26;
+	memcpy(app1 + 4, "Exif\0\0", 6);
+	if (big_endian)
+	{
+		memcpy(tiff, "MM\0*\0\0\0\x08", 8);
+		tiff[8] = 0, tiff[9] = 1;         /* one entry */
+		tiff[10] = 0x01, tiff[11] = 0x12; /* tag 0x0112 */
+		tiff[12] = 0, tiff[13] = 3;       /* SHORT */
+		tiff[17] = 1;                     /* count 1 */
+		tiff[18] = 0, tiff[19] = (unsigned char) orientation;
+	}
+	else
+	{
+		memcpy(tiff, "II*\0\x08\0\0\0", 8);
+		tiff[8] = 1, tiff[9] = 0;
+		tiff[10] = 0x12, tiff[11] = 0x01;
+		tiff[12] = 3, tiff[13] = 0;
+		tiff[14] = 1;
+		tiff[18] = (unsigned char) orientation, tiff[19] = 0;
+	}
+	memmove(jpeg->data + 2 + sizeof(app1), jpeg->data + 2, (size_t) jpeg->length - 2);
+	memcpy(jpeg->data + 2, app1, sizeof(app1));
+	jpeg->length += (int) sizeof(app1);
+}
+
+static void
+finds_the_orientation_tag(void)
+{
+	static uint8_t pixels[16 * 8 * 3];
+	jpeg_buffer jpeg;
+
+	memset(pixels, 128, sizeof(pixels));
+	jpeg.length = 0;
+	stbi_write_jpg_to_func(append_jpeg, &jpeg, 16, 8, 3, pixels, 90);
+	CHECK(pgface_jpeg_orientation(jpeg.data, (size_t) jpeg.length) == 1);
+	add_orientation(&jpeg, 6, 1);
+	CHECK(pgface_jpeg_orientation(jpeg.data, (size_t) jpeg.length) == 6);
+
+	jpeg.length = 0;
+	stbi_write_jpg_to_func(append_jpeg, &jpeg, 16, 8, 3, pixels, 90);
+	add_orientation(&jpeg, 8, 0);
+	CHECK(pgface_jpeg_orientation(jpeg.data, (size_t) jpeg.length) == 8);
+
+	/* out-of-range values and truncated segments fall back to 1 */
+	jpeg.length = 0;
+	stbi_write_jpg_to_func(append_jpeg, &jpeg, 16, 8, 3, pixels, 90);
+	add_orientation(&jpeg, 9, 1);
+	CHECK(pgface_jpeg_orientation(jpeg.data, (size_t) jpeg.length) == 1);
+	CHECK(pgface_jpeg_orientation(jpeg.data, 30) == 1);
+	CHECK(pgface_jpeg_orientation((const unsigned char *) "\x89PNG", 4) == 1);
+}
+
+/* A JPEG with orientation 6 decodes upright: stored left half red becomes the top half. */
+static void
+decodes_upright(void)
+{
+	static uint8_t pixels[16 * 8 * 3];
+	jpeg_buffer jpeg;
+	pgface_image image;
+	pgface_status status = {0};
+
+	for (int y = 0; y < 8; y++)
+		for (int x = 0; x < 16; x++)
+		{
+			uint8_t *p = pixels + (y * 16 + x) * 3;
+			p[0] = x < 8 ? 255 : 0;
+			p[1] = 0;
+			p[2] = x < 8 ? 0 : 255;
+		}
+	jpeg.length = 0;
+	stbi_write_jpg_to_func(append_jpeg, &jpeg, 16, 8, 3, pixels, 95);
+	add_orientation(&jpeg, 6, 1);
+	CHECK(pgface_image_decode(jpeg.data, (size_t) jpeg.length, 1000, &image, &status) == PGFACE_OK);
+	CHECK(image.width == 8 && image.height == 16);
+	CHECK(image.rgb[(2 * 8 + 4) * 3] > 200 && image.rgb[(2 * 8 + 4) * 3 + 2] < 60);
+	CHECK(image.rgb[(13 * 8 + 4) * 3] < 60 && image.rgb[(13 * 8 + 4) * 3 + 2] > 200);
+	pgface_image_free(&image);
+}
+
+/* 3x2 image, pixel value = 10 * (y * 3 + x) + 1 in every channel. */
+static void
+make_image(pgface_image *image)
+{
+	image->width = 3;
+	image->height = 2;
+	image->rgb = malloc(3 * 2 * 3);
+	for (int i = 0; i < 6; i++)
+		memset(image->rgb + 3 * i, 10 * i + 1, 3);
+}
+
+static int
+pixel(const pgface_image *image, int x, int y)
+{
+	return image->rgb[(y * image->width + x) * 3];
+}
+
+static void
+turns_each_orientation(void)
+{
+	/* expected upright layouts, row by row, of the stored image [1 11 21; 31 41 51] */
+	static const int expected[9][6] = {
+	    {0},
+	    {1, 11, 21, 31, 41, 51}, /* 1: as stored */
+	    {21, 11, 1, 51, 41, 31}, /* 2: mirrored left-right */
+	    {51, 41, 31, 21, 11, 1}, /* 3: turned 180 */
+	    {31, 41, 51, 1, 11, 21}, /* 4: mirrored top-bottom */
+	    {1, 31, 11, 41, 21, 51}, /* 5: transposed (2 wide, 3 high) */
+	    {31, 1, 41, 11, 51, 21}, /* 6: turned 90 clockwise */
+	    {51, 21, 41, 11, 31, 1}, /* 7: transversed */
+	    {21, 51, 11, 41, 1, 31}, /* 8: turned 90 counter-clockwise */
+	};
+	pgface_status status = {0};
+
+	for (int orientation = 1; orientation <= 8; orientation++)
+	{
+		pgface_image image;
+		int ok = 1;
+
+		make_image(&image);
+		CHECK(pgface_image_orient(&image, orientation, &status) == PGFACE_OK);
+		CHECK(image.width == (orientation >= 5 ? 2 : 3));
+		for (int i = 0; i < 6; i++)
+			ok &= pixel(&image, i % image.width, i / image.width) == expected[orientation][i];
+		CHECK(ok);
+		free(image.rgb);
+	}
+}
+
+const unit_test exif_tests[] = {
+    {"exif: finds the orientation tag (both byte orders)", finds_the_orientation_tag},
+    {"exif: a rotated JPEG decodes upright", decodes_upright},
+    {"exif: each of the eight orientations", turns_each_orientation},
+    {NULL, NULL},
+};
