@@ -5,15 +5,19 @@
 #define PGFACE_MODELS_H
 
 #include "common/status.h"
+#include "face/detector.h"
 #include "face/recognition_net.h"
 #include "nn/model_file.h"
 
 #define PGFACE_RECOGNITION_MODEL_FILE "face_recognition_model.pgfm"
+#define PGFACE_DETECTOR_MODEL_FILE    "tiny_face_detector_model.pgfm"
 
 typedef struct pgface_models
 {
 	pgface_model_file recognition_file;
 	pgface_recognition_net recognition;
+	pgface_model_file detector_file;
+	pgface_detector detector;
 } pgface_models;
 
 /* Maps and binds every model in dir; on failure nothing stays open. */

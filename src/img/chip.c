@@ -21,10 +21,16 @@ padded_pixel(const pgface_image *image, int pad_top, int pad_left, int y, int x,
 void
 pgface_chip_from_image(const pgface_image *image, int size, float *out)
 {
+	pgface_square_resize(image, size, 1, out);
+}
+
+void
+pgface_square_resize(const pgface_image *image, int size, int centred, float *out)
+{
 	int side = image->width > image->height ? image->width : image->height;
 	int difference = side - (image->width > image->height ? image->height : image->width);
 	/* face-api appends round(difference / 2) after the image and the rest before it. */
-	int before = difference - (int) lround(difference * 0.5);
+	int before = centred ? difference - (int) lround(difference * 0.5) : 0;
 	int pad_top = image->height < side ? before : 0;
 	int pad_left = image->width < side ? before : 0;
 	float ratio = (float) side / (float) size;

@@ -57,4 +57,10 @@ void pgface_image_free(pgface_image *image);
  */
 void pgface_chip_from_image(const pgface_image *image, int size, float *out);
 
+/*
+ * chip.c: the same with the choice of where the padding goes: centred (face-api's
+ * nets on face crops) or all after the image, at the bottom or right (its detector).
+ */
+void pgface_square_resize(const pgface_image *image, int size, int centred, float *out);
+
 #endif
