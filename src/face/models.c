@@ -38,6 +38,12 @@ bind_detector(const pgface_model_file *model, void *net, pgface_status *status)
 	return pgface_detector_bind(model, net, status);
 }
 
+static pgface_code
+bind_landmarks(const pgface_model_file *model, void *net, pgface_status *status)
+{
+	return pgface_landmark_net_bind(model, net, status);
+}
+
 pgface_code
 pgface_models_open(const char *dir, pgface_models *models, pgface_status *status)
 {
@@ -45,7 +51,9 @@ pgface_models_open(const char *dir, pgface_models *models, pgface_status *status
 	if (open_model(dir, PGFACE_RECOGNITION_MODEL_FILE, &models->recognition_file, bind_recognition,
 	               &models->recognition, status) ||
 	    open_model(dir, PGFACE_DETECTOR_MODEL_FILE, &models->detector_file, bind_detector,
-	               &models->detector, status))
+	               &models->detector, status) ||
+	    open_model(dir, PGFACE_LANDMARK_MODEL_FILE, &models->landmark_file, bind_landmarks,
+	               &models->landmarks, status))
 	{
 		pgface_models_close(models);
 		return status->code;
@@ -58,5 +66,6 @@ pgface_models_close(pgface_models *models)
 {
 	pgface_model_close(&models->recognition_file);
 	pgface_model_close(&models->detector_file);
+	pgface_model_close(&models->landmark_file);
 	memset(models, 0, sizeof(*models));
 }

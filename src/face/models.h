@@ -6,11 +6,13 @@
 
 #include "common/status.h"
 #include "face/detector.h"
+#include "face/landmark_net.h"
 #include "face/recognition_net.h"
 #include "nn/model_file.h"
 
 #define PGFACE_RECOGNITION_MODEL_FILE "face_recognition_model.pgfm"
 #define PGFACE_DETECTOR_MODEL_FILE    "tiny_face_detector_model.pgfm"
+#define PGFACE_LANDMARK_MODEL_FILE    "face_landmark_68_model.pgfm"
 
 typedef struct pgface_models
 {
@@ -18,6 +20,8 @@ typedef struct pgface_models
 	pgface_recognition_net recognition;
 	pgface_model_file detector_file;
 	pgface_detector detector;
+	pgface_model_file landmark_file;
+	pgface_landmark_net landmarks;
 } pgface_models;
 
 /* Maps and binds every model in dir; on failure nothing stays open. */
