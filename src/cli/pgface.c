@@ -2,7 +2,9 @@
  * pgface.c: the pgface command-line tool. It runs the same C core as the
  * extension on image files and prints one JSON object per file.
  *
- *   pgface embed --chip [--models DIR] FILE...
+ *   pgface embed [--chip] [--alignment dlib|box] [--models DIR] FILE...
+ *   pgface detect [--models DIR] FILE...
+ *   pgface compare [--tau T] A B
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,13 +24,25 @@
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: pgface embed --chip [--models DIR] FILE...\n"
-	             "\n"
-	             "  embed --chip   each whole image is a face chip: padded to a square,\n"
-	             "                 resized to 150x150 and embedded; prints\n"
-	             "                 {\"file\": ..., \"embedding\": [128 numbers]} per file\n"
-	             "  --models DIR   where the .pgfm model files are (default: $PGFACE_MODEL_DIR,\n"
-	             "                 else " PGFACE_DEFAULT_MODEL_DIR ")\n");
+	fprintf(out,
+	        "usage: pgface COMMAND [OPTIONS] FILE...\n"
+	        "\n"
+	        "commands:\n"
+	        "  embed FILE...      the embedding of each photo's most prominent face (the\n"
+	        "                     largest); one {\"file\", \"embedding\"} JSON object per line\n"
+	        "  detect FILE...     every face: {\"file\", \"faces\": [{\"score\", \"box\": [x, y,\n"
+	        "                     width, height], \"landmarks\": [[x, y] x 68], \"embedding\"}]}\n"
+	        "  compare A B        {\"a\", \"b\", \"distance\", \"tau\", \"same_person\"}\n"
+	        "\n"
+	        "options:\n"
+	        "  --chip             embed/compare: the whole image is the face chip (no detection)\n"
+	        "  --alignment A      dlib (default: dlib's similarity transform onto its mean face)\n"
+	        "                     or box (face-api's padded landmark box)\n"
+	        "  --tau T            compare: the same-person threshold (default 0.6)\n"
+	        "  --input-size N     detector input size, a multiple of 32 (default 416)\n"
+	        "  --threshold S      detector score threshold (default 0.5)\n"
+	        "  --models DIR       the .pgfm model files (default: $PGFACE_MODEL_DIR, else\n"
+	        "                     " PGFACE_DEFAULT_MODEL_DIR ")\n");
 }
 
 /* Reads a whole file; NULL with errno set on failure. */
@@ -91,49 +105,150 @@ print_json_string(const char *text)
 	putchar('"');
 }
 
-/* Embeds each file as a chip; a file that fails is reported on stderr and the rest go on. */
-static int
-embed_chips(const pgface_models *models, char **files, int nfiles)
+/* The options every command shares, with the extension's defaults. */
+typedef struct cli_options
 {
-	const pgface_limits limits = {DEFAULT_MAX_IMAGE_PIXELS};
+	const char *model_dir;
+	pgface_limits limits;
+	int chip;
+	double tau;
+} cli_options;
+
+static void
+print_embedding(const float *embedding)
+{
+	char text[PGFACE_EMB_TEXT_MAX(PGFACE_EMBEDDING_DIMS)];
+
+	pgface_emb_format(embedding, PGFACE_EMBEDDING_DIMS, text, sizeof(text));
+	fputs(text, stdout);
+}
+
+/* The embedding of one file: the whole image as a chip, or its most prominent face. */
+static pgface_code
+embed_file(const pgface_models *models, const cli_options *options, const char *file,
+           float *embedding, pgface_status *status)
+{
+	size_t length = 0;
+	unsigned char *bytes = read_file(file, &length);
+	pgface_code code;
+
+	if (bytes == NULL)
+		return pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT, "%s", strerror(errno));
+	code = options->chip
+	           ? pgface_embed_chip(models, bytes, length, &options->limits, embedding, status)
+	           : pgface_embed_photo(models, bytes, length, &options->limits, embedding, status);
+	free(bytes);
+	return code;
+}
+
+/* pgface embed: one {"file", "embedding"} line per file; failures go to stderr. */
+static int
+command_embed(const pgface_models *models, const cli_options *options, char **files, int nfiles)
+{
 	int failures = 0;
 
 	for (int i = 0; i < nfiles; i++)
 	{
 		float embedding[PGFACE_EMBEDDING_DIMS];
-		char text[PGFACE_EMB_TEXT_MAX(PGFACE_EMBEDDING_DIMS)];
 		pgface_status status = {0};
-		size_t length = 0;
-		unsigned char *bytes = read_file(files[i], &length);
 
-		if (bytes == NULL)
-		{
-			fprintf(stderr, "pgface: %s: %s\n", files[i], strerror(errno));
-			failures++;
-			continue;
-		}
-		if (pgface_embed_chip(models, bytes, length, &limits, embedding, &status) != PGFACE_OK)
+		if (embed_file(models, options, files[i], embedding, &status) != PGFACE_OK)
 		{
 			fprintf(stderr, "pgface: %s: %s\n", files[i], status.message);
 			failures++;
+			continue;
 		}
-		else
+		printf("{\"file\": ");
+		print_json_string(files[i]);
+		printf(", \"embedding\": ");
+		print_embedding(embedding);
+		printf("}\n");
+	}
+	return failures == 0 ? 0 : 1;
+}
+
+/* pgface detect: every face of each file with its score, box, landmarks and embedding. */
+static int
+command_detect(const pgface_models *models, const cli_options *options, char **files, int nfiles)
+{
+	int failures = 0;
+
+	for (int i = 0; i < nfiles; i++)
+	{
+		pgface_status status = {0};
+		size_t length = 0;
+		unsigned char *bytes = read_file(files[i], &length);
+		pgface_face *faces = NULL;
+		int count = 0;
+
+		if (bytes == NULL ||
+		    pgface_find_faces(models, bytes, length, &options->limits, &faces, &count, &status))
 		{
-			pgface_emb_format(embedding, PGFACE_EMBEDDING_DIMS, text, sizeof(text));
-			printf("{\"file\": ");
-			print_json_string(files[i]);
-			printf(", \"embedding\": %s}\n", text);
+			fprintf(stderr, "pgface: %s: %s\n", files[i], bytes ? status.message : strerror(errno));
+			free(bytes);
+			failures++;
+			continue;
 		}
+		printf("{\"file\": ");
+		print_json_string(files[i]);
+		printf(", \"faces\": [");
+		for (int f = 0; f < count; f++)
+		{
+			const pgface_face *face = &faces[f];
+			printf("%s{\"score\": %.4f, \"box\": [%.2f, %.2f, %.2f, %.2f], \"landmarks\": [",
+			       f ? ", " : "", face->box.score, face->box.x, face->box.y, face->box.width,
+			       face->box.height);
+			for (int p = 0; p < PGFACE_LANDMARKS; p++)
+				printf("%s[%.2f, %.2f]", p ? ", " : "", face->landmarks[p].x, face->landmarks[p].y);
+			printf("], \"embedding\": ");
+			print_embedding(face->embedding);
+			printf("}");
+		}
+		printf("]}\n");
+		free(faces);
 		free(bytes);
 	}
 	return failures == 0 ? 0 : 1;
 }
 
+/* pgface compare A B: the distance, and whether it is the same person at tau. */
+static int
+command_compare(const pgface_models *models, const cli_options *options, char **files, int nfiles)
+{
+	float a[PGFACE_EMBEDDING_DIMS];
+	float b[PGFACE_EMBEDDING_DIMS];
+	pgface_status status = {0};
+	double distance;
+
+	if (nfiles != 2)
+	{
+		fprintf(stderr, "pgface: compare takes exactly two files\n");
+		return 2;
+	}
+	for (int i = 0; i < 2; i++)
+		if (embed_file(models, options, files[i], i == 0 ? a : b, &status) != PGFACE_OK)
+		{
+			fprintf(stderr, "pgface: %s: %s\n", files[i], status.message);
+			return 1;
+		}
+	distance = pgface_l2_distance(a, b, PGFACE_EMBEDDING_DIMS);
+	printf("{\"a\": ");
+	print_json_string(files[0]);
+	printf(", \"b\": ");
+	print_json_string(files[1]);
+	printf(", \"distance\": %.6f, \"tau\": %g, \"same_person\": %s}\n", distance, options->tau,
+	       distance <= options->tau ? "true" : "false");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *model_dir = getenv("PGFACE_MODEL_DIR");
-	int chip = 0;
+	cli_options options = {getenv("PGFACE_MODEL_DIR"),
+	                       {DEFAULT_MAX_IMAGE_PIXELS, 416, 0.5, PGFACE_ALIGN_DLIB},
+	                       0,
+	                       0.6};
+	const char *command;
 	int first_file = argc;
 	pgface_models models;
 	pgface_status status = {0};
@@ -144,21 +259,35 @@ main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	if (strcmp(argv[1], "embed") != 0)
+	command = argv[1];
+	if (strcmp(command, "embed") != 0 && strcmp(command, "detect") != 0 &&
+	    strcmp(command, "compare") != 0)
 	{
-		fprintf(stderr, "pgface: unknown command \"%s\"\n", argv[1]);
+		fprintf(stderr, "pgface: unknown command \"%s\"\n", command);
 		usage(stderr);
 		return 2;
 	}
 	for (int i = 2; i < argc; i++)
 	{
+		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+
 		if (strcmp(argv[i], "--chip") == 0)
-			chip = 1;
-		else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
-			model_dir = argv[++i];
+			options.chip = 1;
+		else if (strcmp(argv[i], "--models") == 0 && value)
+			options.model_dir = argv[++i];
+		else if (strcmp(argv[i], "--tau") == 0 && value)
+			options.tau = atof(argv[++i]);
+		else if (strcmp(argv[i], "--input-size") == 0 && value)
+			options.limits.detector_input_size = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--threshold") == 0 && value)
+			options.limits.detector_threshold = atof(argv[++i]);
+		else if (strcmp(argv[i], "--alignment") == 0 && value &&
+		         (strcmp(value, "dlib") == 0 || strcmp(value, "box") == 0))
+			options.limits.alignment =
+			    strcmp(argv[++i], "box") == 0 ? PGFACE_ALIGN_LANDMARK_BOX : PGFACE_ALIGN_DLIB;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 		{
-			fprintf(stderr, "pgface: unknown option \"%s\"\n", argv[i]);
+			fprintf(stderr, "pgface: unknown or incomplete option \"%s\"\n", argv[i]);
 			return 2;
 		}
 		else
@@ -167,11 +296,6 @@ main(int argc, char **argv)
 			break;
 		}
 	}
-	if (!chip)
-	{
-		fprintf(stderr, "pgface: embed needs --chip (face detection is not built yet)\n");
-		return 2;
-	}
 	if (first_file >= argc)
 	{
 		usage(stderr);
@@ -179,12 +303,18 @@ main(int argc, char **argv)
 	}
 
 	pgface_blas_set_threads(1);
-	if (pgface_models_open(model_dir ? model_dir : PGFACE_DEFAULT_MODEL_DIR, &models, &status))
+	if (pgface_models_open(options.model_dir ? options.model_dir : PGFACE_DEFAULT_MODEL_DIR,
+	                       &models, &status))
 	{
 		fprintf(stderr, "pgface: %s\n", status.message);
 		return 1;
 	}
-	rc = embed_chips(&models, argv + first_file, argc - first_file);
+	if (strcmp(command, "embed") == 0)
+		rc = command_embed(&models, &options, argv + first_file, argc - first_file);
+	else if (strcmp(command, "detect") == 0)
+		rc = command_detect(&models, &options, argv + first_file, argc - first_file);
+	else
+		rc = command_compare(&models, &options, argv + first_file, argc - first_file);
 	pgface_models_close(&models);
 	return rc;
 }

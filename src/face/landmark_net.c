@@ -153,33 +153,6 @@ done:
 	return code;
 }
 
-/* Cuts box out of the image, clipped to it and floored, as extractFaceTensors does. */
-static pgface_code
-crop(const pgface_image *image, const pgface_box *box, pgface_image *out, pgface_status *status)
-{
-	double x = fmax(box->x, 0.0);
-	double y = fmax(box->y, 0.0);
-	double width = fmin(box->x + box->width - x, image->width - x);
-	double height = fmin(box->y + box->height - y, image->height - y);
-	int left = (int) floor(x);
-	int top = (int) floor(y);
-
-	out->rgb = NULL;
-	out->width = (int) floor(width);
-	out->height = (int) floor(height);
-	if (out->width <= 0 || out->height <= 0 || left >= image->width || top >= image->height)
-		return pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT,
-		                   "the face box lies outside the image");
-	out->rgb = pgface_alloc_array((size_t) out->width * out->height, 3);
-	if (out->rgb == NULL)
-		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the face crop");
-	for (int row = 0; row < out->height; row++)
-		memcpy(out->rgb + (size_t) row * out->width * 3,
-		       image->rgb + ((size_t) (top + row) * image->width + left) * 3,
-		       (size_t) out->width * 3);
-	return PGFACE_OK;
-}
-
 pgface_code
 pgface_landmarks_detect(const pgface_landmark_net *net, const pgface_image *image,
                         const pgface_box *box, pgface_point *points, pgface_status *status)
@@ -190,7 +163,7 @@ pgface_landmarks_detect(const pgface_landmark_net *net, const pgface_image *imag
 	float out[2 * PGFACE_LANDMARKS];
 	double scale, width, height, pad_x, pad_y;
 
-	if (crop(image, box, &face, status))
+	if (pgface_image_crop(image, box->x, box->y, box->width, box->height, &face, status))
 		return status->code;
 	if (pgface_tensor_alloc(&x, PGFACE_LANDMARK_INPUT, PGFACE_LANDMARK_INPUT, 3, status))
 	{

@@ -10,10 +10,23 @@
 #include "common/status.h"
 #include "face/models.h"
 
+#include "face/align.h"
+
 typedef struct pgface_limits
 {
-	int64_t max_image_pixels; /* refuse larger images before decoding them */
+	int64_t max_image_pixels;  /* refuse larger images before decoding them */
+	int detector_input_size;   /* the square the detector sees; a multiple of 32 (416) */
+	double detector_threshold; /* detections must score above this (0.5) */
+	pgface_alignment alignment;
 } pgface_limits;
+
+/* One face found in a photo: where, how sure, its landmarks and its embedding. */
+typedef struct pgface_face
+{
+	pgface_box box;
+	pgface_point landmarks[PGFACE_LANDMARKS];
+	float embedding[PGFACE_EMBEDDING_DIMS];
+} pgface_face;
 
 /*
  * The whole image is the face chip: decoded, padded to a square, resized to
@@ -22,5 +35,21 @@ typedef struct pgface_limits
 pgface_code pgface_embed_chip(const pgface_models *models, const unsigned char *bytes,
                               size_t length, const pgface_limits *limits, float *embedding,
                               pgface_status *status);
+
+/*
+ * The most prominent face of a photo (the largest detected box), aligned and
+ * embedded. PGFACE_ERR_NO_FACE when the detector finds none.
+ */
+pgface_code pgface_embed_photo(const pgface_models *models, const unsigned char *bytes,
+                               size_t length, const pgface_limits *limits, float *embedding,
+                               pgface_status *status);
+
+/*
+ * Every face of a photo, best detection score first. *faces is allocated
+ * through the runtime allocator; *count is 0 when there is none (not an error).
+ */
+pgface_code pgface_find_faces(const pgface_models *models, const unsigned char *bytes,
+                              size_t length, const pgface_limits *limits, pgface_face **faces,
+                              int *count, pgface_status *status);
 
 #endif

@@ -40,6 +40,13 @@ typedef enum pgface_image_format
 pgface_image_format pgface_image_header_size(const unsigned char *bytes, size_t length,
                                              int64_t *width, int64_t *height);
 
+/*
+ * crop.c: the part of the image inside a box, clipped to the image and floored
+ * to whole pixels (face-api's extractFaceTensors). Fails when nothing is left.
+ */
+pgface_code pgface_image_crop(const pgface_image *image, double x, double y, double width,
+                              double height, pgface_image *out, pgface_status *status);
+
 /* exif.c: the EXIF orientation (1 to 8) of a JPEG, 1 when it has none or it is malformed. */
 int pgface_jpeg_orientation(const unsigned char *bytes, size_t length);
 

@@ -1,0 +1,224 @@
+/*
+ * align.c: the two ways of turning landmarks into a face chip.
+ */
+#include "face/align.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "common/runtime.h"
+#include "face/recognition_net.h"
+
+/* dlib's mean face, landmarks 17 to 67, in [0, 1] (get_face_chip_details). */
+static const double mean_face_x[51] = {
+    0.000213256, 0.0752622, 0.18113,  0.29077,  0.393397, 0.586856, 0.689483, 0.799124, 0.904991,
+    0.98004,     0.490127,  0.490127, 0.490127, 0.490127, 0.36688,  0.426036, 0.490127, 0.554217,
+    0.613373,    0.121737,  0.187122, 0.265825, 0.334606, 0.260918, 0.182743, 0.645647, 0.714428,
+    0.793132,    0.858516,  0.79751,  0.719335, 0.254149, 0.340985, 0.428858, 0.490127, 0.551395,
+    0.639268,    0.726104,  0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379, 0.428096,
+    0.490127,    0.552157,  0.689874, 0.553364, 0.490127, 0.42689};
+static const double mean_face_y[51] = {
+    0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915,
+    0.106454, 0.203352, 0.307009,  0.409805,  0.515625,  0.587326,  0.609345,  0.628106,  0.609345,
+    0.587326, 0.216423, 0.178758,  0.179852,  0.231733,  0.245099,  0.244077,  0.231733,  0.179852,
+    0.178758, 0.216423, 0.244077,  0.245099,  0.780233,  0.745405,  0.727388,  0.742578,  0.727388,
+    0.745405, 0.780233, 0.864805,  0.902192,  0.909281,  0.902192,  0.864805,  0.784792,  0.778746,
+    0.785343, 0.778746, 0.784792,  0.824182,  0.831803,  0.824182};
+
+#define CHIP_PADDING 0.25
+
+/* dlib fits its transform to these landmarks: no jaw, no eyebrows, no lower lip. */
+static int
+used_for_alignment(int i)
+{
+	return i >= 27 && !(i >= 55 && i <= 59) && !(i >= 65 && i <= 67);
+}
+
+/*
+ * The least-squares similarity (scale, rotation, translation; no reflection)
+ * taking chip points to image points. In 2-D it has a closed form: with both
+ * point sets centred, [a -b; b a] = sum(t f^T) / sum(|f|^2) in complex terms.
+ */
+static int
+fit_similarity(const pgface_point *landmarks, double *a, double *b, double *tx, double *ty)
+{
+	double from_x[51], from_y[51], to_x[51], to_y[51];
+	double mean_fx = 0, mean_fy = 0, mean_tx = 0, mean_ty = 0;
+	double dot = 0, cross = 0, norm = 0;
+	int n = 0;
+
+	for (int i = 17; i < PGFACE_LANDMARKS; i++)
+	{
+		if (!used_for_alignment(i))
+			continue;
+		from_x[n] =
+		    (CHIP_PADDING + mean_face_x[i - 17]) / (2 * CHIP_PADDING + 1) * PGFACE_CHIP_SIZE;
+		from_y[n] =
+		    (CHIP_PADDING + mean_face_y[i - 17]) / (2 * CHIP_PADDING + 1) * PGFACE_CHIP_SIZE;
+		to_x[n] = landmarks[i].x;
+		to_y[n] = landmarks[i].y;
+		mean_fx += from_x[n], mean_fy += from_y[n], mean_tx += to_x[n], mean_ty += to_y[n];
+		n++;
+	}
+	mean_fx /= n, mean_fy /= n, mean_tx /= n, mean_ty /= n;
+	for (int k = 0; k < n; k++)
+	{
+		double fx = from_x[k] - mean_fx, fy = from_y[k] - mean_fy;
+		double px = to_x[k] - mean_tx, py = to_y[k] - mean_ty;
+		dot += fx * px + fy * py;
+		cross += fx * py - fy * px;
+		norm += fx * fx + fy * fy;
+	}
+	if (norm <= 0.0)
+		return 0;
+	*a = dot / norm;
+	*b = cross / norm;
+	*tx = mean_tx - (*a * mean_fx - *b * mean_fy);
+	*ty = mean_ty - (*b * mean_fx + *a * mean_fy);
+	return isfinite(*a) && isfinite(*b) && (*a != 0.0 || *b != 0.0);
+}
+
+/* A box-filtered half-size copy: dlib samples from an image pyramid when a chip shrinks a lot. */
+static pgface_code
+halve(const pgface_image *in, pgface_image *out, pgface_status *status)
+{
+	out->width = in->width / 2;
+	out->height = in->height / 2;
+	out->rgb = NULL;
+	if (out->width < 2 || out->height < 2)
+		return pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT, "image too small to downsample");
+	out->rgb = pgface_alloc_array((size_t) out->width * out->height, 3);
+	if (out->rgb == NULL)
+		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the image pyramid");
+	for (int y = 0; y < out->height; y++)
+		for (int x = 0; x < out->width; x++)
+			for (int c = 0; c < 3; c++)
+			{
+				const uint8_t *p = in->rgb + ((size_t) (2 * y) * in->width + 2 * x) * 3 + c;
+				int sum = p[0] + p[3] + p[in->width * 3] + p[in->width * 3 + 3];
+				out->rgb[((size_t) y * out->width + x) * 3 + c] = (uint8_t) ((sum + 2) / 4);
+			}
+	return PGFACE_OK;
+}
+
+/* dlib's interpolate_bilinear: black unless all four neighbours lie inside the image. */
+static void
+sample_bilinear(const pgface_image *image, double x, double y, float *rgb)
+{
+	int left = (int) floor(x);
+	int top = (int) floor(y);
+	double fx, fy;
+
+	if (!(left >= 0 && top >= 0 && left + 1 < image->width && top + 1 < image->height))
+	{
+		rgb[0] = rgb[1] = rgb[2] = 0.0f;
+		return;
+	}
+	fx = x - left;
+	fy = y - top;
+	for (int c = 0; c < 3; c++)
+	{
+		const uint8_t *p = image->rgb + ((size_t) top * image->width + left) * 3 + c;
+		double tl = p[0], tr = p[3], bl = p[image->width * 3], br = p[image->width * 3 + 3];
+		rgb[c] = (float) ((1 - fy) * ((1 - fx) * tl + fx * tr) + fy * ((1 - fx) * bl + fx * br));
+	}
+}
+
+/*
+ * dlib's chip: the rectangle the similarity puts the chip in, rotated by its
+ * angle; chip corner pixels map to the rectangle's corners.
+ */
+static pgface_code
+dlib_chip(const pgface_image *image, const pgface_point *landmarks, float *chip,
+          pgface_status *status)
+{
+	const int size = PGFACE_CHIP_SIZE;
+	double a, b, tx, ty;
+	double scale, angle, cx, cy, half, cosine, sine;
+	double tl_x, tl_y, right_x, right_y, down_x, down_y;
+	pgface_image levels[2] = {{0}};
+	const pgface_image *source = image;
+	double factor = 1.0;
+	double area;
+
+	if (!fit_similarity(landmarks, &a, &b, &tx, &ty))
+		return pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT, "the landmarks are degenerate");
+	scale = hypot(a, b);
+	angle = atan2(b, a);
+	cx = a * size / 2.0 - b * size / 2.0 + tx;
+	cy = b * size / 2.0 + a * size / 2.0 + ty;
+	half = size * scale / 2.0;
+	cosine = cos(angle);
+	sine = sin(angle);
+
+	/* Shrink by halves while the source rectangle is over four times the chip's area. */
+	for (area = (size * scale) * (size * scale); area / 4 > (double) size * size; area /= 4)
+	{
+		pgface_image *next = &levels[source == &levels[0] ? 1 : 0];
+		pgface_image_free(next);
+		if (halve(source, next, status) != PGFACE_OK)
+		{
+			if (status->code == PGFACE_ERR_NO_MEMORY)
+			{
+				pgface_image_free(&levels[0]);
+				pgface_image_free(&levels[1]);
+				return status->code;
+			}
+			pgface_status_clear(status); /* too small to halve: sample this level */
+			break;
+		}
+		source = next;
+		factor *= 2;
+	}
+	/* pixel centres: level pixel j averages source pixels 2j and 2j+1 */
+	cx = (cx - (factor - 1) / 2) / factor;
+	cy = (cy - (factor - 1) / 2) / factor;
+	half /= factor;
+
+	tl_x = cx + (-half * cosine + half * sine);
+	tl_y = cy + (-half * sine - half * cosine);
+	right_x = 2 * half * cosine / (size - 1);
+	right_y = 2 * half * sine / (size - 1);
+	down_x = -2 * half * sine / (size - 1);
+	down_y = 2 * half * cosine / (size - 1);
+	for (int r = 0; r < size; r++)
+		for (int c = 0; c < size; c++)
+			sample_bilinear(source, tl_x + c * right_x + r * down_x,
+			                tl_y + c * right_y + r * down_y, chip + ((size_t) r * size + c) * 3);
+	pgface_image_free(&levels[0]);
+	pgface_image_free(&levels[1]);
+	return PGFACE_OK;
+}
+
+/* face-api's: the landmarks' box, padded by 20% of its size, cut out and made into a chip. */
+static pgface_code
+landmark_box_chip(const pgface_image *image, const pgface_point *landmarks, float *chip,
+                  pgface_status *status)
+{
+	double min_x = INFINITY, min_y = INFINITY, max_x = 0, max_y = 0;
+	double width, height;
+	pgface_image face;
+
+	for (int i = 0; i < PGFACE_LANDMARKS; i++)
+	{
+		min_x = fmin(min_x, landmarks[i].x), max_x = fmax(max_x, landmarks[i].x);
+		min_y = fmin(min_y, landmarks[i].y), max_y = fmax(max_y, landmarks[i].y);
+	}
+	width = max_x - min_x;
+	height = max_y - min_y;
+	if (pgface_image_crop(image, min_x - width * 0.1, min_y - height * 0.1, width * 1.2,
+	                      height * 1.2, &face, status))
+		return status->code;
+	pgface_chip_from_image(&face, PGFACE_CHIP_SIZE, chip);
+	pgface_image_free(&face);
+	return PGFACE_OK;
+}
+
+pgface_code
+pgface_align_face(const pgface_image *image, const pgface_point *landmarks,
+                  pgface_alignment alignment, float *chip, pgface_status *status)
+{
+	if (alignment == PGFACE_ALIGN_LANDMARK_BOX)
+		return landmark_box_chip(image, landmarks, chip, status);
+	return dlib_chip(image, landmarks, chip, status);
+}

@@ -1,0 +1,29 @@
+/*
+ * align.h: from a face's 68 landmarks to the 150x150 chip the recognition net
+ * reads.
+ */
+#ifndef PGFACE_ALIGN_H
+#define PGFACE_ALIGN_H
+
+#include "common/status.h"
+#include "face/landmark_net.h"
+#include "img/image.h"
+
+typedef enum pgface_alignment
+{
+	/*
+	 * dlib's get_face_chip_details(shape, 150, 0.25) + extract_image_chip: the
+	 * similarity transform that best maps dlib's mean face onto the landmarks
+	 * (eyes, nose, upper lip), then bilinear sampling. The net was trained on
+	 * chips made this way.
+	 */
+	PGFACE_ALIGN_DLIB,
+	/* face-api's: the landmarks' bounding box, padded by 20%, cut out upright. */
+	PGFACE_ALIGN_LANDMARK_BOX
+} pgface_alignment;
+
+/* Writes PGFACE_CHIP_SIZE^2 RGB floats (0..255) to chip. */
+pgface_code pgface_align_face(const pgface_image *image, const pgface_point *landmarks,
+                              pgface_alignment alignment, float *chip, pgface_status *status);
+
+#endif
