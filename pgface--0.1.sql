@@ -76,4 +76,14 @@ COMMENT ON OPERATOR <-> (face_embedding, face_embedding) IS
 CREATE FUNCTION embed(photo bytea, detect boolean DEFAULT true) RETURNS face_embedding
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION embed(bytea, boolean) IS
-	'embedding of the face in a photo; detect => false takes the whole image as the face chip';
+	'embedding of the most prominent (largest) face in a photo; detect => false takes the whole image as the face chip';
+
+CREATE FUNCTION faces(photo bytea,
+	OUT face integer, OUT score double precision,
+	OUT x double precision, OUT y double precision,
+	OUT width double precision, OUT height double precision,
+	OUT landmarks point[], OUT embedding face_embedding)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 2;
+COMMENT ON FUNCTION faces(bytea) IS
+	'every face in a photo, best detection score first: box, 68 landmarks and embedding; no row when there is none';

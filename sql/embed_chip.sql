@@ -46,9 +46,6 @@ SET pgface.max_image_pixels = 22500;
 SELECT try_embed(photo) AS square150_at_limit FROM chips WHERE name = 's6_square150';
 RESET pgface.max_image_pixels;
 
--- Face detection comes with the next version.
-SELECT embed(photo) FROM chips WHERE name = 's2_face';
-
 -- A missing or damaged model file is reported, and fixing the setting recovers.
 SET pgface.model_dir = '/nonexistent/pgface-models';
 SELECT regexp_replace(try_embed(photo), '"[^"]*"', '"..."') AS missing_model FROM chips WHERE name = 's2_face';

@@ -76,6 +76,15 @@ else
 	record 1 "cut the golden chips"
 fi
 
+echo "# detection: pgface's boxes, landmarks and embeddings against face-api's"
+build/pgface detect --alignment faceapi --models build/models build/models/face-api/demo/sample*.jpg \
+	>"$log/detections.jsonl"
+node test/golden/compare_detections.js test/golden/detections.jsonl "$log/detections.jsonl" |
+	tee "$log/detections.log"
+[ -s "$log/detections.log" ] || record 1 "detection comparison produced no result"
+passed=$((passed + $(grep -c '^ok ' "$log/detections.log")))
+failed=$((failed + $(grep -c '^not ok ' "$log/detections.log")))
+
 echo "# the CLI under valgrind: no memory errors, every allocation freed"
 valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
 	build/pgface embed --chip --models build/models "$chips/s5_small.png" "$chips/s6_square150.png" \
@@ -86,7 +95,8 @@ valgrind_rc=$?
 record $? "pgface embed --chip under valgrind: 2 embeddings, no errors, no leaks"
 
 # The server reads these as the postgres user, so they go where it can: the test folder.
-cp test/golden/reference.tsv "$chips/"
+cp test/golden/reference.tsv test/golden/detections.jsonl build/models/face-api/demo/sample*.jpg "$chips/"
+build/cut_chips test/golden/no_face.txt build/models/face-api/demo "$chips"
 
 # Damaged copies of the recognition model, for the error tests.
 bad_models="$log/bad-models"

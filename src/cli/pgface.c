@@ -2,7 +2,7 @@
  * pgface.c: the pgface command-line tool. It runs the same C core as the
  * extension on image files and prints one JSON object per file.
  *
- *   pgface embed [--chip] [--alignment dlib|box] [--models DIR] FILE...
+ *   pgface embed [--chip] [--alignment dlib|faceapi] [--models DIR] FILE...
  *   pgface detect [--models DIR] FILE...
  *   pgface compare [--tau T] A B
  */
@@ -37,7 +37,7 @@ usage(FILE *out)
 	        "options:\n"
 	        "  --chip             embed/compare: the whole image is the face chip (no detection)\n"
 	        "  --alignment A      dlib (default: dlib's similarity transform onto its mean face)\n"
-	        "                     or box (face-api's padded landmark box)\n"
+	        "                     or faceapi (face-api's square around the eyes and mouth)\n"
 	        "  --tau T            compare: the same-person threshold (default 0.6)\n"
 	        "  --input-size N     detector input size, a multiple of 32 (default 416)\n"
 	        "  --threshold S      detector score threshold (default 0.5)\n"
@@ -282,9 +282,9 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--threshold") == 0 && value)
 			options.limits.detector_threshold = atof(argv[++i]);
 		else if (strcmp(argv[i], "--alignment") == 0 && value &&
-		         (strcmp(value, "dlib") == 0 || strcmp(value, "box") == 0))
+		         (strcmp(value, "dlib") == 0 || strcmp(value, "faceapi") == 0))
 			options.limits.alignment =
-			    strcmp(argv[++i], "box") == 0 ? PGFACE_ALIGN_LANDMARK_BOX : PGFACE_ALIGN_DLIB;
+			    strcmp(argv[++i], "faceapi") == 0 ? PGFACE_ALIGN_FACEAPI : PGFACE_ALIGN_DLIB;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 		{
 			fprintf(stderr, "pgface: unknown or incomplete option \"%s\"\n", argv[i]);

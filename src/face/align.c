@@ -190,24 +190,42 @@ dlib_chip(const pgface_image *image, const pgface_point *landmarks, float *chip,
 	return PGFACE_OK;
 }
 
-/* face-api's: the landmarks' box, padded by 20% of its size, cut out and made into a chip. */
-static pgface_code
-landmark_box_chip(const pgface_image *image, const pgface_point *landmarks, float *chip,
-                  pgface_status *status)
+/* The mean of landmarks first..last, inclusive. */
+static pgface_point
+centre_of(const pgface_point *landmarks, int first, int last)
 {
-	double min_x = INFINITY, min_y = INFINITY, max_x = 0, max_y = 0;
-	double width, height;
+	pgface_point centre = {0.0, 0.0};
+
+	for (int i = first; i <= last; i++)
+		centre.x += landmarks[i].x, centre.y += landmarks[i].y;
+	centre.x /= last - first + 1;
+	centre.y /= last - first + 1;
+	return centre;
+}
+
+/*
+ * face-api's (FaceLandmarks.alignDlib, which its descriptors use): a square
+ * whose side is the mean eye-to-mouth distance / 0.45, placed around the centre
+ * of the eyes and the mouth, cut out upright and made into a chip.
+ */
+static pgface_code
+faceapi_chip(const pgface_image *image, const pgface_point *landmarks, float *chip,
+             pgface_status *status)
+{
+	pgface_point left_eye = centre_of(landmarks, 36, 41);
+	pgface_point right_eye = centre_of(landmarks, 42, 47);
+	pgface_point mouth = centre_of(landmarks, 48, 67);
+	double eye_to_mouth = (hypot(mouth.x - left_eye.x, mouth.y - left_eye.y) +
+	                       hypot(mouth.x - right_eye.x, mouth.y - right_eye.y)) /
+	                      2;
+	double size = floor(eye_to_mouth / 0.45);
+	double centre_x = (left_eye.x + right_eye.x + mouth.x) / 3;
+	double centre_y = (left_eye.y + right_eye.y + mouth.y) / 3;
+	double x = floor(fmax(0.0, centre_x - 0.5 * size));
+	double y = floor(fmax(0.0, centre_y - 0.43 * size));
 	pgface_image face;
 
-	for (int i = 0; i < PGFACE_LANDMARKS; i++)
-	{
-		min_x = fmin(min_x, landmarks[i].x), max_x = fmax(max_x, landmarks[i].x);
-		min_y = fmin(min_y, landmarks[i].y), max_y = fmax(max_y, landmarks[i].y);
-	}
-	width = max_x - min_x;
-	height = max_y - min_y;
-	if (pgface_image_crop(image, min_x - width * 0.1, min_y - height * 0.1, width * 1.2,
-	                      height * 1.2, &face, status))
+	if (pgface_image_crop(image, x, y, size, size, &face, status))
 		return status->code;
 	pgface_chip_from_image(&face, PGFACE_CHIP_SIZE, chip);
 	pgface_image_free(&face);
@@ -218,7 +236,7 @@ pgface_code
 pgface_align_face(const pgface_image *image, const pgface_point *landmarks,
                   pgface_alignment alignment, float *chip, pgface_status *status)
 {
-	if (alignment == PGFACE_ALIGN_LANDMARK_BOX)
-		return landmark_box_chip(image, landmarks, chip, status);
+	if (alignment == PGFACE_ALIGN_FACEAPI)
+		return faceapi_chip(image, landmarks, chip, status);
 	return dlib_chip(image, landmarks, chip, status);
 }

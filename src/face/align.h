@@ -18,8 +18,11 @@ typedef enum pgface_alignment
 	 * chips made this way.
 	 */
 	PGFACE_ALIGN_DLIB,
-	/* face-api's: the landmarks' bounding box, padded by 20%, cut out upright. */
-	PGFACE_ALIGN_LANDMARK_BOX
+	/*
+	 * face-api's (FaceLandmarks.alignDlib): an upright square sized by the
+	 * eye-to-mouth distance around the eyes' and mouth's centre.
+	 */
+	PGFACE_ALIGN_FACEAPI
 } pgface_alignment;
 
 /* Writes PGFACE_CHIP_SIZE^2 RGB floats (0..255) to chip. */

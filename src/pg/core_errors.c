@@ -41,6 +41,13 @@ pgface_report_core_error(const pgface_status *status)
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			                errmsg("pgface: %s", status->message)));
 			break;
+		case PGFACE_ERR_NO_FACE:
+			ereport(ERROR,
+			        (errcode(ERRCODE_NO_DATA_FOUND), errmsg("pgface: %s", status->message),
+			         errhint("faces(photo) lists every face found, and returns no row when there "
+			                 "is none; embed(photo, detect => false) takes the whole image as "
+			                 "the face.")));
+			break;
 		case PGFACE_OK:
 			break;
 	}

@@ -9,6 +9,36 @@
 
 char *pgface_model_dir_setting = NULL;
 int pgface_max_image_pixels = 50000000;
+int pgface_detector_input_size = 416;
+double pgface_detector_score_threshold = 0.5;
+int pgface_alignment_setting = PGFACE_ALIGN_DLIB;
+
+static const struct config_enum_entry alignment_options[] = {
+    {"dlib", PGFACE_ALIGN_DLIB, false},
+    {"faceapi", PGFACE_ALIGN_FACEAPI, false},
+    {NULL, 0, false},
+};
+
+/* face-api's detector needs a multiple of 32; say so at SET time, not at the next embed(). */
+static bool
+check_detector_input_size(int *newval, void **extra, GucSource source)
+{
+	(void) extra;
+	(void) source;
+	if (*newval % 32 == 0)
+		return true;
+	GUC_check_errdetail("pgface.detector_input_size must be a multiple of 32.");
+	return false;
+}
+
+pgface_limits
+pgface_current_limits(void)
+{
+	pgface_limits limits = {pgface_max_image_pixels, pgface_detector_input_size,
+	                        pgface_detector_score_threshold,
+	                        (pgface_alignment) pgface_alignment_setting};
+	return limits;
+}
 
 void
 pgface_define_gucs(void)
@@ -23,6 +53,25 @@ pgface_define_gucs(void)
 	    "pgface.max_image_pixels", "Largest image, in pixels, that pgface will decode.",
 	    "Checked from the image header before decoding, so an oversized image costs nothing.",
 	    &pgface_max_image_pixels, 50000000, 1, INT_MAX, PGC_USERSET, 0, NULL, NULL, NULL);
+
+	DefineCustomIntVariable(
+	    "pgface.detector_input_size", "Side of the square the face detector looks at, in pixels.",
+	    "A multiple of 32. face-api's default, 416, finds faces of ordinary size; when it finds "
+	    "none, smaller sizes are tried, which find faces that fill the photo.",
+	    &pgface_detector_input_size, 416, 32, 1024, PGC_USERSET, 0, check_detector_input_size, NULL,
+	    NULL);
+
+	DefineCustomRealVariable("pgface.detector_score_threshold",
+	                         "Lowest score at which the face detector reports a face.",
+	                         "face-api's default is 0.5.", &pgface_detector_score_threshold, 0.5,
+	                         0.01, 0.99, PGC_USERSET, 0, NULL, NULL, NULL);
+
+	DefineCustomEnumVariable(
+	    "pgface.alignment", "How a detected face is turned into the recognition net's chip.",
+	    "dlib: the similarity transform onto dlib's mean face, as the net was trained; "
+	    "faceapi: face-api's upright square around the eyes and mouth.",
+	    &pgface_alignment_setting, PGFACE_ALIGN_DLIB, alignment_options, PGC_USERSET, 0, NULL, NULL,
+	    NULL);
 
 	MarkGUCPrefixReserved("pgface");
 }

@@ -10,11 +10,17 @@
 
 #include "common/status.h"
 #include "face/models.h"
+#include "face/pipeline.h"
 
 /* guc.c: the pgface.* settings. */
 extern char *pgface_model_dir_setting;
 extern int pgface_max_image_pixels;
+extern int pgface_detector_input_size;
+extern double pgface_detector_score_threshold;
+extern int pgface_alignment_setting;
 extern void pgface_define_gucs(void);
+/* The settings as the core's options. */
+extern pgface_limits pgface_current_limits(void);
 
 /* runtime_pg.c: points the core's allocator at palloc and its interrupt hook at
  * CHECK_FOR_INTERRUPTS. */

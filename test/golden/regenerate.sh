@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates reference.tsv: face-api's own descriptors for the golden chips, computed by
-# the reference tool in ../shared/tools/faceapi-reference (TensorFlow.js, WASM backend).
+# Regenerates the golden numbers from the reference tool in ../shared/tools/faceapi-reference
+# (face-api on TensorFlow.js, WASM backend): reference.tsv, face-api's descriptors for the
+# golden chips, and detections.jsonl, its detections of the package's sample photos.
 # Run from the repository after "make": test/golden/regenerate.sh
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,3 +18,11 @@ make -s -C "$repo" build/cut_chips
 		console.log(r.file.replace(/\.png$/, "") + "\t[" + r.descriptor.join(",") + "]");
 ' >"$repo/test/golden/reference.tsv"
 echo "wrote test/golden/reference.tsv"
+
+# face-api's own detections (boxes, landmarks, descriptors) of the package's sample photos.
+bash "$tool" detect "$repo"/build/models/face-api/demo/sample*.jpg | node -e '
+	const path = require("path");
+	const lines = require("fs").readFileSync(0, "utf8").trim().split("\n").map(JSON.parse);
+	for (const r of lines) console.log(JSON.stringify({ file: path.basename(r.file), faces: r.faces }));
+' >"$repo/test/golden/detections.jsonl"
+echo "wrote test/golden/detections.jsonl"

@@ -1,0 +1,91 @@
+-- embed(photo) and faces(photo): detection, landmarks and alignment on whole photos,
+-- checked against face-api's own detections of the sample photos of the npm package.
+-- test/run.sh copies the photos and the reference next to the golden chips.
+\getenv photo_dir PGFACE_TEST_CHIPS
+CREATE TABLE photos AS
+SELECT name, pg_read_binary_file(:'photo_dir' || '/' || name) AS photo
+FROM unnest(ARRAY['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg',
+	'sample6.jpg', 'no_face.png']) AS name;
+
+-- face-api's detections: one JSON object per photo.
+CREATE TABLE reference_lines (line text);
+SELECT :'photo_dir' || '/detections.jsonl' AS detections_file \gset
+COPY reference_lines FROM :'detections_file';
+CREATE TABLE faceapi_faces AS
+SELECT l.line::jsonb->>'file' AS name, f.value AS face
+FROM reference_lines l, jsonb_array_elements(l.line::jsonb->'faces') AS f(value);
+
+CREATE TABLE found AS SELECT p.name, f.* FROM photos p, faces(p.photo) AS f;
+
+-- As many faces as face-api finds in each photo, and none where there is none.
+SELECT p.name, (SELECT count(*) FROM found f WHERE f.name = p.name) AS pgface,
+	(SELECT count(*) FROM faceapi_faces r WHERE r.name = p.name) AS faceapi
+FROM photos p ORDER BY p.name;
+
+-- Faces are numbered from 1 in order of decreasing score; the columns are what they say.
+SELECT bool_and(f.face = (SELECT count(*) FROM found g WHERE g.name = f.name AND g.score >= f.score))
+		AS numbered_by_score,
+	bool_and(score > 0.5 AND score < 1 AND width > 0 AND height > 0) AS boxes_sane,
+	bool_and(array_length(landmarks, 1) = 68) AS landmarks_68,
+	bool_and(face_model(embedding) = 'dlib_resnet_v1') AS embeddings
+FROM found f;
+
+-- Each of face-api's faces has a pgface face over it (IoU at least 0.9) whose 68
+-- landmarks lie within 2% of the box size of face-api's, on average.
+CREATE FUNCTION iou(a float8[], b float8[]) RETURNS float8 LANGUAGE sql IMMUTABLE AS $$
+	SELECT greatest(least(a[1] + a[3], b[1] + b[3]) - greatest(a[1], b[1]), 0)
+		* greatest(least(a[2] + a[4], b[2] + b[4]) - greatest(a[2], b[2]), 0)
+		/ (a[3] * a[4] + b[3] * b[4] - greatest(least(a[1] + a[3], b[1] + b[3]) - greatest(a[1], b[1]), 0)
+			* greatest(least(a[2] + a[4], b[2] + b[4]) - greatest(a[2], b[2]), 0))
+$$;
+CREATE TABLE matches AS
+SELECT DISTINCT ON (r.name, r.face->'box') r.name, r.face AS theirs, f AS ours,
+	iou(ARRAY(SELECT jsonb_array_elements_text(r.face->'box')::float8),
+		ARRAY[f.x, f.y, f.width, f.height]) AS overlap
+FROM faceapi_faces r JOIN found f USING (name)
+ORDER BY r.name, r.face->'box', 4 DESC;
+SELECT name, count(*) AS faces, min(overlap) >= 0.9 AS boxes_match,
+	max((SELECT avg(sqrt((((ours).landmarks[i])[0] - (theirs->'landmarks'->(i - 1)->>0)::float8) ^ 2
+				+ (((ours).landmarks[i])[1] - (theirs->'landmarks'->(i - 1)->>1)::float8) ^ 2))
+			FROM generate_series(1, 68) AS i)
+		/ sqrt((ours).width * (ours).height)) <= 0.02 AS landmarks_match
+FROM (SELECT name, theirs, ours, overlap FROM matches) m
+GROUP BY name ORDER BY name;
+
+-- embed(photo) is the embedding of the largest face.
+SELECT p.name,
+	face_embedding_send(embed(p.photo)) = face_embedding_send(
+		(SELECT embedding FROM found f WHERE f.name = p.name ORDER BY width * height DESC LIMIT 1))
+		AS largest_face
+FROM photos p WHERE p.name IN ('sample1.jpg', 'sample5.jpg') ORDER BY p.name;
+
+-- With face-api's own alignment, the embeddings reproduce face-api's descriptors
+-- (up to the two JPEG decoders' small differences).
+SET pgface.alignment = 'faceapi';
+SELECT m.name, max((SELECT f.embedding FROM photos p, faces(p.photo) f
+		WHERE p.name = m.name AND f.face = (m.ours).face)
+	<-> ARRAY(SELECT jsonb_array_elements_text(m.theirs->'descriptor')::real)::face_embedding) <= 0.15
+	AS matches_faceapi_descriptor
+FROM matches m GROUP BY m.name ORDER BY m.name;
+RESET pgface.alignment;
+
+-- A photo without a face: embed() fails and points to faces(), which returns no row.
+SELECT embed(photo) FROM photos WHERE name = 'no_face.png';
+SELECT count(*) AS rows FROM photos p, faces(p.photo) WHERE p.name = 'no_face.png';
+SELECT 'still alive' AS backend;
+
+-- The detector's settings.
+SET pgface.detector_input_size = 100;
+SET pgface.detector_input_size = 224;
+SELECT count(*) AS faces_at_224 FROM photos p, faces(p.photo) WHERE p.name = 'sample5.jpg';
+RESET pgface.detector_input_size;
+SET pgface.detector_score_threshold = 0.85;
+SELECT count(*) AS faces_above_085 FROM photos p, faces(p.photo) WHERE p.name = 'sample5.jpg';
+RESET pgface.detector_score_threshold;
+SET pgface.alignment = 'sideways';
+
+-- A cancel or statement_timeout stops a long call between the nets' layers.
+SET statement_timeout = '5ms';
+SELECT count(*) FROM photos p, faces(p.photo) WHERE p.name = 'sample5.jpg';
+RESET statement_timeout;
+SELECT count(*) AS after_timeout FROM photos p, faces(p.photo) WHERE p.name = 'sample2.jpg';
