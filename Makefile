@@ -71,6 +71,14 @@ $(BUILD)/cut_chips: test/golden/cut_chips.c $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/cut_chips.c $(CORE_SRCS) $(CORE_LIBS)
 
+# ---- benchmark (not a test): ms per chip against the sgemm bound and face-api ----
+$(BUILD)/bench_recognition: test/bench/bench_recognition.c $(CORE_SRCS) $(CORE_HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_recognition.c $(CORE_SRCS) $(CORE_LIBS)
+
+bench: $(BUILD)/bench_recognition
+	test/bench/run.sh
+
 # The distance kernel must be vectorised: the compiler's own report, then the packed
 # float instructions in the object that goes into pgface.so.
 vec-report: src/face/embedding_distance.o
@@ -85,6 +93,6 @@ test:
 format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch])
 
-.PHONY: unit vec-report test format install-models install-cli
-EXTRA_CLEAN = $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/cut_chips results regression.diffs \
+.PHONY: unit vec-report test format install-models install-cli bench
+EXTRA_CLEAN = $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/cut_chips $(BUILD)/bench_recognition results regression.diffs \
 	regression.out
