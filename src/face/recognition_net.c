@@ -90,26 +90,29 @@ pgface_recognition_net_bind(const pgface_model_file *model, pgface_recognition_n
 	return pgface_model_tensor_checked(model, "fc", 2, fc_shape, &net->fc, status);
 }
 
-/* Convolution, bias, scale layer and optional relu: face-api's convLayer. */
-/* The convolution alone: Winograd where the conv has transformed filters, else im2col + sgemm. */
-static pgface_code
-convolve(const pgface_tensor *in, const pgface_conv_scale *conv, int stride, pgface_padding padding,
-         pgface_tensor *out, pgface_status *status)
-{
-	if (conv->winograd != NULL && stride == 1 && padding == PGFACE_PAD_SAME)
-		return pgface_conv3x3_winograd(in, conv->winograd, conv->out_channels, out, status);
-	return pgface_conv2d(in, conv->filters, conv->kernel, conv->kernel, conv->out_channels, stride,
-	                     padding, out, status);
-}
-
+/*
+ * Convolution, bias, scale layer, then the residual (may be NULL, same shape
+ * as the output) and relu if asked, all fused into the convolution's output
+ * pass: face-api's convLayer (and a residual block's tail). Winograd where the
+ * conv has transformed filters, else im2col + pgface_gemm.
+ */
 static pgface_code
 conv_scale(const pgface_tensor *in, const pgface_conv_scale *conv, int stride,
-           pgface_padding padding, int relu, pgface_tensor *out, pgface_status *status)
+           pgface_padding padding, const pgface_tensor *residual, int relu, pgface_tensor *out,
+           pgface_status *status)
 {
-	if (convolve(in, conv, stride, padding, out, status))
-		return status->code;
-	pgface_channel_affine(out, conv->bias, conv->scale, conv->shift, relu);
-	return PGFACE_OK;
+	pgface_epilogue epilogue = {conv->bias,
+	                            conv->scale,
+	                            conv->shift,
+	                            residual != NULL ? residual->data : NULL,
+	                            (size_t) conv->out_channels,
+	                            relu != 0};
+
+	if (conv->winograd != NULL && stride == 1 && padding == PGFACE_PAD_SAME)
+		return pgface_conv3x3_winograd(in, conv->winograd, conv->out_channels, &epilogue, out,
+		                               status);
+	return pgface_conv2d(in, conv->filters, conv->kernel, conv->kernel, conv->out_channels, stride,
+	                     padding, &epilogue, out, status);
 }
 
 /*
@@ -157,9 +160,11 @@ residual_block(const pgface_residual_block *block, pgface_tensor *x, pgface_stat
 	pgface_tensor joined = {0};
 
 	if (conv_scale(x, &block->conv1, block->down ? 2 : 1,
-	               block->down ? PGFACE_PAD_VALID : PGFACE_PAD_SAME, 1, &a, status))
+	               block->down ? PGFACE_PAD_VALID : PGFACE_PAD_SAME, NULL, 1, &a, status))
 		return status->code;
-	if (convolve(&a, &block->conv2, 1, PGFACE_PAD_SAME, &b, status))
+	/* a plain block adds x and applies relu in conv2's epilogue; a down block's shortcut differs */
+	if (conv_scale(&a, &block->conv2, 1, PGFACE_PAD_SAME, block->down ? NULL : x, !block->down, &b,
+	               status))
 	{
 		pgface_tensor_free(&a);
 		return status->code;
@@ -168,13 +173,10 @@ residual_block(const pgface_residual_block *block, pgface_tensor *x, pgface_stat
 
 	if (!block->down)
 	{
-		pgface_channel_affine_add(&b, block->conv2.bias, block->conv2.scale, block->conv2.shift, x,
-		                          true);
 		pgface_tensor_free(x);
 		*x = b;
 		return PGFACE_OK;
 	}
-	pgface_channel_affine(&b, block->conv2.bias, block->conv2.scale, block->conv2.shift, false);
 	if (add_down_shortcut(x, &b, &joined, status))
 	{
 		pgface_tensor_free(&b);
@@ -200,7 +202,7 @@ pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chi
 	for (size_t i = 0; i < pgface_tensor_count(&input); i++)
 		input.data[i] = (chip[i] - mean_rgb[i % 3]) / 255.0f;
 
-	if (conv_scale(&input, &net->stem, 2, PGFACE_PAD_VALID, 1, &stem, status))
+	if (conv_scale(&input, &net->stem, 2, PGFACE_PAD_VALID, NULL, 1, &stem, status))
 		goto fail;
 	pgface_tensor_free(&input);
 	if (pgface_max_pool(&stem, 3, 2, PGFACE_PAD_VALID, &x, status))

@@ -1,74 +1,106 @@
 /*
- * conv2d.c: convolution as one matrix product. im2col lays every receptive field
- * out as a row; with NHWC input and HWIO filters the filter tensor already is
- * the right-hand matrix, so nothing is transposed.
+ * conv2d.c: convolution as a matrix product (pgface_gemm, with the conv's epilogue fused). im2col
+ * lays every receptive field out as a row; with NHWC input and HWIO filters the filter tensor
+ * already is the right-hand matrix, so nothing is transposed.
  */
-#include <cblas.h>
 #include <string.h>
 
 #include "common/runtime.h"
+#include "nn/gemm.h"
 #include "nn/layers.h"
 
-/* Row (oy, ox) of the patch matrix: kh*kw runs of in->c floats, zeros where the window leaves the
- * input. */
+/*
+ * Rows first..first+count-1 of the patch matrix (row = output position oy * out_w + ox):
+ * kh*kw runs of in->c floats, zeros where the window leaves the input.
+ */
 static void
-im2col(const pgface_tensor *in, int kh, int kw, int stride, int pad_top, int pad_left, int out_h,
-       int out_w, float *patches)
+im2col(const pgface_tensor *in, int kh, int kw, int stride, int pad_top, int pad_left, int first,
+       int count, int out_w, float *patches)
 {
 	size_t run = (size_t) in->c;
 	size_t row_length = (size_t) kh * (size_t) kw * run;
 
-	for (int oy = 0; oy < out_h; oy++)
-		for (int ox = 0; ox < out_w; ox++)
+	for (int n = 0; n < count; n++)
+	{
+		int oy = (first + n) / out_w;
+		int ox = (first + n) % out_w;
+		float *row = patches + (size_t) n * row_length;
+		for (int ky = 0; ky < kh; ky++)
 		{
-			float *row = patches + ((size_t) oy * (size_t) out_w + (size_t) ox) * row_length;
-			for (int ky = 0; ky < kh; ky++)
+			int iy = oy * stride - pad_top + ky;
+			for (int kx = 0; kx < kw; kx++)
 			{
-				int iy = oy * stride - pad_top + ky;
-				for (int kx = 0; kx < kw; kx++)
-				{
-					int ix = ox * stride - pad_left + kx;
-					float *dst = row + ((size_t) ky * (size_t) kw + (size_t) kx) * run;
-					if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w)
-						memset(dst, 0, run * sizeof(float));
-					else
-						memcpy(dst, in->data + ((size_t) iy * (size_t) in->w + (size_t) ix) * run,
-						       run * sizeof(float));
-				}
+				int ix = ox * stride - pad_left + kx;
+				float *dst = row + ((size_t) ky * (size_t) kw + (size_t) kx) * run;
+				if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w)
+					memset(dst, 0, run * sizeof(float));
+				else
+					memcpy(dst, in->data + ((size_t) iy * (size_t) in->w + (size_t) ix) * run,
+					       run * sizeof(float));
 			}
 		}
+	}
 }
+
+/* im2col chunks stay within about this many floats (a quarter of a typical L2) */
+#define CHUNK_FLOATS 32768
 
 pgface_code
 pgface_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int out_c, int stride,
-              pgface_padding padding, pgface_tensor *out, pgface_status *status)
+              pgface_padding padding, const pgface_epilogue *epilogue, pgface_tensor *out,
+              pgface_status *status)
 {
 	int out_h = pgface_output_extent(in->h, kh, stride, padding);
 	int out_w = pgface_output_extent(in->w, kw, stride, padding);
+	int pad_top = pgface_padding_before(in->h, kh, stride, padding);
+	int pad_left = pgface_padding_before(in->w, kw, stride, padding);
 	int depth = kh * kw * in->c;
 	int positions = out_h * out_w;
-	const float *patches = in->data;
+	int chunk = positions;
 	float *scratch = NULL;
 
 	if (pgface_tensor_alloc(out, out_h, out_w, out_c, status) != PGFACE_OK)
 		return status->code;
 
-	if (!(kh == 1 && kw == 1 && stride == 1))
+	if (kh == 1 && kw == 1 && stride == 1)
 	{
-		scratch = pgface_alloc_array((size_t) positions * (size_t) depth, sizeof(float));
-		if (scratch == NULL)
-		{
-			pgface_tensor_free(out);
-			return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for im2col (%dx%d)",
-			                   positions, depth);
-		}
-		im2col(in, kh, kw, stride, pgface_padding_before(in->h, kh, stride, padding),
-		       pgface_padding_before(in->w, kw, stride, padding), out_h, out_w, scratch);
-		patches = scratch;
+		pgface_gemm(positions, out_c, depth, in->data, (size_t) depth, filters, (size_t) out_c,
+		            out->data, (size_t) out_c, epilogue);
+		return PGFACE_OK;
 	}
 
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, positions, out_c, depth, 1.0f, patches,
-	            depth, filters, out_c, 0.0f, out->data, out_c);
+	/*
+	 * Many positions and few filters (the stem): patches in chunks of whole
+	 * output rows that stay in cache. Few positions and many filters: one chunk,
+	 * so the filters stream past once.
+	 */
+	if (out_c < positions && (size_t) positions * (size_t) depth > CHUNK_FLOATS)
+	{
+		int rows = CHUNK_FLOATS / (depth * out_w);
+		chunk = (rows < 1 ? 1 : rows) * out_w;
+	}
+	scratch = pgface_alloc_array((size_t) chunk * (size_t) depth, sizeof(float));
+	if (scratch == NULL)
+	{
+		pgface_tensor_free(out);
+		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for im2col (%dx%d)", chunk,
+		                   depth);
+	}
+	for (int first = 0; first < positions; first += chunk)
+	{
+		int count = positions - first < chunk ? positions - first : chunk;
+		pgface_epilogue shifted;
+		const pgface_epilogue *e = epilogue;
+		im2col(in, kh, kw, stride, pad_top, pad_left, first, count, out_w, scratch);
+		if (epilogue != NULL && epilogue->residual != NULL)
+		{
+			shifted = *epilogue;
+			shifted.residual += (size_t) first * epilogue->residual_stride;
+			e = &shifted;
+		}
+		pgface_gemm(count, out_c, depth, scratch, (size_t) depth, filters, (size_t) out_c,
+		            out->data + (size_t) first * (size_t) out_c, (size_t) out_c, e);
+	}
 	pgface_free(scratch);
 	return PGFACE_OK;
 }

@@ -1,0 +1,158 @@
+/*
+ * gemm_kernel.h: the register-blocked product behind pgface_gemm, written once
+ * with GCC vector extensions and instantiated by gemm.c per instruction set.
+ * Not a normal header: gemm.c defines, before each inclusion,
+ *   KERNEL(name)   a name with this instance's suffix
+ *   KERNEL_TARGET  the target attribute (or nothing)
+ *   LANES          floats per vector
+ *   ROWS           rows of a register tile (2 * ROWS accumulators)
+ * Every output is summed over k in order with one accumulator, so all
+ * instances give the same value up to FMA contraction.
+ */
+
+typedef float KERNEL(vec) __attribute__((vector_size(LANES * sizeof(float))));
+typedef int KERNEL(ivec) __attribute__((vector_size(LANES * sizeof(float))));
+
+/* Unaligned vector load and store through memcpy: no alignment or aliasing assumptions. */
+static inline __attribute__((always_inline)) KERNEL_TARGET
+KERNEL(vec) KERNEL(load)(const float *p)
+{
+	KERNEL(vec) v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline __attribute__((always_inline)) KERNEL_TARGET void
+KERNEL(store)(float *p, KERNEL(vec) v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* x in every lane (a plain "zero + x" would cost an add: -0 + 0 is +0). */
+static inline __attribute__((always_inline)) KERNEL_TARGET
+KERNEL(vec) KERNEL(broadcast)(float x)
+{
+	KERNEL(vec) v;
+	for (int l = 0; l < LANES; l++)
+		v[l] = x;
+	return v;
+}
+
+/*
+ * One register tile: rows x (vecs * LANES) outputs summed over all of k, then
+ * the epilogue. rows and vecs are constants at every call, so the loops unroll
+ * and the accumulators live in registers.
+ */
+static inline __attribute__((always_inline)) KERNEL_TARGET void
+KERNEL(tile)(const int rows, const int vecs, int k, const float *a, size_t lda, const float *b,
+             size_t ldb, float *c, size_t ldc, const pgface_epilogue *epi, int column)
+{
+	const KERNEL(vec) zero = {0};
+	KERNEL(vec) acc[ROWS][2];
+
+#pragma GCC unroll 16
+	for (int i = 0; i < rows; i++)
+	{
+		acc[i][0] = zero;
+		acc[i][1] = zero;
+	}
+	for (int p = 0; p < k; p++)
+	{
+		const float *bp = b + (size_t) p * ldb;
+		KERNEL(vec) b0 = KERNEL(load)(bp);
+		KERNEL(vec) b1 = vecs > 1 ? KERNEL(load)(bp + LANES) : zero;
+#pragma GCC unroll 16
+		for (int i = 0; i < rows; i++)
+		{
+			KERNEL(vec) ai = KERNEL(broadcast)(a[(size_t) i * lda + (size_t) p]);
+			acc[i][0] += ai * b0;
+			if (vecs > 1)
+				acc[i][1] += ai * b1;
+		}
+	}
+#pragma GCC unroll 16
+	for (int i = 0; i < rows; i++)
+#pragma GCC unroll 2
+		for (int v = 0; v < vecs; v++)
+		{
+			KERNEL(vec) x = acc[i][v];
+			int j = column + v * LANES;
+			if (epi != NULL)
+			{
+				x = (x + KERNEL(load)(epi->bias + j)) * KERNEL(load)(epi->scale + j) +
+				    KERNEL(load)(epi->shift + j);
+				if (epi->residual != NULL)
+					x += KERNEL(load)(epi->residual + (size_t) i * epi->residual_stride + j);
+				if (epi->relu)
+					x = (KERNEL(vec))((KERNEL(ivec)) x & (x > zero));
+			}
+			KERNEL(store)(c + (size_t) i * ldc + (size_t) v * LANES, x);
+		}
+}
+
+/* All rows of one column panel: full tiles of ROWS, then one tile for the rest. */
+static inline __attribute__((always_inline)) KERNEL_TARGET void
+KERNEL(panel)(const int vecs, int m, int k, const float *a, size_t lda, const float *b, size_t ldb,
+              float *c, size_t ldc, const pgface_epilogue *epi, int column)
+{
+	pgface_epilogue shifted;
+	int i = 0;
+
+	for (; i + ROWS <= m; i += ROWS)
+	{
+		const pgface_epilogue *e = epi;
+		if (epi != NULL && epi->residual != NULL)
+		{
+			shifted = *epi;
+			shifted.residual = epi->residual + (size_t) i * epi->residual_stride;
+			e = &shifted;
+		}
+		KERNEL(tile)
+		(ROWS, vecs, k, a + (size_t) i * lda, lda, b, ldb, c + (size_t) i * ldc, ldc, e, column);
+	}
+	if (i == m)
+		return;
+	if (epi != NULL && epi->residual != NULL)
+	{
+		shifted = *epi;
+		shifted.residual = epi->residual + (size_t) i * epi->residual_stride;
+		epi = &shifted;
+	}
+	a += (size_t) i * lda;
+	c += (size_t) i * ldc;
+	switch (m - i)
+	{
+#define KERNEL_REST(r)                                                                             \
+	case r:                                                                                        \
+		if (r < ROWS)                                                                              \
+			KERNEL(tile)(r < ROWS ? r : 1, vecs, k, a, lda, b, ldb, c, ldc, epi, column);          \
+		break;
+		KERNEL_REST(1)
+		KERNEL_REST(2)
+		KERNEL_REST(3)
+		KERNEL_REST(4)
+		KERNEL_REST(5)
+		KERNEL_REST(6)
+		KERNEL_REST(7)
+		KERNEL_REST(8)
+		KERNEL_REST(9)
+		KERNEL_REST(10)
+		KERNEL_REST(11)
+#undef KERNEL_REST
+		default:
+			break;
+	}
+}
+
+/* pgface_gemm for columns in whole vectors: panels of two vectors, then one. */
+static KERNEL_TARGET void
+KERNEL(gemm)(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
+             size_t ldc, const pgface_epilogue *epi)
+{
+	int j = 0;
+
+	for (; j + 2 * LANES <= n; j += 2 * LANES)
+		KERNEL(panel)(2, m, k, a, lda, b + j, ldb, c + j, ldc, epi, j);
+	for (; j + LANES <= n; j += LANES)
+		KERNEL(panel)(1, m, k, a, lda, b + j, ldb, c + j, ldc, epi, j);
+}
