@@ -32,7 +32,11 @@ static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
  */
 #define WINOGRAD_MAX_CHANNELS 64
 
-/* Binds one conv; a narrow stride-1 3x3 conv also binds its Winograd-transformed filters. */
+/*
+ * Binds one conv; a narrow stride-1 3x3 conv also binds its Winograd-transformed
+ * filters, and the convs models/convert.js gives no Winograd transform (wider,
+ * or not 3x3) their filters packed in panels of 16 output channels.
+ */
 static pgface_code
 bind_conv(const pgface_model_file *model, const char *prefix, int kernel, int in_channels,
           int out_channels, int stride, pgface_conv_scale *conv, pgface_status *status)
@@ -40,19 +44,26 @@ bind_conv(const pgface_model_file *model, const char *prefix, int kernel, int in
 	const int filter_shape[4] = {kernel, kernel, in_channels, out_channels};
 	const int winograd_shape[3] = {16, in_channels, out_channels};
 	const int vector_shape[1] = {out_channels};
+	const int panels_shape[3] = {out_channels / 16, kernel * kernel * in_channels, 16};
+	int narrow3x3 = kernel == 3 && in_channels <= WINOGRAD_MAX_CHANNELS &&
+	                out_channels <= WINOGRAD_MAX_CHANNELS;
 	char name[PGFACE_MODEL_NAME_BYTES];
 
 	conv->kernel = kernel;
 	conv->in_channels = in_channels;
 	conv->out_channels = out_channels;
 	conv->winograd = NULL;
+	conv->panels = NULL;
 	snprintf(name, sizeof(name), "%s/conv/filters", prefix);
 	if (pgface_model_tensor_checked(model, name, 4, filter_shape, &conv->filters, status))
 		return status->code;
 	snprintf(name, sizeof(name), "%s/conv/filters@winograd", prefix);
-	if (kernel == 3 && stride == 1 && in_channels <= WINOGRAD_MAX_CHANNELS &&
-	    out_channels <= WINOGRAD_MAX_CHANNELS &&
+	if (narrow3x3 && stride == 1 &&
 	    pgface_model_tensor_checked(model, name, 3, winograd_shape, &conv->winograd, status))
+		return status->code;
+	snprintf(name, sizeof(name), "%s/conv/filters@panels16", prefix);
+	if (!narrow3x3 && out_channels % 16 == 0 &&
+	    pgface_model_tensor_checked(model, name, 3, panels_shape, &conv->panels, status))
 		return status->code;
 	snprintf(name, sizeof(name), "%s/conv/bias", prefix);
 	if (pgface_model_tensor_checked(model, name, 1, vector_shape, &conv->bias, status))
@@ -111,8 +122,8 @@ conv_scale(const pgface_tensor *in, const pgface_conv_scale *conv, int stride,
 	if (conv->winograd != NULL && stride == 1 && padding == PGFACE_PAD_SAME)
 		return pgface_conv3x3_winograd(in, conv->winograd, conv->out_channels, &epilogue, out,
 		                               status);
-	return pgface_conv2d(in, conv->filters, conv->kernel, conv->kernel, conv->out_channels, stride,
-	                     padding, &epilogue, out, status);
+	return pgface_conv2d(in, conv->filters, conv->panels, conv->kernel, conv->kernel,
+	                     conv->out_channels, stride, padding, &epilogue, out, status);
 }
 
 /*

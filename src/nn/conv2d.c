@@ -11,7 +11,9 @@
 
 /*
  * Rows first..first+count-1 of the patch matrix (row = output position oy * out_w + ox):
- * kh*kw runs of in->c floats, zeros where the window leaves the input.
+ * kh*kw runs of in->c floats, zeros where the window leaves the input. The
+ * in-bounds taps of one window row are adjacent in NHWC, so each window row is
+ * one copy (the stem's 3-channel taps would otherwise be 12-byte copies).
  */
 static void
 im2col(const pgface_tensor *in, int kh, int kw, int stride, int pad_top, int pad_left, int first,
@@ -24,31 +26,54 @@ im2col(const pgface_tensor *in, int kh, int kw, int stride, int pad_top, int pad
 	{
 		int oy = (first + n) / out_w;
 		int ox = (first + n) % out_w;
+		int ix0 = ox * stride - pad_left;
+		int kx_begin = ix0 < 0 ? -ix0 : 0;
+		int kx_end = ix0 + kw > in->w ? in->w - ix0 : kw;
 		float *row = patches + (size_t) n * row_length;
+		if (kx_end < kx_begin)
+			kx_end = kx_begin;
 		for (int ky = 0; ky < kh; ky++)
 		{
 			int iy = oy * stride - pad_top + ky;
-			for (int kx = 0; kx < kw; kx++)
+			float *dst = row + (size_t) ky * (size_t) kw * run;
+			if (iy < 0 || iy >= in->h || kx_begin == kx_end)
 			{
-				int ix = ox * stride - pad_left + kx;
-				float *dst = row + ((size_t) ky * (size_t) kw + (size_t) kx) * run;
-				if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w)
-					memset(dst, 0, run * sizeof(float));
-				else
-					memcpy(dst, in->data + ((size_t) iy * (size_t) in->w + (size_t) ix) * run,
-					       run * sizeof(float));
+				memset(dst, 0, (size_t) kw * run * sizeof(float));
+				continue;
 			}
+			memset(dst, 0, (size_t) kx_begin * run * sizeof(float));
+			memcpy(dst + (size_t) kx_begin * run,
+			       in->data + ((size_t) iy * (size_t) in->w + (size_t) (ix0 + kx_begin)) * run,
+			       (size_t) (kx_end - kx_begin) * run * sizeof(float));
+			memset(dst + (size_t) kx_end * run, 0, (size_t) (kw - kx_end) * run * sizeof(float));
 		}
 	}
+}
+
+/*
+ * c = a x rows first_row..first_row+k-1 of the filter matrix (depth rows in
+ * all), from the packed panels when there are any, else from the HWIO filters.
+ */
+static void
+multiply(int m, int out_c, int k, const float *a, size_t lda, const float *filters,
+         const float *panels, size_t first_row, size_t depth, float *c,
+         const pgface_epilogue *epilogue)
+{
+	if (panels != NULL)
+		pgface_gemm_packed(m, out_c, k, a, lda, panels + first_row * 16, 16 * depth, c,
+		                   (size_t) out_c, epilogue);
+	else
+		pgface_gemm(m, out_c, k, a, lda, filters + first_row * (size_t) out_c, (size_t) out_c, c,
+		            (size_t) out_c, epilogue);
 }
 
 /* im2col chunks stay within about this many floats (a quarter of a typical L2) */
 #define CHUNK_FLOATS 32768
 
 pgface_code
-pgface_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int out_c, int stride,
-              pgface_padding padding, const pgface_epilogue *epilogue, pgface_tensor *out,
-              pgface_status *status)
+pgface_conv2d(const pgface_tensor *in, const float *filters, const float *panels, int kh, int kw,
+              int out_c, int stride, pgface_padding padding, const pgface_epilogue *epilogue,
+              pgface_tensor *out, pgface_status *status)
 {
 	int out_h = pgface_output_extent(in->h, kh, stride, padding);
 	int out_w = pgface_output_extent(in->w, kw, stride, padding);
@@ -64,8 +89,17 @@ pgface_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int
 
 	if (kh == 1 && kw == 1 && stride == 1)
 	{
-		pgface_gemm(positions, out_c, depth, in->data, (size_t) depth, filters, (size_t) out_c,
-		            out->data, (size_t) out_c, epilogue);
+		multiply(positions, out_c, depth, in->data, (size_t) depth, filters, panels, 0,
+		         (size_t) depth, out->data, epilogue);
+		return PGFACE_OK;
+	}
+	/* a 1x1 input under 'same' padding: only the centre tap meets it (the net's last conv) */
+	if (in->h == 1 && in->w == 1 && stride == 1 && padding == PGFACE_PAD_SAME)
+	{
+		size_t centre = (size_t) pgface_padding_before(1, kh, 1, padding) * (size_t) kw +
+		                (size_t) pgface_padding_before(1, kw, 1, padding);
+		multiply(1, out_c, in->c, in->data, (size_t) in->c, filters, panels,
+		         centre * (size_t) in->c, (size_t) depth, out->data, epilogue);
 		return PGFACE_OK;
 	}
 
@@ -98,8 +132,8 @@ pgface_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int
 			shifted.residual += (size_t) first * epilogue->residual_stride;
 			e = &shifted;
 		}
-		pgface_gemm(count, out_c, depth, scratch, (size_t) depth, filters, (size_t) out_c,
-		            out->data + (size_t) first * (size_t) out_c, (size_t) out_c, e);
+		multiply(count, out_c, depth, scratch, (size_t) depth, filters, panels, 0, (size_t) depth,
+		         out->data + (size_t) first * (size_t) out_c, e);
 	}
 	pgface_free(scratch);
 	return PGFACE_OK;

@@ -6,6 +6,9 @@
 
 #include <string.h>
 
+/* how many weight rows ahead the kernel prefetches */
+#define PREFETCH_ROWS 32
+
 #define KERNEL(name) name##_sse2
 #define KERNEL_TARGET
 #define LANES 4
@@ -37,7 +40,7 @@
 #undef ROWS
 
 typedef void gemm_fn(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
-                     float *c, size_t ldc, const pgface_epilogue *epi);
+                     size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epi);
 
 /* One instance: its entry point, name and vector width. */
 typedef struct gemm_instance
@@ -127,12 +130,31 @@ pgface_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, siz
 		return;
 	/* the chosen instance takes whole vectors, SSE2 whole groups of 4, plain C the rest */
 	done = n - n % chosen->lanes;
-	chosen->run(m, done, k, a, lda, b, ldb, c, ldc, epilogue);
+	chosen->run(m, done, k, a, lda, b, ldb, 0, c, ldc, epilogue);
 	quads = (n - done) - (n - done) % 4;
 	if (quads > 0)
-		gemm_sse2(m, quads, k, a, lda, b + done, ldb, c + done, ldc,
+		gemm_sse2(m, quads, k, a, lda, b + done, ldb, 0, c + done, ldc,
 		          shift_columns(epilogue, done, &shifted));
 	gemm_columns(m, done + quads, n, k, a, lda, b, ldb, c, ldc, epilogue);
+}
+
+void
+pgface_gemm_packed(int m, int n, int k, const float *a, size_t lda, const float *panels,
+                   size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epilogue)
+{
+	if (chosen == NULL)
+		chosen = best_instance();
+	if (m > 0 && n > 0)
+		chosen->run(m, n, k, a, lda, panels, 16, panel_stride, c, ldc, epilogue);
+}
+
+void
+pgface_pack_panels(const float *b, int k, int n, float *panels)
+{
+	for (int j = 0; j < n; j++)
+		for (int p = 0; p < k; p++)
+			panels[(size_t) (j / 16) * 16 * (size_t) k + (size_t) p * 16 + (size_t) (j % 16)] =
+			    b[(size_t) p * (size_t) n + (size_t) j];
 }
 
 const char *

@@ -34,6 +34,19 @@ typedef struct pgface_epilogue
 void pgface_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
                  float *c, size_t ldc, const pgface_epilogue *epilogue);
 
+/*
+ * The same with b packed in panels of 16 columns, each [k][16] and
+ * panel_stride floats after the one before (16 * k for whole panels, more for
+ * a slice of rows): each panel is one contiguous stream, which the
+ * weight-bound layers need. n must be a multiple of 16.
+ */
+void pgface_gemm_packed(int m, int n, int k, const float *a, size_t lda, const float *panels,
+                        size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epilogue);
+
+/* b [k x n], row-major, n a multiple of 16 -> panels [n / 16][k][16] (as models/convert.js does).
+ */
+void pgface_pack_panels(const float *b, int k, int n, float *panels);
+
 /* The instruction set pgface_gemm and the Winograd kernels picked: "avx512", "avx2" or "sse2". */
 const char *pgface_simd_name(void);
 

@@ -45,7 +45,8 @@ KERNEL(vec) KERNEL(broadcast)(float x)
  */
 static inline __attribute__((always_inline)) KERNEL_TARGET void
 KERNEL(tile)(const int rows, const int vecs, int k, const float *a, size_t lda, const float *b,
-             size_t ldb, float *c, size_t ldc, const pgface_epilogue *epi, int column)
+             size_t ldb, size_t second, float *c, size_t ldc, const pgface_epilogue *epi,
+             int column)
 {
 	const KERNEL(vec) zero = {0};
 	KERNEL(vec) acc[ROWS][2];
@@ -60,7 +61,11 @@ KERNEL(tile)(const int rows, const int vecs, int k, const float *a, size_t lda, 
 	{
 		const float *bp = b + (size_t) p * ldb;
 		KERNEL(vec) b0 = KERNEL(load)(bp);
-		KERNEL(vec) b1 = vecs > 1 ? KERNEL(load)(bp + LANES) : zero;
+		KERNEL(vec) b1 = vecs > 1 ? KERNEL(load)(bp + second) : zero;
+		/* unpacked weight rows are ldb apart, a stride the hardware prefetchers follow badly */
+		__builtin_prefetch(bp + PREFETCH_ROWS * ldb);
+		if (vecs > 1 && second >= 16)
+			__builtin_prefetch(bp + second + PREFETCH_ROWS * ldb);
 #pragma GCC unroll 16
 		for (int i = 0; i < rows; i++)
 		{
@@ -93,7 +98,7 @@ KERNEL(tile)(const int rows, const int vecs, int k, const float *a, size_t lda, 
 /* All rows of one column panel: full tiles of ROWS, then one tile for the rest. */
 static inline __attribute__((always_inline)) KERNEL_TARGET void
 KERNEL(panel)(const int vecs, int m, int k, const float *a, size_t lda, const float *b, size_t ldb,
-              float *c, size_t ldc, const pgface_epilogue *epi, int column)
+              size_t second, float *c, size_t ldc, const pgface_epilogue *epi, int column)
 {
 	pgface_epilogue shifted;
 	int i = 0;
@@ -108,7 +113,8 @@ KERNEL(panel)(const int vecs, int m, int k, const float *a, size_t lda, const fl
 			e = &shifted;
 		}
 		KERNEL(tile)
-		(ROWS, vecs, k, a + (size_t) i * lda, lda, b, ldb, c + (size_t) i * ldc, ldc, e, column);
+		(ROWS, vecs, k, a + (size_t) i * lda, lda, b, ldb, second, c + (size_t) i * ldc, ldc, e,
+		 column);
 	}
 	if (i == m)
 		return;
@@ -125,7 +131,7 @@ KERNEL(panel)(const int vecs, int m, int k, const float *a, size_t lda, const fl
 #define KERNEL_REST(r)                                                                             \
 	case r:                                                                                        \
 		if (r < ROWS)                                                                              \
-			KERNEL(tile)(r < ROWS ? r : 1, vecs, k, a, lda, b, ldb, c, ldc, epi, column);          \
+			KERNEL(tile)(r < ROWS ? r : 1, vecs, k, a, lda, b, ldb, second, c, ldc, epi, column);  \
 		break;
 		KERNEL_REST(1)
 		KERNEL_REST(2)
@@ -144,15 +150,28 @@ KERNEL(panel)(const int vecs, int m, int k, const float *a, size_t lda, const fl
 	}
 }
 
-/* pgface_gemm for columns in whole vectors: panels of two vectors, then one. */
+/*
+ * pgface_gemm for columns in whole vectors: panels of two vectors, then one.
+ * With panel_stride 0, b is row-major with row stride ldb; else b is in panels
+ * of 16 columns, panel_stride floats apart, each [k][16] (then n is a multiple of 16).
+ */
 static KERNEL_TARGET void
-KERNEL(gemm)(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
-             size_t ldc, const pgface_epilogue *epi)
+KERNEL(gemm)(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
+             size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epi)
 {
+	bool packed = panel_stride != 0;
 	int j = 0;
 
 	for (; j + 2 * LANES <= n; j += 2 * LANES)
-		KERNEL(panel)(2, m, k, a, lda, b + j, ldb, c + j, ldc, epi, j);
+	{
+		const float *first = packed ? b + (size_t) (j / 16) * panel_stride + j % 16 : b + j;
+		size_t second = packed && LANES == 16 ? panel_stride : LANES;
+		KERNEL(panel)
+		(2, m, k, a, lda, first, packed ? 16 : ldb, second, c + j, ldc, epi, j);
+	}
 	for (; j + LANES <= n; j += LANES)
-		KERNEL(panel)(1, m, k, a, lda, b + j, ldb, c + j, ldc, epi, j);
+	{
+		const float *first = packed ? b + (size_t) (j / 16) * panel_stride + j % 16 : b + j;
+		KERNEL(panel)(1, m, k, a, lda, first, packed ? 16 : ldb, LANES, c + j, ldc, epi, j);
+	}
 }

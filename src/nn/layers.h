@@ -23,12 +23,15 @@ int pgface_padding_before(int input, int kernel, int stride, pgface_padding padd
 
 /*
  * conv2d.c: filters are [kh, kw, in.c, out_c]; im2col + pgface_gemm, 1x1 stride 1
- * straight to pgface_gemm. epilogue (may be NULL) is applied to every output
- * value, its residual indexed by output position (residual_stride floats apart).
+ * straight to pgface_gemm. panels, if not NULL, are the same filters packed as
+ * pgface_pack_panels does (out_c a multiple of 16) and used instead. epilogue
+ * (may be NULL) is applied to every output value, its residual indexed by
+ * output position (residual_stride floats apart).
  */
-pgface_code pgface_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int out_c,
-                          int stride, pgface_padding padding, const pgface_epilogue *epilogue,
-                          pgface_tensor *out, pgface_status *status);
+pgface_code pgface_conv2d(const pgface_tensor *in, const float *filters, const float *panels,
+                          int kh, int kw, int out_c, int stride, pgface_padding padding,
+                          const pgface_epilogue *epilogue, pgface_tensor *out,
+                          pgface_status *status);
 
 /*
  * winograd.c: the same result as pgface_conv2d for a 3x3, stride 1, 'same'

@@ -115,11 +115,67 @@ gemm_matches_naive_loops(void)
 	pgface_simd_force(NULL);
 }
 
+/* Packed panels, whole and sliced by rows (as conv2d's centre tap does), against naive loops. */
+static void
+packed_gemm_matches_naive_loops(void)
+{
+	const int ms[] = {1, 3, 6, 9, 12, 13, 64};
+	const int ns[] = {16, 32, 48, 64, 96};
+	const int ks[] = {1, 9, 70};
+	uint64_t state = 5;
+
+	for (size_t s = 0; s < sizeof(simd_names) / sizeof(simd_names[0]); s++)
+	{
+		double worst = 0.0;
+		if (!pgface_simd_force(simd_names[s]))
+			continue;
+		for (size_t mi = 0; mi < sizeof(ms) / sizeof(ms[0]); mi++)
+			for (size_t ni = 0; ni < sizeof(ns) / sizeof(ns[0]); ni++)
+				for (size_t ki = 0; ki < sizeof(ks) / sizeof(ks[0]); ki++)
+				{
+					int m = ms[mi], n = ns[ni], k = ks[ki];
+					int skip = 3, depth = k + 5; /* use rows skip..skip+k-1 of depth */
+					float *a = random_array((size_t) m * (size_t) k, &state);
+					float *b = random_array((size_t) depth * (size_t) n, &state);
+					float *panels = malloc(sizeof(float) * (size_t) depth * (size_t) n);
+					float *c = malloc(sizeof(float) * (size_t) m * (size_t) n);
+					float *bias = random_array((size_t) n, &state);
+					float *scale = random_array((size_t) n, &state);
+					float *shift = random_array((size_t) n, &state);
+					pgface_epilogue epi = {bias, scale, shift, NULL, 0, true};
+					pgface_pack_panels(b, depth, n, panels);
+					/* row 0, column 17 opens the second panel */
+					CHECK(n < 32 || panels[16 * (size_t) depth + 1] == b[17]);
+					pgface_gemm_packed(m, n, k, a, (size_t) k, panels + (size_t) skip * 16,
+					                   16 * (size_t) depth, c, (size_t) n, &epi);
+					for (int i = 0; i < m; i++)
+						for (int j = 0; j < n; j++)
+						{
+							double x = 0.0;
+							for (int p = 0; p < k; p++)
+								x += (double) a[(size_t) i * (size_t) k + (size_t) p] *
+								     b[(size_t) (p + skip) * (size_t) n + (size_t) j];
+							x = naive_finish(x, &epi, (size_t) i, j);
+							worst = fmax(worst, fabs(x - c[(size_t) i * (size_t) n + (size_t) j]));
+						}
+					free(a);
+					free(b);
+					free(panels);
+					free(c);
+					free(bias);
+					free(scale);
+					free(shift);
+				}
+		CHECK(worst < 1e-4);
+	}
+	pgface_simd_force(NULL);
+}
+
 /* The conv with its epilogue against the naive conv, then the formula. */
 static void
-check_fused_conv(const pgface_tensor *in, const float *filters, const float *winograd, int k,
-                 int out_c, int stride, pgface_padding padding, int with_residual, uint64_t *state,
-                 double *worst)
+check_fused_conv(const pgface_tensor *in, const float *filters, const float *winograd,
+                 const float *panels, int k, int out_c, int stride, pgface_padding padding,
+                 int with_residual, uint64_t *state, double *worst)
 {
 	pgface_tensor out = {0}, plain = {0}, residual = {0};
 	pgface_status status = {0};
@@ -138,10 +194,10 @@ check_fused_conv(const pgface_tensor *in, const float *filters, const float *win
 	if (winograd != NULL)
 		CHECK(pgface_conv3x3_winograd(in, winograd, out_c, &epi, &out, &status) == PGFACE_OK);
 	else
-		CHECK(pgface_conv2d(in, filters, k, k, out_c, stride, padding, &epi, &out, &status) ==
-		      PGFACE_OK);
+		CHECK(pgface_conv2d(in, filters, panels, k, k, out_c, stride, padding, &epi, &out,
+		                    &status) == PGFACE_OK);
 	/* the unfused conv is tested against naive loops in test_nn_layers.c */
-	CHECK(pgface_conv2d(in, filters, k, k, out_c, stride, padding, NULL, &plain, &status) ==
+	CHECK(pgface_conv2d(in, filters, NULL, k, k, out_c, stride, padding, NULL, &plain, &status) ==
 	      PGFACE_OK);
 	CHECK(out.h == out_h && out.w == out_w && out.c == out_c);
 	for (size_t p = 0; p < (size_t) out_h * (size_t) out_w; p++)
@@ -168,9 +224,9 @@ fused_conv_epilogues_match_formula(void)
 		pgface_padding padding;
 	} cases[] = {
 	    {40, 40, 3, 7, 32, 2, PGFACE_PAD_VALID}, /* chunked im2col, like the stem */
-	    {9, 9, 16, 3, 40, 2, PGFACE_PAD_VALID},
-	    {5, 5, 8, 3, 20, 1, PGFACE_PAD_SAME},
-	    {6, 5, 8, 1, 12, 1, PGFACE_PAD_SAME},
+	    {9, 9, 16, 3, 40, 2, PGFACE_PAD_VALID},  {5, 5, 8, 3, 20, 1, PGFACE_PAD_SAME},
+	    {6, 5, 8, 1, 12, 1, PGFACE_PAD_SAME},    {3, 3, 32, 3, 48, 1, PGFACE_PAD_SAME},
+	    {1, 1, 32, 3, 32, 1, PGFACE_PAD_SAME}, /* only the centre tap meets the input */
 	};
 	const int winograd_shapes[][4] = {{35, 35, 32, 32}, {17, 17, 64, 64}, {5, 4, 6, 5}};
 	uint64_t state = 11;
@@ -190,11 +246,18 @@ fused_conv_epilogues_match_formula(void)
 			pgface_tensor_alloc(&in, cases[n].h, cases[n].w, cases[n].in_c, &status);
 			for (size_t i = 0; i < pgface_tensor_count(&in); i++)
 				in.data[i] = next_value(&state);
-			for (int with_residual = 0; with_residual < 2; with_residual++)
-				check_fused_conv(&in, filters, NULL, cases[n].k, cases[n].out_c, cases[n].stride,
-				                 cases[n].padding, with_residual, &state, &worst);
+			float *panels = malloc(sizeof(float) * filter_count);
+			int depth = cases[n].k * cases[n].k * cases[n].in_c;
+			if (cases[n].out_c % 16 == 0)
+				pgface_pack_panels(filters, depth, cases[n].out_c, panels);
+			for (int variant = 0; variant < 4; variant++)
+				if (variant < 2 || cases[n].out_c % 16 == 0)
+					check_fused_conv(&in, filters, NULL, variant < 2 ? NULL : panels, cases[n].k,
+					                 cases[n].out_c, cases[n].stride, cases[n].padding, variant % 2,
+					                 &state, &worst);
 			pgface_tensor_free(&in);
 			free(filters);
+			free(panels);
 		}
 		for (size_t n = 0; n < sizeof(winograd_shapes) / sizeof(winograd_shapes[0]); n++)
 		{
@@ -209,7 +272,7 @@ fused_conv_epilogues_match_formula(void)
 			for (size_t i = 0; i < pgface_tensor_count(&in); i++)
 				in.data[i] = next_value(&state);
 			for (int with_residual = 0; with_residual < 2; with_residual++)
-				check_fused_conv(&in, filters, transformed, 3, out_c, 1, PGFACE_PAD_SAME,
+				check_fused_conv(&in, filters, transformed, NULL, 3, out_c, 1, PGFACE_PAD_SAME,
 				                 with_residual, &state, &worst);
 			pgface_tensor_free(&in);
 			free(filters);
@@ -223,6 +286,9 @@ fused_conv_epilogues_match_formula(void)
 const unit_test gemm_tests[] = {
     {"gemm: every instruction set matches naive loops, epilogue included",
      gemm_matches_naive_loops},
-    {"gemm: conv2d and Winograd apply the fused epilogue", fused_conv_epilogues_match_formula},
+    {"gemm: packed panels (whole and row slices) match naive loops",
+     packed_gemm_matches_naive_loops},
+    {"gemm: conv2d (packed or not) and Winograd apply the fused epilogue",
+     fused_conv_epilogues_match_formula},
     {NULL, NULL},
 };

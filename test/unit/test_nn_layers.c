@@ -107,8 +107,8 @@ conv2d_matches_naive_loops(void)
 		pgface_tensor_alloc(&in, cases[n].h, cases[n].w, cases[n].in_c, &status);
 		fill(in.data, pgface_tensor_count(&in), &state);
 		fill(filters, (size_t) cases[n].k * cases[n].k * cases[n].in_c * cases[n].out_c, &state);
-		CHECK(pgface_conv2d(&in, filters, cases[n].k, cases[n].k, cases[n].out_c, cases[n].stride,
-		                    cases[n].padding, NULL, &out, &status) == PGFACE_OK);
+		CHECK(pgface_conv2d(&in, filters, NULL, cases[n].k, cases[n].k, cases[n].out_c,
+		                    cases[n].stride, cases[n].padding, NULL, &out, &status) == PGFACE_OK);
 		CHECK(out.h ==
 		      pgface_output_extent(cases[n].h, cases[n].k, cases[n].stride, cases[n].padding));
 		CHECK(out.w ==
