@@ -104,8 +104,31 @@ pgface_conv2d(const pgface_tensor *in, const float *filters, const float *panels
 	}
 
 	/*
-	 * Many positions and few filters (the stem): patches in chunks of whole
-	 * output rows that stay in cache. Few positions and many filters: one chunk,
+	 * Many positions, few (packed) filters and no padding (the stem): no
+	 * im2col at all; each position's window is kh runs of kw * c floats, one
+	 * per input row, read where they lie.
+	 */
+	if (panels != NULL && padding == PGFACE_PAD_VALID && out_c < positions)
+	{
+		const float **rows = pgface_alloc_array((size_t) positions, sizeof(*rows));
+		if (rows == NULL)
+		{
+			pgface_tensor_free(out);
+			return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for a conv");
+		}
+		for (int p = 0; p < positions; p++)
+			rows[p] = in->data + ((size_t) (p / out_w) * (size_t) stride * (size_t) in->w +
+			                      (size_t) (p % out_w) * (size_t) stride) *
+			                         (size_t) in->c;
+		pgface_gemm_rows(positions, out_c, rows, kh, kw * in->c, (size_t) in->w * (size_t) in->c,
+		                 panels, 16 * (size_t) depth, out->data, (size_t) out_c, epilogue);
+		pgface_free(rows);
+		return PGFACE_OK;
+	}
+
+	/*
+	 * Many positions and few filters: patches in chunks of whole output rows
+	 * that stay in cache. Few positions and many filters: one chunk,
 	 * so the filters stream past once.
 	 */
 	if (out_c < positions && (size_t) positions * (size_t) depth > CHUNK_FLOATS)

@@ -6,6 +6,21 @@
 
 #include <string.h>
 
+/*
+ * The left operand as the kernels see it: row i is segments runs of
+ * segment_length floats, run s at row(i) + s * segment_stride, where row(i) is
+ * rows[i], or a + i * lda when rows is NULL (a plain matrix: one run of k).
+ */
+typedef struct gemm_operand
+{
+	const float *a;
+	size_t lda;
+	const float *const *rows;
+	int segments;
+	int segment_length;
+	size_t segment_stride;
+} gemm_operand;
+
 /* how many weight rows ahead the kernel prefetches */
 #define PREFETCH_ROWS 32
 
@@ -39,7 +54,7 @@
 #undef LANES
 #undef ROWS
 
-typedef void gemm_fn(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
+typedef void gemm_fn(int m, int n, const gemm_operand *op, const float *b, size_t ldb,
                      size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epi);
 
 /* One instance: its entry point, name and vector width. */
@@ -121,6 +136,7 @@ pgface_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, siz
             size_t ldc, const pgface_epilogue *epilogue)
 {
 	pgface_epilogue shifted;
+	gemm_operand op = {a, lda, NULL, 1, k, 0};
 	int done;
 	int quads;
 
@@ -130,10 +146,10 @@ pgface_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, siz
 		return;
 	/* the chosen instance takes whole vectors, SSE2 whole groups of 4, plain C the rest */
 	done = n - n % chosen->lanes;
-	chosen->run(m, done, k, a, lda, b, ldb, 0, c, ldc, epilogue);
+	chosen->run(m, done, &op, b, ldb, 0, c, ldc, epilogue);
 	quads = (n - done) - (n - done) % 4;
 	if (quads > 0)
-		gemm_sse2(m, quads, k, a, lda, b + done, ldb, 0, c + done, ldc,
+		gemm_sse2(m, quads, &op, b + done, ldb, 0, c + done, ldc,
 		          shift_columns(epilogue, done, &shifted));
 	gemm_columns(m, done + quads, n, k, a, lda, b, ldb, c, ldc, epilogue);
 }
@@ -142,10 +158,25 @@ void
 pgface_gemm_packed(int m, int n, int k, const float *a, size_t lda, const float *panels,
                    size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epilogue)
 {
+	gemm_operand op = {a, lda, NULL, 1, k, 0};
+
 	if (chosen == NULL)
 		chosen = best_instance();
 	if (m > 0 && n > 0)
-		chosen->run(m, n, k, a, lda, panels, 16, panel_stride, c, ldc, epilogue);
+		chosen->run(m, n, &op, panels, 16, panel_stride, c, ldc, epilogue);
+}
+
+void
+pgface_gemm_rows(int m, int n, const float *const *rows, int segments, int segment_length,
+                 size_t segment_stride, const float *panels, size_t panel_stride, float *c,
+                 size_t ldc, const pgface_epilogue *epilogue)
+{
+	gemm_operand op = {NULL, 0, rows, segments, segment_length, segment_stride};
+
+	if (chosen == NULL)
+		chosen = best_instance();
+	if (m > 0 && n > 0)
+		chosen->run(m, n, &op, panels, 16, panel_stride, c, ldc, epilogue);
 }
 
 void

@@ -43,6 +43,17 @@ void pgface_gemm(int m, int n, int k, const float *a, size_t lda, const float *b
 void pgface_gemm_packed(int m, int n, int k, const float *a, size_t lda, const float *panels,
                         size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epilogue);
 
+/*
+ * pgface_gemm_packed with an implicit left operand, for a convolution without
+ * im2col: row i of a is segments runs of segment_length floats, run s at
+ * rows[i] + s * segment_stride (for an NHWC conv: one run per filter row, each
+ * kw * channels long, segment_stride a whole input row apart). k is
+ * segments * segment_length.
+ */
+void pgface_gemm_rows(int m, int n, const float *const *rows, int segments, int segment_length,
+                      size_t segment_stride, const float *panels, size_t panel_stride, float *c,
+                      size_t ldc, const pgface_epilogue *epilogue);
+
 /* b [k x n], row-major, n a multiple of 16 -> panels [n / 16][k][16] (as models/convert.js does).
  */
 void pgface_pack_panels(const float *b, int k, int n, float *panels);

@@ -40,16 +40,19 @@ KERNEL(vec) KERNEL(broadcast)(float x)
 
 /*
  * One register tile: rows x (vecs * LANES) outputs summed over all of k, then
- * the epilogue. rows and vecs are constants at every call, so the loops unroll
- * and the accumulators live in registers.
+ * the epilogue. Row i of a is op->segments runs of op->segment_length floats,
+ * run s at arow[i] + s * op->segment_stride (one run for a plain matrix).
+ * rows and vecs are constants at every call, so the loops unroll and the
+ * accumulators live in registers.
  */
 static inline __attribute__((always_inline)) KERNEL_TARGET void
-KERNEL(tile)(const int rows, const int vecs, int k, const float *a, size_t lda, const float *b,
-             size_t ldb, size_t second, float *c, size_t ldc, const pgface_epilogue *epi,
-             int column)
+KERNEL(tile)(const int rows, const int vecs, const float *const *arow, const gemm_operand *op,
+             const float *b, size_t ldb, size_t second, float *c, size_t ldc,
+             const pgface_epilogue *epi, int column)
 {
 	const KERNEL(vec) zero = {0};
 	KERNEL(vec) acc[ROWS][2];
+	const float *a[ROWS];
 
 #pragma GCC unroll 16
 	for (int i = 0; i < rows; i++)
@@ -57,23 +60,30 @@ KERNEL(tile)(const int rows, const int vecs, int k, const float *a, size_t lda, 
 		acc[i][0] = zero;
 		acc[i][1] = zero;
 	}
-	for (int p = 0; p < k; p++)
+	for (int s = 0; s < op->segments; s++)
 	{
-		const float *bp = b + (size_t) p * ldb;
-		KERNEL(vec) b0 = KERNEL(load)(bp);
-		KERNEL(vec) b1 = vecs > 1 ? KERNEL(load)(bp + second) : zero;
-		/* unpacked weight rows are ldb apart, a stride the hardware prefetchers follow badly */
-		__builtin_prefetch(bp + PREFETCH_ROWS * ldb);
-		if (vecs > 1 && second >= 16)
-			__builtin_prefetch(bp + second + PREFETCH_ROWS * ldb);
 #pragma GCC unroll 16
 		for (int i = 0; i < rows; i++)
+			a[i] = arow[i] + (size_t) s * op->segment_stride;
+		for (int p = 0; p < op->segment_length; p++)
 		{
-			KERNEL(vec) ai = KERNEL(broadcast)(a[(size_t) i * lda + (size_t) p]);
-			acc[i][0] += ai * b0;
-			if (vecs > 1)
-				acc[i][1] += ai * b1;
+			const float *bp = b + (size_t) p * ldb;
+			KERNEL(vec) b0 = KERNEL(load)(bp);
+			KERNEL(vec) b1 = vecs > 1 ? KERNEL(load)(bp + second) : zero;
+			/* unpacked weight rows are ldb apart, a stride the hardware prefetchers follow badly */
+			__builtin_prefetch(bp + PREFETCH_ROWS * ldb);
+			if (vecs > 1 && second >= 16)
+				__builtin_prefetch(bp + second + PREFETCH_ROWS * ldb);
+#pragma GCC unroll 16
+			for (int i = 0; i < rows; i++)
+			{
+				KERNEL(vec) ai = KERNEL(broadcast)(a[i][p]);
+				acc[i][0] += ai * b0;
+				if (vecs > 1)
+					acc[i][1] += ai * b1;
+			}
 		}
+		b += (size_t) op->segment_length * ldb;
 	}
 #pragma GCC unroll 16
 	for (int i = 0; i < rows; i++)
@@ -97,56 +107,53 @@ KERNEL(tile)(const int rows, const int vecs, int k, const float *a, size_t lda, 
 
 /* All rows of one column panel: full tiles of ROWS, then one tile for the rest. */
 static inline __attribute__((always_inline)) KERNEL_TARGET void
-KERNEL(panel)(const int vecs, int m, int k, const float *a, size_t lda, const float *b, size_t ldb,
+KERNEL(panel)(const int vecs, int m, const gemm_operand *op, const float *b, size_t ldb,
               size_t second, float *c, size_t ldc, const pgface_epilogue *epi, int column)
 {
 	pgface_epilogue shifted;
+	const float *arow[ROWS];
 	int i = 0;
 
-	for (; i + ROWS <= m; i += ROWS)
+	for (; i < m; i += ROWS)
 	{
 		const pgface_epilogue *e = epi;
+		const float *const *rows = arow;
 		if (epi != NULL && epi->residual != NULL)
 		{
 			shifted = *epi;
 			shifted.residual = epi->residual + (size_t) i * epi->residual_stride;
 			e = &shifted;
 		}
-		KERNEL(tile)
-		(ROWS, vecs, k, a + (size_t) i * lda, lda, b, ldb, second, c + (size_t) i * ldc, ldc, e,
-		 column);
-	}
-	if (i == m)
-		return;
-	if (epi != NULL && epi->residual != NULL)
-	{
-		shifted = *epi;
-		shifted.residual = epi->residual + (size_t) i * epi->residual_stride;
-		epi = &shifted;
-	}
-	a += (size_t) i * lda;
-	c += (size_t) i * ldc;
-	switch (m - i)
-	{
-#define KERNEL_REST(r)                                                                             \
+		if (op->rows != NULL)
+			rows = op->rows + i;
+		else
+			for (int r = 0; r < ROWS && i + r < m; r++)
+				arow[r] = op->a + (size_t) (i + r) * op->lda;
+		switch (m - i < ROWS ? m - i : ROWS)
+		{
+#define KERNEL_ROWS(r)                                                                             \
 	case r:                                                                                        \
-		if (r < ROWS)                                                                              \
-			KERNEL(tile)(r < ROWS ? r : 1, vecs, k, a, lda, b, ldb, second, c, ldc, epi, column);  \
+		if (r <= ROWS)                                                                             \
+			KERNEL(tile)                                                                           \
+			(r <= ROWS ? r : 1, vecs, rows, op, b, ldb, second, c + (size_t) i * ldc, ldc, e,      \
+			 column);                                                                              \
 		break;
-		KERNEL_REST(1)
-		KERNEL_REST(2)
-		KERNEL_REST(3)
-		KERNEL_REST(4)
-		KERNEL_REST(5)
-		KERNEL_REST(6)
-		KERNEL_REST(7)
-		KERNEL_REST(8)
-		KERNEL_REST(9)
-		KERNEL_REST(10)
-		KERNEL_REST(11)
-#undef KERNEL_REST
-		default:
-			break;
+			KERNEL_ROWS(1)
+			KERNEL_ROWS(2)
+			KERNEL_ROWS(3)
+			KERNEL_ROWS(4)
+			KERNEL_ROWS(5)
+			KERNEL_ROWS(6)
+			KERNEL_ROWS(7)
+			KERNEL_ROWS(8)
+			KERNEL_ROWS(9)
+			KERNEL_ROWS(10)
+			KERNEL_ROWS(11)
+			KERNEL_ROWS(12)
+#undef KERNEL_ROWS
+			default:
+				break;
+		}
 	}
 }
 
@@ -156,8 +163,8 @@ KERNEL(panel)(const int vecs, int m, int k, const float *a, size_t lda, const fl
  * of 16 columns, panel_stride floats apart, each [k][16] (then n is a multiple of 16).
  */
 static KERNEL_TARGET void
-KERNEL(gemm)(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
-             size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epi)
+KERNEL(gemm)(int m, int n, const gemm_operand *op, const float *b, size_t ldb, size_t panel_stride,
+             float *c, size_t ldc, const pgface_epilogue *epi)
 {
 	bool packed = panel_stride != 0;
 	int j = 0;
@@ -166,12 +173,11 @@ KERNEL(gemm)(int m, int n, int k, const float *a, size_t lda, const float *b, si
 	{
 		const float *first = packed ? b + (size_t) (j / 16) * panel_stride + j % 16 : b + j;
 		size_t second = packed && LANES == 16 ? panel_stride : LANES;
-		KERNEL(panel)
-		(2, m, k, a, lda, first, packed ? 16 : ldb, second, c + j, ldc, epi, j);
+		KERNEL(panel)(2, m, op, first, packed ? 16 : ldb, second, c + j, ldc, epi, j);
 	}
 	for (; j + LANES <= n; j += LANES)
 	{
 		const float *first = packed ? b + (size_t) (j / 16) * panel_stride + j % 16 : b + j;
-		KERNEL(panel)(1, m, k, a, lda, first, packed ? 16 : ldb, LANES, c + j, ldc, epi, j);
+		KERNEL(panel)(1, m, op, first, packed ? 16 : ldb, LANES, c + j, ldc, epi, j);
 	}
 }

@@ -223,7 +223,7 @@ fused_conv_epilogues_match_formula(void)
 		int h, w, in_c, k, out_c, stride;
 		pgface_padding padding;
 	} cases[] = {
-	    {40, 40, 3, 7, 32, 2, PGFACE_PAD_VALID}, /* chunked im2col, like the stem */
+	    {40, 40, 3, 7, 32, 2, PGFACE_PAD_VALID}, /* the stem: chunked im2col, or packed no im2col */
 	    {9, 9, 16, 3, 40, 2, PGFACE_PAD_VALID},  {5, 5, 8, 3, 20, 1, PGFACE_PAD_SAME},
 	    {6, 5, 8, 1, 12, 1, PGFACE_PAD_SAME},    {3, 3, 32, 3, 48, 1, PGFACE_PAD_SAME},
 	    {1, 1, 32, 3, 32, 1, PGFACE_PAD_SAME}, /* only the centre tap meets the input */
