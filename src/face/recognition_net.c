@@ -210,8 +210,9 @@ pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chi
 
 	if (pgface_tensor_alloc(&input, PGFACE_CHIP_SIZE, PGFACE_CHIP_SIZE, 3, status))
 		return status->code;
-	for (size_t i = 0; i < pgface_tensor_count(&input); i++)
-		input.data[i] = (chip[i] - mean_rgb[i % 3]) / 255.0f;
+	for (size_t i = 0; i < pgface_tensor_count(&input); i += 3)
+		for (int c = 0; c < 3; c++)
+			input.data[i + (size_t) c] = (chip[i + (size_t) c] - mean_rgb[c]) / 255.0f;
 
 	if (conv_scale(&input, &net->stem, 2, PGFACE_PAD_VALID, NULL, 1, &stem, status))
 		goto fail;
