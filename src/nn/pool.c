@@ -6,8 +6,8 @@
 
 #include "nn/layers.h"
 
-/* Eight channels at a time (two SSE registers on a baseline x86-64, one AVX register when built for
- * it). */
+/* Four channels at a time: one SSE register, which every x86-64 has (wider GCC vectors would be
+ * split through memory on a baseline build). */
 typedef float pool_vec __attribute__((vector_size(4 * sizeof(float))));
 typedef int pool_ivec __attribute__((vector_size(4 * sizeof(float))));
 #define POOL_LANES 4
