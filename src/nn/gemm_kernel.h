@@ -135,8 +135,7 @@ KERNEL(panel)(const int vecs, int m, const gemm_operand *op, const float *b, siz
 	case r:                                                                                        \
 		if (r <= ROWS)                                                                             \
 			KERNEL(tile)                                                                           \
-			(r <= ROWS ? r : 1, vecs, rows, op, b, ldb, second, c + (size_t) i * ldc, ldc, e,      \
-			 column);                                                                              \
+		(r <= ROWS ? r : 1, vecs, rows, op, b, ldb, second, c + (size_t) i * ldc, ldc, e, column); \
 		break;
 			KERNEL_ROWS(1)
 			KERNEL_ROWS(2)
