@@ -126,8 +126,30 @@ const isStandard3x3 = (t) => t.shape.length === 4 && t.shape[0] === 3 && t.shape
   && t.shape[3] > 1 && t.shape[2] <= WINOGRAD_MAX_CHANNELS && t.shape[3] <= WINOGRAD_MAX_CHANNELS
   && t.name.endsWith('filters');
 
+// The weight-bound filters (those of no Winograd transform: the 7x7 stem and the 3x3
+// convs wider than 64 channels) again, packed in panels of 16 output channels,
+// [3, 3, in, out] as a [kh * kw * in, out] matrix -> [out / 16, kh * kw * in, 16]: each
+// panel is one contiguous stream for pgface_gemm_packed (src/nn/gemm.c), where the
+// row-major filters would be read in 64-byte pieces out * 4 bytes apart. Values unchanged.
+const PANEL = 16;
+const PANELS_SUFFIX = '@panels16';
+function panelPack(t) {
+  const [kh, kw, inC, outC] = t.shape;
+  const depth = kh * kw * inC;
+  const values = new Float32Array(depth * outC);
+  for (let j = 0; j < outC; j++) {
+    for (let p = 0; p < depth; p++) {
+      values[(Math.floor(j / PANEL) * depth + p) * PANEL + (j % PANEL)] = t.values[p * outC + j];
+    }
+  }
+  return { name: `${t.name}${PANELS_SUFFIX}`, shape: [outC / PANEL, depth, PANEL], values };
+}
+const isPanelled = (t) => t.shape.length === 4 && t.name.endsWith('filters') && t.shape[3] % PANEL === 0
+  && !isStandard3x3(t);
+
 if (require('os').endianness() !== 'LE') fail('the model format is little-endian; convert on a little-endian machine');
 const [manifest, out] = process.argv.slice(2);
 if (!manifest || !out) fail('usage: node convert.js MANIFEST.json OUT.pgfm');
 const tensors = readTensors(manifest);
-writeModel(tensors.concat(tensors.filter(isStandard3x3).map(winogradTransform)), out);
+writeModel(tensors.concat(tensors.filter(isStandard3x3).map(winogradTransform),
+  tensors.filter(isPanelled).map(panelPack)), out);

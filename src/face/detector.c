@@ -98,8 +98,8 @@ separable_conv(const pgface_separable_conv *conv, pgface_tensor *x, pgface_statu
 
 	if (pgface_depthwise_conv2d(x, conv->depthwise, 3, 3, 1, PGFACE_PAD_SAME, &depthwise, status))
 		return status->code;
-	if (pgface_conv2d(&depthwise, conv->pointwise, 1, 1, conv->out_channels, 1, PGFACE_PAD_VALID,
-	                  &pointwise, status))
+	if (pgface_conv2d(&depthwise, conv->pointwise, NULL, 1, 1, conv->out_channels, 1,
+	                  PGFACE_PAD_VALID, NULL, &pointwise, status))
 	{
 		pgface_tensor_free(&depthwise);
 		return status->code;
@@ -128,7 +128,8 @@ run_net(const pgface_detector *detector, pgface_tensor *x, pgface_status *status
 {
 	pgface_tensor next = {0};
 
-	if (pgface_conv2d(x, detector->conv0_filters, 3, 3, 16, 1, PGFACE_PAD_VALID, &next, status))
+	if (pgface_conv2d(x, detector->conv0_filters, NULL, 3, 3, 16, 1, PGFACE_PAD_VALID, NULL, &next,
+	                  status))
 		return status->code;
 	replace(x, &next);
 	pgface_channel_affine(x, detector->conv0_bias, NULL, NULL, false);
@@ -141,8 +142,8 @@ run_net(const pgface_detector *detector, pgface_tensor *x, pgface_status *status
 	}
 	if (max_pool(x, 1, status))
 		return status->code;
-	if (pgface_conv2d(x, detector->head_filters, 1, 1, PGFACE_DETECTOR_ANCHORS * BOX_ENCODING, 1,
-	                  PGFACE_PAD_VALID, &next, status))
+	if (pgface_conv2d(x, detector->head_filters, NULL, 1, 1, PGFACE_DETECTOR_ANCHORS * BOX_ENCODING,
+	                  1, PGFACE_PAD_VALID, NULL, &next, status))
 		return status->code;
 	replace(x, &next);
 	pgface_channel_affine(x, detector->head_bias, NULL, NULL, false);

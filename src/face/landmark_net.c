@@ -72,8 +72,8 @@ dense_conv(const pgface_landmark_conv *conv, const pgface_tensor *in, int stride
 
 	if (conv->filters != NULL)
 	{
-		if (pgface_conv2d(in, conv->filters, 3, 3, conv->out_channels, stride, PGFACE_PAD_SAME, out,
-		                  status))
+		if (pgface_conv2d(in, conv->filters, NULL, 3, 3, conv->out_channels, stride,
+		                  PGFACE_PAD_SAME, NULL, out, status))
 			return status->code;
 	}
 	else
@@ -81,8 +81,8 @@ dense_conv(const pgface_landmark_conv *conv, const pgface_tensor *in, int stride
 		if (pgface_depthwise_conv2d(in, conv->depthwise, 3, 3, stride, PGFACE_PAD_SAME, &depthwise,
 		                            status))
 			return status->code;
-		if (pgface_conv2d(&depthwise, conv->pointwise, 1, 1, conv->out_channels, 1,
-		                  PGFACE_PAD_VALID, out, status))
+		if (pgface_conv2d(&depthwise, conv->pointwise, NULL, 1, 1, conv->out_channels, 1,
+		                  PGFACE_PAD_VALID, NULL, out, status))
 		{
 			pgface_tensor_free(&depthwise);
 			return status->code;

@@ -32,7 +32,11 @@ static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
  */
 #define WINOGRAD_MAX_CHANNELS 64
 
-/* Binds one conv; a narrow stride-1 3x3 conv also binds its Winograd-transformed filters. */
+/*
+ * Binds one conv; a narrow stride-1 3x3 conv also binds its Winograd-transformed
+ * filters, and the convs models/convert.js gives no Winograd transform (wider,
+ * or not 3x3) their filters packed in panels of 16 output channels.
+ */
 static pgface_code
 bind_conv(const pgface_model_file *model, const char *prefix, int kernel, int in_channels,
           int out_channels, int stride, pgface_conv_scale *conv, pgface_status *status)
@@ -40,19 +44,26 @@ bind_conv(const pgface_model_file *model, const char *prefix, int kernel, int in
 	const int filter_shape[4] = {kernel, kernel, in_channels, out_channels};
 	const int winograd_shape[3] = {16, in_channels, out_channels};
 	const int vector_shape[1] = {out_channels};
+	const int panels_shape[3] = {out_channels / 16, kernel * kernel * in_channels, 16};
+	int narrow3x3 = kernel == 3 && in_channels <= WINOGRAD_MAX_CHANNELS &&
+	                out_channels <= WINOGRAD_MAX_CHANNELS;
 	char name[PGFACE_MODEL_NAME_BYTES];
 
 	conv->kernel = kernel;
 	conv->in_channels = in_channels;
 	conv->out_channels = out_channels;
 	conv->winograd = NULL;
+	conv->panels = NULL;
 	snprintf(name, sizeof(name), "%s/conv/filters", prefix);
 	if (pgface_model_tensor_checked(model, name, 4, filter_shape, &conv->filters, status))
 		return status->code;
 	snprintf(name, sizeof(name), "%s/conv/filters@winograd", prefix);
-	if (kernel == 3 && stride == 1 && in_channels <= WINOGRAD_MAX_CHANNELS &&
-	    out_channels <= WINOGRAD_MAX_CHANNELS &&
+	if (narrow3x3 && stride == 1 &&
 	    pgface_model_tensor_checked(model, name, 3, winograd_shape, &conv->winograd, status))
+		return status->code;
+	snprintf(name, sizeof(name), "%s/conv/filters@panels16", prefix);
+	if (!narrow3x3 && out_channels % 16 == 0 &&
+	    pgface_model_tensor_checked(model, name, 3, panels_shape, &conv->panels, status))
 		return status->code;
 	snprintf(name, sizeof(name), "%s/conv/bias", prefix);
 	if (pgface_model_tensor_checked(model, name, 1, vector_shape, &conv->bias, status))
@@ -90,26 +101,29 @@ pgface_recognition_net_bind(const pgface_model_file *model, pgface_recognition_n
 	return pgface_model_tensor_checked(model, "fc", 2, fc_shape, &net->fc, status);
 }
 
-/* Convolution, bias, scale layer and optional relu: face-api's convLayer. */
-/* The convolution alone: Winograd where the conv has transformed filters, else im2col + sgemm. */
-static pgface_code
-convolve(const pgface_tensor *in, const pgface_conv_scale *conv, int stride, pgface_padding padding,
-         pgface_tensor *out, pgface_status *status)
-{
-	if (conv->winograd != NULL && stride == 1 && padding == PGFACE_PAD_SAME)
-		return pgface_conv3x3_winograd(in, conv->winograd, conv->out_channels, out, status);
-	return pgface_conv2d(in, conv->filters, conv->kernel, conv->kernel, conv->out_channels, stride,
-	                     padding, out, status);
-}
-
+/*
+ * Convolution, bias, scale layer, then the residual (may be NULL, same shape
+ * as the output) and relu if asked, all fused into the convolution's output
+ * pass: face-api's convLayer (and a residual block's tail). Winograd where the
+ * conv has transformed filters, else im2col + pgface_gemm.
+ */
 static pgface_code
 conv_scale(const pgface_tensor *in, const pgface_conv_scale *conv, int stride,
-           pgface_padding padding, int relu, pgface_tensor *out, pgface_status *status)
+           pgface_padding padding, const pgface_tensor *residual, int relu, pgface_tensor *out,
+           pgface_status *status)
 {
-	if (convolve(in, conv, stride, padding, out, status))
-		return status->code;
-	pgface_channel_affine(out, conv->bias, conv->scale, conv->shift, relu);
-	return PGFACE_OK;
+	pgface_epilogue epilogue = {conv->bias,
+	                            conv->scale,
+	                            conv->shift,
+	                            residual != NULL ? residual->data : NULL,
+	                            (size_t) conv->out_channels,
+	                            relu != 0};
+
+	if (conv->winograd != NULL && stride == 1 && padding == PGFACE_PAD_SAME)
+		return pgface_conv3x3_winograd(in, conv->winograd, conv->out_channels, &epilogue, out,
+		                               status);
+	return pgface_conv2d(in, conv->filters, conv->panels, conv->kernel, conv->kernel,
+	                     conv->out_channels, stride, padding, &epilogue, out, status);
 }
 
 /*
@@ -157,9 +171,11 @@ residual_block(const pgface_residual_block *block, pgface_tensor *x, pgface_stat
 	pgface_tensor joined = {0};
 
 	if (conv_scale(x, &block->conv1, block->down ? 2 : 1,
-	               block->down ? PGFACE_PAD_VALID : PGFACE_PAD_SAME, 1, &a, status))
+	               block->down ? PGFACE_PAD_VALID : PGFACE_PAD_SAME, NULL, 1, &a, status))
 		return status->code;
-	if (convolve(&a, &block->conv2, 1, PGFACE_PAD_SAME, &b, status))
+	/* a plain block adds x and applies relu in conv2's epilogue; a down block's shortcut differs */
+	if (conv_scale(&a, &block->conv2, 1, PGFACE_PAD_SAME, block->down ? NULL : x, !block->down, &b,
+	               status))
 	{
 		pgface_tensor_free(&a);
 		return status->code;
@@ -168,13 +184,10 @@ residual_block(const pgface_residual_block *block, pgface_tensor *x, pgface_stat
 
 	if (!block->down)
 	{
-		pgface_channel_affine_add(&b, block->conv2.bias, block->conv2.scale, block->conv2.shift, x,
-		                          true);
 		pgface_tensor_free(x);
 		*x = b;
 		return PGFACE_OK;
 	}
-	pgface_channel_affine(&b, block->conv2.bias, block->conv2.scale, block->conv2.shift, false);
 	if (add_down_shortcut(x, &b, &joined, status))
 	{
 		pgface_tensor_free(&b);
@@ -197,10 +210,11 @@ pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chi
 
 	if (pgface_tensor_alloc(&input, PGFACE_CHIP_SIZE, PGFACE_CHIP_SIZE, 3, status))
 		return status->code;
-	for (size_t i = 0; i < pgface_tensor_count(&input); i++)
-		input.data[i] = (chip[i] - mean_rgb[i % 3]) / 255.0f;
+	for (size_t i = 0; i < pgface_tensor_count(&input); i += 3)
+		for (int c = 0; c < 3; c++)
+			input.data[i + (size_t) c] = (chip[i + (size_t) c] - mean_rgb[c]) / 255.0f;
 
-	if (conv_scale(&input, &net->stem, 2, PGFACE_PAD_VALID, 1, &stem, status))
+	if (conv_scale(&input, &net->stem, 2, PGFACE_PAD_VALID, NULL, 1, &stem, status))
 		goto fail;
 	pgface_tensor_free(&input);
 	if (pgface_max_pool(&stem, 3, 2, PGFACE_PAD_VALID, &x, status))

@@ -20,6 +20,7 @@ typedef struct pgface_conv_scale
 	int out_channels;
 	const float *filters;  /* [kernel, kernel, in, out] */
 	const float *winograd; /* [16, in, out], for 3x3 stride-1 convolutions; else NULL */
+	const float *panels;   /* [out / 16, kernel * kernel * in, 16] for the rest; else NULL */
 	const float *bias;     /* [out], added after the convolution */
 	const float *scale;    /* [out], then multiplied */
 	const float *shift;    /* [out], then added */

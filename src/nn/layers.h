@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "nn/gemm.h"
 #include "nn/tensor.h"
 
 typedef enum pgface_padding
@@ -20,18 +21,27 @@ typedef enum pgface_padding
 int pgface_output_extent(int input, int kernel, int stride, pgface_padding padding);
 int pgface_padding_before(int input, int kernel, int stride, pgface_padding padding);
 
-/* conv2d.c: filters are [kh, kw, in.c, out_c]; im2col + sgemm, 1x1 stride 1 straight to sgemm. */
-pgface_code pgface_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw, int out_c,
-                          int stride, pgface_padding padding, pgface_tensor *out,
+/*
+ * conv2d.c: filters are [kh, kw, in.c, out_c]; im2col + pgface_gemm, 1x1 stride 1
+ * straight to pgface_gemm. panels, if not NULL, are the same filters packed as
+ * pgface_pack_panels does (out_c a multiple of 16) and used instead. epilogue
+ * (may be NULL) is applied to every output value, its residual indexed by
+ * output position (residual_stride floats apart).
+ */
+pgface_code pgface_conv2d(const pgface_tensor *in, const float *filters, const float *panels,
+                          int kh, int kw, int out_c, int stride, pgface_padding padding,
+                          const pgface_epilogue *epilogue, pgface_tensor *out,
                           pgface_status *status);
 
 /*
  * winograd.c: the same result as pgface_conv2d for a 3x3, stride 1, 'same'
  * convolution, with 2.25x fewer multiplications. transformed_filters is
  * [16, in.c, out_c], from pgface_winograd_transform_filters (or the model file).
+ * epilogue (may be NULL) as for pgface_conv2d.
  */
 pgface_code pgface_conv3x3_winograd(const pgface_tensor *in, const float *transformed_filters,
-                                    int out_c, pgface_tensor *out, pgface_status *status);
+                                    int out_c, const pgface_epilogue *epilogue, pgface_tensor *out,
+                                    pgface_status *status);
 /* filters [3, 3, in_c, out_c] -> transformed [16, in_c, out_c], computed in double. */
 void pgface_winograd_transform_filters(const float *filters, int in_c, int out_c,
                                        float *transformed);

@@ -6,168 +6,146 @@
  *
  *   input tile d (4x4)  ->  V = B^T d B
  *   filter g (3x3)      ->  U = G g G^T   (done once, by models/convert.js)
- *   M = V (.) U summed over input channels: 16 sgemm calls, one per element
- *   output (2x2)        =   A^T M A
+ *   M = V (.) U summed over input channels: 16 matrix products, one per element
+ *   output (2x2)        =   A^T M A, then the conv's epilogue
+ *
+ * Tiles go in blocks of BLOCK through all three steps, so the transformed
+ * values never leave the cache.
  */
-#include <cblas.h>
+#include <string.h>
 
 #include "common/runtime.h"
+#include "nn/gemm.h"
 #include "nn/layers.h"
 
-#define TILE   4 /* input tile side */
-#define OUTPUT 2 /* output block side */
+#define TILE   4  /* input tile side */
+#define OUTPUT 2  /* output block side */
+#define BLOCK  24 /* tiles transformed, multiplied and transformed back at once: stays in cache */
 
-/*
- * V = B^T d B for one tile, vectorised across channels: every row below is a
- * loop over contiguous channel values. rows[i] points at input pixel i of the
- * 4x4 tile (row-major), or at zeros where the tile leaves the input.
- */
-static void
-transform_input_tile(const float *const rows[TILE * TILE], int channels, size_t tile, size_t tiles,
-                     float *transformed, float *t)
-{
-	/* t = B^T d: row combinations (d0 - d2, d1 + d2, d2 - d1, d1 - d3) */
-	for (int k = 0; k < TILE; k++)
-	{
-		const float *d0 = rows[0 * TILE + k];
-		const float *d1 = rows[1 * TILE + k];
-		const float *d2 = rows[2 * TILE + k];
-		const float *d3 = rows[3 * TILE + k];
-		float *t0 = t + (size_t) (0 * TILE + k) * (size_t) channels;
-		float *t1 = t + (size_t) (1 * TILE + k) * (size_t) channels;
-		float *t2 = t + (size_t) (2 * TILE + k) * (size_t) channels;
-		float *t3 = t + (size_t) (3 * TILE + k) * (size_t) channels;
-		for (int c = 0; c < channels; c++)
-		{
-			t0[c] = d0[c] - d2[c];
-			t1[c] = d1[c] + d2[c];
-			t2[c] = d2[c] - d1[c];
-			t3[c] = d1[c] - d3[c];
-		}
-	}
-	/* V = t B: the same combinations along each row, written where element e's sgemm reads */
-	for (int r = 0; r < TILE; r++)
-	{
-		const float *a0 = t + (size_t) (r * TILE + 0) * (size_t) channels;
-		const float *a1 = t + (size_t) (r * TILE + 1) * (size_t) channels;
-		const float *a2 = t + (size_t) (r * TILE + 2) * (size_t) channels;
-		const float *a3 = t + (size_t) (r * TILE + 3) * (size_t) channels;
-		float *v[TILE];
-		for (int k = 0; k < TILE; k++)
-			v[k] = transformed + ((size_t) (r * TILE + k) * tiles + tile) * (size_t) channels;
-		for (int c = 0; c < channels; c++)
-		{
-			v[0][c] = a0[c] - a2[c];
-			v[1][c] = a1[c] + a2[c];
-			v[2][c] = a2[c] - a1[c];
-			v[3][c] = a1[c] - a3[c];
-		}
-	}
-}
+#define KERNEL(name) name##_sse2
+#define KERNEL_TARGET
+#define LANES 4
+#include "nn/winograd_kernel.h"
+#undef KERNEL
+#undef KERNEL_TARGET
+#undef LANES
 
-/*
- * out block = A^T m A, with A^T = [[1, 1, 1, 0], [0, 1, -1, -1]], vectorised
- * across channels; the block is clipped at the output's bottom and right edge.
- */
+#define KERNEL(name)  name##_avx2
+#define KERNEL_TARGET __attribute__((target("avx2,fma")))
+#define LANES         8
+#include "nn/winograd_kernel.h"
+#undef KERNEL
+#undef KERNEL_TARGET
+#undef LANES
+
+#define KERNEL(name)  name##_avx512
+#define KERNEL_TARGET __attribute__((target("avx512f,avx2,fma")))
+#define LANES         16
+#include "nn/winograd_kernel.h"
+#undef KERNEL
+#undef KERNEL_TARGET
+#undef LANES
+
+typedef void input_fn(const float *const (*rows)[TILE * TILE], int count, int channels,
+                      size_t block, float *transformed);
+typedef void output_fn(const float *products, int count, int channels, size_t block,
+                       float *const (*out_px)[4], const float *const (*residual_px)[4],
+                       const pgface_epilogue *epi);
+
+/* The transforms for the instruction set pgface_gemm chose. */
 static void
-transform_output_tile(const float *products, size_t tile, size_t tiles, int channels, int top,
-                      int left, pgface_tensor *out, float *t)
+pick_transforms(input_fn **input, output_fn **output)
 {
-	/* t = A^T m: two rows of four */
-	for (int k = 0; k < TILE; k++)
+	const char *simd = pgface_simd_name();
+
+	if (strcmp(simd, "avx512") == 0)
 	{
-		const float *m0 = products + ((size_t) (0 * TILE + k) * tiles + tile) * (size_t) channels;
-		const float *m1 = products + ((size_t) (1 * TILE + k) * tiles + tile) * (size_t) channels;
-		const float *m2 = products + ((size_t) (2 * TILE + k) * tiles + tile) * (size_t) channels;
-		const float *m3 = products + ((size_t) (3 * TILE + k) * tiles + tile) * (size_t) channels;
-		float *t0 = t + (size_t) k * (size_t) channels;
-		float *t1 = t + (size_t) (TILE + k) * (size_t) channels;
-		for (int c = 0; c < channels; c++)
-		{
-			t0[c] = m0[c] + m1[c] + m2[c];
-			t1[c] = m1[c] - m2[c] - m3[c];
-		}
+		*input = input_tiles_avx512;
+		*output = output_tiles_avx512;
 	}
-	/* y = t A */
-	for (int r = 0; r < OUTPUT && top + r < out->h; r++)
+	else if (strcmp(simd, "avx2") == 0)
 	{
-		const float *a0 = t + (size_t) (r * TILE + 0) * (size_t) channels;
-		const float *a1 = t + (size_t) (r * TILE + 1) * (size_t) channels;
-		const float *a2 = t + (size_t) (r * TILE + 2) * (size_t) channels;
-		const float *a3 = t + (size_t) (r * TILE + 3) * (size_t) channels;
-		float *y0 =
-		    out->data + ((size_t) (top + r) * (size_t) out->w + (size_t) left) * (size_t) channels;
-		float *y1 = y0 + channels;
-		if (left + 1 < out->w)
-			for (int c = 0; c < channels; c++)
-			{
-				y0[c] = a0[c] + a1[c] + a2[c];
-				y1[c] = a1[c] - a2[c] - a3[c];
-			}
-		else
-			for (int c = 0; c < channels; c++)
-				y0[c] = a0[c] + a1[c] + a2[c];
+		*input = input_tiles_avx2;
+		*output = output_tiles_avx2;
+	}
+	else
+	{
+		*input = input_tiles_sse2;
+		*output = output_tiles_sse2;
 	}
 }
 
 pgface_code
 pgface_conv3x3_winograd(const pgface_tensor *in, const float *transformed_filters, int out_c,
-                        pgface_tensor *out, pgface_status *status)
+                        const pgface_epilogue *epilogue, pgface_tensor *out, pgface_status *status)
 {
 	int tiles_y = (in->h + OUTPUT - 1) / OUTPUT;
 	int tiles_x = (in->w + OUTPUT - 1) / OUTPUT;
-	size_t tiles = (size_t) tiles_y * (size_t) tiles_x;
+	int tiles = tiles_y * tiles_x;
 	int in_c = in->c;
-	int widest = in_c > out_c ? in_c : out_c;
-	float *inputs = pgface_alloc_array(TILE * TILE * tiles * (size_t) in_c, sizeof(float));
-	float *products = pgface_alloc_array(TILE * TILE * tiles * (size_t) out_c, sizeof(float));
-	float *scratch = pgface_alloc_array(TILE * TILE * (size_t) widest, sizeof(float));
+	float *inputs = pgface_alloc_array(TILE * TILE * BLOCK * (size_t) in_c, sizeof(float));
+	float *products = pgface_alloc_array(TILE * TILE * BLOCK * (size_t) out_c, sizeof(float));
 	float *zeros = pgface_alloc_zeroed((size_t) in_c, sizeof(float));
+	input_fn *input_tiles;
+	output_fn *output_tiles;
 
-	if (inputs == NULL || products == NULL || scratch == NULL || zeros == NULL ||
+	if (inputs == NULL || products == NULL || zeros == NULL ||
 	    pgface_tensor_alloc(out, in->h, in->w, out_c, status) != PGFACE_OK)
 	{
 		pgface_free(inputs);
 		pgface_free(products);
-		pgface_free(scratch);
 		pgface_free(zeros);
 		return status->code != PGFACE_OK
 		           ? status->code
 		           : pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for a Winograd conv");
 	}
+	pick_transforms(&input_tiles, &output_tiles);
 
-	for (int ty = 0; ty < tiles_y; ty++)
-		for (int tx = 0; tx < tiles_x; tx++)
+	for (int first = 0; first < tiles; first += BLOCK)
+	{
+		int count = tiles - first < BLOCK ? tiles - first : BLOCK;
+		const float *rows[BLOCK][TILE * TILE];
+		float *out_px[BLOCK][4];
+		const float *residual_px[BLOCK][4];
+
+		for (int t = 0; t < count; t++)
 		{
-			const float *rows[TILE * TILE];
+			int ty = (first + t) / tiles_x;
+			int tx = (first + t) % tiles_x;
 			for (int i = 0; i < TILE * TILE; i++)
 			{
 				/* 'same' padding of one pixel: the tile starts one row and column early */
 				int y = ty * OUTPUT - 1 + i / TILE;
 				int x = tx * OUTPUT - 1 + i % TILE;
-				rows[i] =
+				rows[t][i] =
 				    y < 0 || y >= in->h || x < 0 || x >= in->w
 				        ? zeros
 				        : in->data + ((size_t) y * (size_t) in->w + (size_t) x) * (size_t) in_c;
 			}
-			transform_input_tile(rows, in_c, (size_t) ty * (size_t) tiles_x + (size_t) tx, tiles,
-			                     inputs, scratch);
+			for (int i = 0; i < 4; i++)
+			{
+				int y = ty * OUTPUT + i / 2;
+				int x = tx * OUTPUT + i % 2;
+				size_t pixel = (size_t) y * (size_t) in->w + (size_t) x;
+				int inside = y < in->h && x < in->w;
+				out_px[t][i] = inside ? out->data + pixel * (size_t) out_c : NULL;
+				residual_px[t][i] = inside && epilogue != NULL && epilogue->residual != NULL
+				                        ? epilogue->residual + pixel * epilogue->residual_stride
+				                        : NULL;
+			}
 		}
-
-	for (int e = 0; e < TILE * TILE; e++)
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) tiles, out_c, in_c, 1.0f,
-		            inputs + (size_t) e * tiles * (size_t) in_c, in_c,
-		            transformed_filters + (size_t) e * (size_t) in_c * (size_t) out_c, out_c, 0.0f,
-		            products + (size_t) e * tiles * (size_t) out_c, out_c);
-
-	for (int ty = 0; ty < tiles_y; ty++)
-		for (int tx = 0; tx < tiles_x; tx++)
-			transform_output_tile(products, (size_t) ty * (size_t) tiles_x + (size_t) tx, tiles,
-			                      out_c, ty * OUTPUT, tx * OUTPUT, out, scratch);
+		input_tiles((const float *const(*)[TILE * TILE]) rows, count, in_c, BLOCK, inputs);
+		for (int e = 0; e < TILE * TILE; e++)
+			pgface_gemm(
+			    count, out_c, in_c, inputs + (size_t) e * BLOCK * (size_t) in_c, (size_t) in_c,
+			    transformed_filters + (size_t) e * (size_t) in_c * (size_t) out_c, (size_t) out_c,
+			    products + (size_t) e * BLOCK * (size_t) out_c, (size_t) out_c, NULL);
+		output_tiles(products, count, out_c, BLOCK, (float *const(*)[4]) out_px,
+		             (const float *const(*)[4]) residual_px, epilogue);
+	}
 
 	pgface_free(inputs);
 	pgface_free(products);
-	pgface_free(scratch);
 	pgface_free(zeros);
 	return PGFACE_OK;
 }

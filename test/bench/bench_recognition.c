@@ -3,7 +3,9 @@
  * thread, against the sgemm bound measured in the same run: the time OpenBLAS
  * needs for the net's own matrix products, at the net's own shapes.
  *
- *   bench_recognition MODEL_DIR [RUNS]
+ *   bench_recognition MODEL_DIR [RUNS [SIMD]]
+ *
+ * SIMD (avx512, avx2 or sse2) forces pgface's own kernels onto that instruction set.
  */
 #include <cblas.h>
 #include <stdio.h>
@@ -114,7 +116,12 @@ main(int argc, char **argv)
 
 	if (argc < 2 || runs < 1)
 	{
-		fprintf(stderr, "usage: bench_recognition MODEL_DIR [RUNS]\n");
+		fprintf(stderr, "usage: bench_recognition MODEL_DIR [RUNS [SIMD]]\n");
+		return 2;
+	}
+	if (argc > 3 && !pgface_simd_force(argv[3]))
+	{
+		fprintf(stderr, "bench_recognition: this CPU does not run %s\n", argv[3]);
 		return 2;
 	}
 	pgface_blas_set_threads(1);
@@ -145,7 +152,7 @@ main(int argc, char **argv)
 		bound_ms += time_sgemm(&shapes[i], 20);
 	}
 
-	printf("recognition net, one thread, %d runs\n", runs);
+	printf("recognition net, one thread, %d runs, %s kernels\n", runs, pgface_simd_name());
 	printf("  pgface ms per chip (median)      %8.3f\n", median(times, runs));
 	printf("  net GFLOP per chip               %8.3f\n", flops / 1e9);
 	printf("  sgemm bound ms (net's shapes)    %8.3f   (%.1f GFLOPS)\n", bound_ms,

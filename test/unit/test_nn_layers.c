@@ -107,8 +107,8 @@ conv2d_matches_naive_loops(void)
 		pgface_tensor_alloc(&in, cases[n].h, cases[n].w, cases[n].in_c, &status);
 		fill(in.data, pgface_tensor_count(&in), &state);
 		fill(filters, (size_t) cases[n].k * cases[n].k * cases[n].in_c * cases[n].out_c, &state);
-		CHECK(pgface_conv2d(&in, filters, cases[n].k, cases[n].k, cases[n].out_c, cases[n].stride,
-		                    cases[n].padding, &out, &status) == PGFACE_OK);
+		CHECK(pgface_conv2d(&in, filters, NULL, cases[n].k, cases[n].k, cases[n].out_c,
+		                    cases[n].stride, cases[n].padding, NULL, &out, &status) == PGFACE_OK);
 		CHECK(out.h ==
 		      pgface_output_extent(cases[n].h, cases[n].k, cases[n].stride, cases[n].padding));
 		CHECK(out.w ==
@@ -146,7 +146,7 @@ winograd_matches_naive_loops(void)
 		fill(in.data, pgface_tensor_count(&in), &state);
 		fill(filters, (size_t) 9 * in_c * out_c, &state);
 		pgface_winograd_transform_filters(filters, in_c, out_c, transformed);
-		CHECK(pgface_conv3x3_winograd(&in, transformed, out_c, &out, &status) == PGFACE_OK);
+		CHECK(pgface_conv3x3_winograd(&in, transformed, out_c, NULL, &out, &status) == PGFACE_OK);
 		CHECK(out.h == h && out.w == w && out.c == out_c);
 		pgface_tensor_alloc(&expected, h, w, out_c, &status);
 		naive_conv(&in, filters, 3, 3, out_c, 1, PGFACE_PAD_SAME, &expected);

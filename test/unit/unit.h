@@ -27,6 +27,7 @@ extern const unit_test embedding_text_tests[];
 extern const unit_test embedding_distance_tests[];
 extern const unit_test embedding_model_tests[];
 extern const unit_test nn_layer_tests[];
+extern const unit_test gemm_tests[];
 extern const unit_test model_file_tests[];
 extern const unit_test image_tests[];
 extern const unit_test exif_tests[];

@@ -1,0 +1,214 @@
+/*
+ * gemm.c: pgface_gemm, one kernel (gemm_kernel.h) instantiated for AVX-512,
+ * AVX2+FMA and baseline SSE2, picked once at run time from what the CPU has.
+ */
+#include "nn/gemm.h"
+
+#include <string.h>
+
+/*
+ * The left operand as the kernels see it: row i is segments runs of
+ * segment_length floats, run s at row(i) + s * segment_stride, where row(i) is
+ * rows[i], or a + i * lda when rows is NULL (a plain matrix: one run of k).
+ */
+typedef struct gemm_operand
+{
+	const float *a;
+	size_t lda;
+	const float *const *rows;
+	int segments;
+	int segment_length;
+	size_t segment_stride;
+} gemm_operand;
+
+/* how many weight rows ahead the kernel prefetches */
+#define PREFETCH_ROWS 32
+
+#define KERNEL(name) name##_sse2
+#define KERNEL_TARGET
+#define LANES 4
+#define ROWS  6
+#include "nn/gemm_kernel.h"
+#undef KERNEL
+#undef KERNEL_TARGET
+#undef LANES
+#undef ROWS
+
+#define KERNEL(name)  name##_avx2
+#define KERNEL_TARGET __attribute__((target("avx2,fma")))
+#define LANES         8
+#define ROWS          6
+#include "nn/gemm_kernel.h"
+#undef KERNEL
+#undef KERNEL_TARGET
+#undef LANES
+#undef ROWS
+
+#define KERNEL(name)  name##_avx512
+#define KERNEL_TARGET __attribute__((target("avx512f,avx2,fma")))
+#define LANES         16
+#define ROWS          12
+#include "nn/gemm_kernel.h"
+#undef KERNEL
+#undef KERNEL_TARGET
+#undef LANES
+#undef ROWS
+
+typedef void gemm_fn(int m, int n, const gemm_operand *op, const float *b, size_t ldb,
+                     size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epi);
+
+/* One instance: its entry point, name and vector width. */
+typedef struct gemm_instance
+{
+	gemm_fn *run;
+	const char *name;
+	int lanes;
+} gemm_instance;
+
+static const gemm_instance instances[] = {
+    {gemm_avx512, "avx512", 16}, {gemm_avx2, "avx2", 8}, {gemm_sse2, "sse2", 4}};
+
+/* NULL until first use; then the instance in use (a benign race: all threads agree). */
+static const gemm_instance *chosen;
+
+/* Whether this CPU runs the instance. */
+static bool
+runs_here(const gemm_instance *instance)
+{
+	__builtin_cpu_init();
+	if (instance->run == gemm_avx512)
+		return __builtin_cpu_supports("avx512f");
+	if (instance->run == gemm_avx2)
+		return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+	return true;
+}
+
+/* The widest instance this CPU runs. */
+static const gemm_instance *
+best_instance(void)
+{
+	for (size_t i = 0; i < sizeof(instances) / sizeof(instances[0]); i++)
+		if (runs_here(&instances[i]))
+			return &instances[i];
+	return &instances[sizeof(instances) / sizeof(instances[0]) - 1];
+}
+
+/* Columns left over after the vector panels (n not a multiple of 4), one at a time. */
+static void
+gemm_columns(int m, int first, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
+             float *c, size_t ldc, const pgface_epilogue *epi)
+{
+	for (int i = 0; i < m; i++)
+		for (int j = first; j < n; j++)
+		{
+			float x = 0.0f;
+			for (int p = 0; p < k; p++)
+				x += a[(size_t) i * lda + (size_t) p] * b[(size_t) p * ldb + (size_t) j];
+			if (epi != NULL)
+			{
+				x = (x + epi->bias[j]) * epi->scale[j] + epi->shift[j];
+				if (epi->residual != NULL)
+					x += epi->residual[(size_t) i * epi->residual_stride + (size_t) j];
+				if (epi->relu && !(x > 0.0f))
+					x = 0.0f;
+			}
+			c[(size_t) i * ldc + (size_t) j] = x;
+		}
+}
+
+/* The epilogue of columns first.. of the same product. */
+static const pgface_epilogue *
+shift_columns(const pgface_epilogue *epi, int first, pgface_epilogue *shifted)
+{
+	if (epi == NULL)
+		return NULL;
+	*shifted = *epi;
+	shifted->bias += first;
+	shifted->scale += first;
+	shifted->shift += first;
+	if (shifted->residual != NULL)
+		shifted->residual += first;
+	return shifted;
+}
+
+void
+pgface_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
+            size_t ldc, const pgface_epilogue *epilogue)
+{
+	pgface_epilogue shifted;
+	gemm_operand op = {a, lda, NULL, 1, k, 0};
+	int done;
+	int quads;
+
+	if (chosen == NULL)
+		chosen = best_instance();
+	if (m <= 0 || n <= 0)
+		return;
+	/* the chosen instance takes whole vectors, SSE2 whole groups of 4, plain C the rest */
+	done = n - n % chosen->lanes;
+	chosen->run(m, done, &op, b, ldb, 0, c, ldc, epilogue);
+	quads = (n - done) - (n - done) % 4;
+	if (quads > 0)
+		gemm_sse2(m, quads, &op, b + done, ldb, 0, c + done, ldc,
+		          shift_columns(epilogue, done, &shifted));
+	gemm_columns(m, done + quads, n, k, a, lda, b, ldb, c, ldc, epilogue);
+}
+
+void
+pgface_gemm_packed(int m, int n, int k, const float *a, size_t lda, const float *panels,
+                   size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epilogue)
+{
+	gemm_operand op = {a, lda, NULL, 1, k, 0};
+
+	if (chosen == NULL)
+		chosen = best_instance();
+	if (m > 0 && n > 0)
+		chosen->run(m, n, &op, panels, 16, panel_stride, c, ldc, epilogue);
+}
+
+void
+pgface_gemm_rows(int m, int n, const float *const *rows, int segments, int segment_length,
+                 size_t segment_stride, const float *panels, size_t panel_stride, float *c,
+                 size_t ldc, const pgface_epilogue *epilogue)
+{
+	gemm_operand op = {NULL, 0, rows, segments, segment_length, segment_stride};
+
+	if (chosen == NULL)
+		chosen = best_instance();
+	if (m > 0 && n > 0)
+		chosen->run(m, n, &op, panels, 16, panel_stride, c, ldc, epilogue);
+}
+
+void
+pgface_pack_panels(const float *b, int k, int n, float *panels)
+{
+	for (int j = 0; j < n; j++)
+		for (int p = 0; p < k; p++)
+			panels[(size_t) (j / 16) * 16 * (size_t) k + (size_t) p * 16 + (size_t) (j % 16)] =
+			    b[(size_t) p * (size_t) n + (size_t) j];
+}
+
+const char *
+pgface_simd_name(void)
+{
+	if (chosen == NULL)
+		chosen = best_instance();
+	return chosen->name;
+}
+
+bool
+pgface_simd_force(const char *name)
+{
+	if (name == NULL)
+	{
+		chosen = best_instance();
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(instances) / sizeof(instances[0]); i++)
+		if (strcmp(instances[i].name, name) == 0 && runs_here(&instances[i]))
+		{
+			chosen = &instances[i];
+			return true;
+		}
+	return false;
+}

@@ -1,0 +1,71 @@
+/*
+ * gemm.h: pgface's own single-threaded matrix product for the conv layers,
+ * C = A x B with row-major operands and an optional fused per-column epilogue
+ * (a conv's bias, scale layer, residual and relu), so that small products need
+ * no packing of the weights and no second pass over the output.
+ */
+#ifndef PGFACE_GEMM_H
+#define PGFACE_GEMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * What happens to each output value v in column j and row i before it is stored:
+ *   v = (v + bias[j]) * scale[j] + shift[j] + residual[i * residual_stride + j]
+ * then max(v, 0) if relu. bias, scale and shift must all be set; residual may be NULL.
+ */
+typedef struct pgface_epilogue
+{
+	const float *bias;
+	const float *scale;
+	const float *shift;
+	const float *residual;
+	size_t residual_stride;
+	bool relu;
+} pgface_epilogue;
+
+/*
+ * c[m x n] = a[m x k] x b[k x n] (then the epilogue, when not NULL); lda, ldb
+ * and ldc are row strides in floats. The operands must not overlap c. Columns
+ * go in panels whose weights stay in cache while all rows stream past, so the
+ * caller should keep a (m x k) small enough to stay in cache too.
+ */
+void pgface_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, size_t ldb,
+                 float *c, size_t ldc, const pgface_epilogue *epilogue);
+
+/*
+ * The same with b packed in panels of 16 columns, each [k][16] and
+ * panel_stride floats after the one before (16 * k for whole panels, more for
+ * a slice of rows): each panel is one contiguous stream, which the
+ * weight-bound layers need. n must be a multiple of 16.
+ */
+void pgface_gemm_packed(int m, int n, int k, const float *a, size_t lda, const float *panels,
+                        size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epilogue);
+
+/*
+ * pgface_gemm_packed with an implicit left operand, for a convolution without
+ * im2col: row i of a is segments runs of segment_length floats, run s at
+ * rows[i] + s * segment_stride (for an NHWC conv: one run per filter row, each
+ * kw * channels long, segment_stride a whole input row apart). k is
+ * segments * segment_length.
+ */
+void pgface_gemm_rows(int m, int n, const float *const *rows, int segments, int segment_length,
+                      size_t segment_stride, const float *panels, size_t panel_stride, float *c,
+                      size_t ldc, const pgface_epilogue *epilogue);
+
+/* b [k x n], row-major, n a multiple of 16 -> panels [n / 16][k][16] (as models/convert.js does).
+ */
+void pgface_pack_panels(const float *b, int k, int n, float *panels);
+
+/* The instruction set pgface_gemm and the Winograd kernels picked: "avx512", "avx2" or "sse2". */
+const char *pgface_simd_name(void);
+
+/*
+ * For tests and benchmarks: use the named instruction set ("avx512", "avx2",
+ * "sse2"), or the best one again for NULL. False (and no change) when this CPU
+ * lacks it. Not thread-safe.
+ */
+bool pgface_simd_force(const char *name);
+
+#endif
