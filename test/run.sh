@@ -69,6 +69,18 @@ if make -s build/cut_chips >"$log/golden-build.log" 2>&1 &&
 	build/pgface embed --chip --models build/models "$chips"/*.png >"$log/golden.jsonl"
 	node test/golden/compare.js test/golden/reference.tsv "$log/golden.jsonl" 2e-4 | tee "$log/golden.log"
 	[ -s "$log/golden.log" ] || record 1 "golden comparison produced no result"
+	# The same chips through every other kernel set this CPU has (OpenBLAS, SSE2, AVX2).
+	for simd in openblas sse2 avx2; do
+		PGFACE_SIMD=$simd build/pgface embed --chip --models build/models "$chips"/*.png \
+			>"$log/golden-$simd.jsonl" 2>"$log/golden-$simd.err"
+		if grep -q "not available" "$log/golden-$simd.err"; then
+			echo "# $simd: not on this CPU, skipped"
+			continue
+		fi
+		node test/golden/compare.js test/golden/reference.tsv "$log/golden-$simd.jsonl" 2e-4 \
+			>"$log/golden-$simd.log"
+		record $? "golden chips with the $simd kernels: $(grep -c '^ok ' "$log/golden-$simd.log") of 10 within 2e-4"
+	done
 	passed=$((passed + $(grep -c '^ok ' "$log/golden.log")))
 	failed=$((failed + $(grep -c '^not ok ' "$log/golden.log")))
 else

@@ -14,6 +14,7 @@
 #include "face/embedding.h"
 #include "face/pipeline.h"
 #include "nn/blas.h"
+#include "nn/gemm.h"
 
 #ifndef PGFACE_DEFAULT_MODEL_DIR
 #define PGFACE_DEFAULT_MODEL_DIR "/usr/share/postgresql/15/pgface"
@@ -303,6 +304,13 @@ main(int argc, char **argv)
 	}
 
 	pgface_blas_set_threads(1);
+	/* For tests and benchmarks: run the kernels of another instruction set this CPU has. */
+	if (getenv("PGFACE_SIMD") != NULL && !pgface_simd_force(getenv("PGFACE_SIMD")))
+	{
+		fprintf(stderr, "pgface: PGFACE_SIMD=%s is not available on this CPU\n",
+		        getenv("PGFACE_SIMD"));
+		return 2;
+	}
 	if (pgface_models_open(options.model_dir ? options.model_dir : PGFACE_DEFAULT_MODEL_DIR,
 	                       &models, &status))
 	{

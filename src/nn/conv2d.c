@@ -78,12 +78,16 @@ pgface_conv2d(const pgface_tensor *in, const float *filters, const float *panels
 	int out_h = pgface_output_extent(in->h, kh, stride, padding);
 	int out_w = pgface_output_extent(in->w, kw, stride, padding);
 	int pad_top = pgface_padding_before(in->h, kh, stride, padding);
+
 	int pad_left = pgface_padding_before(in->w, kw, stride, padding);
 	int depth = kh * kw * in->c;
 	int positions = out_h * out_w;
 	int chunk = positions;
 	float *scratch = NULL;
 
+	/* Without AVX2 the plain filters go to OpenBLAS, which beats any kernel on panels there. */
+	if (!pgface_gemm_takes_panels())
+		panels = NULL;
 	if (pgface_tensor_alloc(out, out_h, out_w, out_c, status) != PGFACE_OK)
 		return status->code;
 

@@ -1,9 +1,11 @@
 /*
  * gemm.c: pgface_gemm, one kernel (gemm_kernel.h) instantiated for AVX-512,
- * AVX2+FMA and baseline SSE2, picked once at run time from what the CPU has.
+ * AVX2+FMA and baseline SSE2, or OpenBLAS's sgemm on CPUs without AVX2; picked
+ * once at run time from what the CPU has.
  */
 #include "nn/gemm.h"
 
+#include <cblas.h>
 #include <string.h>
 
 /*
@@ -57,6 +59,31 @@ typedef struct gemm_operand
 typedef void gemm_fn(int m, int n, const gemm_operand *op, const float *b, size_t ldb,
                      size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epi);
 
+/*
+ * Without AVX2, OpenBLAS's sgemm is faster than the SSE2 kernel, so such CPUs
+ * get it, with the epilogue applied after. It takes plain operands only:
+ * pgface_gemm_takes_panels() tells callers to pass unpacked filters.
+ */
+static void
+gemm_openblas(int m, int n, const gemm_operand *op, const float *b, size_t ldb, size_t panel_stride,
+              float *c, size_t ldc, const pgface_epilogue *epi)
+{
+	(void) panel_stride;
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, op->segment_length, 1.0f, op->a,
+	            (int) op->lda, b, (int) ldb, 0.0f, c, (int) ldc);
+	if (epi == NULL)
+		return;
+	for (int i = 0; i < m; i++)
+		for (int j = 0; j < n; j++)
+		{
+			float x =
+			    (c[(size_t) i * ldc + (size_t) j] + epi->bias[j]) * epi->scale[j] + epi->shift[j];
+			if (epi->residual != NULL)
+				x += epi->residual[(size_t) i * epi->residual_stride + (size_t) j];
+			c[(size_t) i * ldc + (size_t) j] = epi->relu && !(x > 0.0f) ? 0.0f : x;
+		}
+}
+
 /* One instance: its entry point, name and vector width. */
 typedef struct gemm_instance
 {
@@ -65,8 +92,10 @@ typedef struct gemm_instance
 	int lanes;
 } gemm_instance;
 
-static const gemm_instance instances[] = {
-    {gemm_avx512, "avx512", 16}, {gemm_avx2, "avx2", 8}, {gemm_sse2, "sse2", 4}};
+static const gemm_instance instances[] = {{gemm_avx512, "avx512", 16},
+                                          {gemm_avx2, "avx2", 8},
+                                          {gemm_openblas, "openblas", 1},
+                                          {gemm_sse2, "sse2", 4}};
 
 /* NULL until first use; then the instance in use (a benign race: all threads agree). */
 static const gemm_instance *chosen;
@@ -154,16 +183,31 @@ pgface_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, siz
 	gemm_columns(m, done + quads, n, k, a, lda, b, ldb, c, ldc, epilogue);
 }
 
+/* The kernel for packed or implicit operands: OpenBLAS has none, so the SSE2 kernel stands in. */
+static gemm_fn *
+panel_kernel(void)
+{
+	if (chosen == NULL)
+		chosen = best_instance();
+	return chosen->run == gemm_openblas ? gemm_sse2 : chosen->run;
+}
+
+bool
+pgface_gemm_takes_panels(void)
+{
+	if (chosen == NULL)
+		chosen = best_instance();
+	return chosen->run != gemm_openblas;
+}
+
 void
 pgface_gemm_packed(int m, int n, int k, const float *a, size_t lda, const float *panels,
                    size_t panel_stride, float *c, size_t ldc, const pgface_epilogue *epilogue)
 {
 	gemm_operand op = {a, lda, NULL, 1, k, 0};
 
-	if (chosen == NULL)
-		chosen = best_instance();
 	if (m > 0 && n > 0)
-		chosen->run(m, n, &op, panels, 16, panel_stride, c, ldc, epilogue);
+		panel_kernel()(m, n, &op, panels, 16, panel_stride, c, ldc, epilogue);
 }
 
 void
@@ -173,10 +217,8 @@ pgface_gemm_rows(int m, int n, const float *const *rows, int segments, int segme
 {
 	gemm_operand op = {NULL, 0, rows, segments, segment_length, segment_stride};
 
-	if (chosen == NULL)
-		chosen = best_instance();
 	if (m > 0 && n > 0)
-		chosen->run(m, n, &op, panels, 16, panel_stride, c, ldc, epilogue);
+		panel_kernel()(m, n, &op, panels, 16, panel_stride, c, ldc, epilogue);
 }
 
 void

@@ -58,12 +58,21 @@ void pgface_gemm_rows(int m, int n, const float *const *rows, int segments, int 
  */
 void pgface_pack_panels(const float *b, int k, int n, float *panels);
 
-/* The instruction set pgface_gemm and the Winograd kernels picked: "avx512", "avx2" or "sse2". */
+/*
+ * Whether pgface_gemm_packed and pgface_gemm_rows are the fast path: false on
+ * CPUs without AVX2, where plain operands go to OpenBLAS instead.
+ */
+bool pgface_gemm_takes_panels(void);
+
+/*
+ * The instruction set pgface_gemm and the Winograd kernels picked: "avx512",
+ * "avx2", "openblas" (no AVX2: OpenBLAS's sgemm, SSE2 transforms) or "sse2".
+ */
 const char *pgface_simd_name(void);
 
 /*
  * For tests and benchmarks: use the named instruction set ("avx512", "avx2",
- * "sse2"), or the best one again for NULL. False (and no change) when this CPU
+ * "openblas", "sse2"), or the best one again for NULL. False (and no change) when this CPU
  * lacks it. Not thread-safe.
  */
 bool pgface_simd_force(const char *name);

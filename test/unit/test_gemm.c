@@ -11,7 +11,7 @@
 #include "nn/layers.h"
 #include "unit.h"
 
-static const char *const simd_names[] = {"sse2", "avx2", "avx512"};
+static const char *const simd_names[] = {"sse2", "openblas", "avx2", "avx512"};
 
 /* Uniform in [-1, 1) from a fixed stream. */
 static float
