@@ -80,11 +80,15 @@ $(BUILD)/cut_chips: test/golden/cut_chips.c $(CORE_SRCS) $(CORE_HEADERS)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/cut_chips.c $(CORE_SRCS) $(CORE_LIBS)
 
 # ---- benchmark (not a test): ms per chip against the sgemm bound and face-api ----
-$(BUILD)/bench_recognition: test/bench/bench_recognition.c $(CORE_SRCS) $(CORE_HEADERS)
+$(BUILD)/bench_recognition: test/bench/bench_recognition.c test/bench/bench_clock.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_recognition.c $(CORE_SRCS) $(CORE_LIBS)
 
-bench: $(BUILD)/bench_recognition
+$(BUILD)/bench_pipeline: test/bench/bench_pipeline.c test/bench/bench_clock.h $(CORE_SRCS) $(CORE_HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_pipeline.c $(CORE_SRCS) $(CORE_LIBS)
+
+bench: $(BUILD)/bench_recognition $(BUILD)/bench_pipeline
 	test/bench/run.sh
 
 # The distance kernel must be vectorised: the compiler's own report, then the packed
@@ -102,5 +106,5 @@ format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch])
 
 .PHONY: unit vec-report test format install-models install-cli bench
-EXTRA_CLEAN = $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/bench_recognition results regression.diffs \
+EXTRA_CLEAN = $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
 	regression.out

@@ -52,12 +52,11 @@ SELECT name, count(*) AS faces, min(overlap) >= 0.9 AS boxes_match,
 FROM (SELECT name, theirs, ours, overlap FROM matches) m
 GROUP BY name ORDER BY name;
 
--- embed(photo) is the embedding of the largest face.
-SELECT p.name,
-	face_embedding_send(embed(p.photo)) = face_embedding_send(
-		(SELECT embedding FROM found f WHERE f.name = p.name ORDER BY width * height DESC LIMIT 1))
-		AS largest_face
-FROM photos p WHERE p.name IN ('sample1.jpg', 'sample5.jpg') ORDER BY p.name;
+-- embed(photo) embeds one of the faces that faces() lists (it may see it at another
+-- detector size, so the box, and the embedding, can differ a little).
+SELECT p.name, (SELECT min(embed(p.photo) <-> f.embedding) FROM found f WHERE f.name = p.name) < 0.2
+		AS one_of_the_faces
+FROM photos p WHERE p.name <> 'no_face.png' ORDER BY p.name;
 
 -- With face-api's own alignment, the embeddings reproduce face-api's descriptors
 -- (up to the two JPEG decoders' small differences).
@@ -71,6 +70,22 @@ RESET pgface.alignment;
 
 -- A photo without a face: embed() fails and points to faces(), which returns no row.
 SELECT embed(photo) FROM photos WHERE name = 'no_face.png';
+-- Empty, random, truncated and non-image input get their own errors, through detection too.
+CREATE FUNCTION try_detect(photo bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM embed(photo);
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT setseed(0.9);
+SELECT label, try_detect(photo) AS result FROM (VALUES
+	('empty', ''::bytea),
+	('random bytes', (SELECT string_agg(int2send((random() * 32767)::int2), ''::bytea) FROM generate_series(1, 5000))),
+	('truncated JPEG', (SELECT substring(photo FROM 1 FOR 30000) FROM photos WHERE name = 'sample2.jpg')),
+	('JPEG header only', (SELECT substring(photo FROM 1 FOR 600) FROM photos WHERE name = 'sample2.jpg')),
+	('no face', (SELECT photo FROM photos WHERE name = 'no_face.png'))
+) AS cases(label, photo);
 SELECT count(*) AS rows FROM photos p, faces(p.photo) WHERE p.name = 'no_face.png';
 SELECT 'still alive' AS backend;
 

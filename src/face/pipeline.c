@@ -30,41 +30,82 @@ describe_face(const pgface_models *models, const pgface_image *image, const pgfa
 
 /*
  * The tiny detector sees faces over a limited range of sizes relative to its
- * input: a face that fills most of the photo (an ID picture, a tight crop) is
- * missed at 416 but found when the photo is shown smaller. So when the
- * configured size finds nothing, smaller sizes are tried in turn.
+ * input: at 416 it misses faces that fill much of the photo (an ID picture, a
+ * tight crop, most of LFW), which it finds when shown the photo smaller. So
+ * embed() also looks at these sizes. faces() keeps to the configured size, and
+ * so to the reference detector's precision.
  */
-static const int fallback_input_sizes[] = {320, 224, 160, 128};
+static const int extra_input_sizes[] = {320, 224, 160, 128};
+#define MAX_DETECTOR_RUNS 5
 
-/* Decodes the photo and runs the detector; the caller frees both outputs. */
+/* Decodes the photo and runs the detector at one size; the caller frees both outputs. */
 static pgface_code
 detect(const pgface_models *models, const unsigned char *bytes, size_t length,
        const pgface_limits *limits, pgface_image *image, pgface_box **boxes, int *count,
        pgface_status *status)
 {
-	int size = limits->detector_input_size;
-	size_t next = 0;
-
 	*boxes = NULL;
 	if (pgface_image_decode(bytes, length, limits->max_image_pixels, image, status) != PGFACE_OK)
 		return status->code;
-	for (;;)
+	if (pgface_detect_faces(&models->detector, image, limits->detector_input_size,
+	                        limits->detector_threshold, boxes, count, status) != PGFACE_OK)
 	{
-		if (pgface_detect_faces(&models->detector, image, size, limits->detector_threshold, boxes,
-		                        count, status) != PGFACE_OK)
-		{
-			pgface_image_free(image);
-			return status->code;
-		}
-		while (next < sizeof(fallback_input_sizes) / sizeof(fallback_input_sizes[0]) &&
-		       fallback_input_sizes[next] >= size)
-			next++;
-		if (*count > 0 || next == sizeof(fallback_input_sizes) / sizeof(fallback_input_sizes[0]))
-			return PGFACE_OK;
-		pgface_free(*boxes);
-		size = fallback_input_sizes[next++];
-		pgface_check_interrupts();
+		pgface_image_free(image);
+		return status->code;
 	}
+	return PGFACE_OK;
+}
+
+static int
+covers(const pgface_box *box, double x, double y)
+{
+	return box->x <= x && x <= box->x + box->width && box->y <= y && y <= box->y + box->height;
+}
+
+/*
+ * The most prominent face: of the faces the detector finds at the configured
+ * size and the smaller ones, the best-scoring face that covers the centre of
+ * the photo (the subject of a portrait, an ID photo, a cropped picture), or the
+ * best-scoring face anywhere when none covers it. *found is 0 when there is none.
+ */
+static pgface_code
+most_prominent_face(const pgface_models *models, const pgface_image *image,
+                    const pgface_limits *limits, pgface_box *best, int *found,
+                    pgface_status *status)
+{
+	int sizes[MAX_DETECTOR_RUNS];
+	int nsizes = 0;
+	int best_centred = 0;
+
+	*found = 0;
+	sizes[nsizes++] = limits->detector_input_size;
+	for (size_t i = 0; i < sizeof(extra_input_sizes) / sizeof(extra_input_sizes[0]); i++)
+		if (extra_input_sizes[i] < limits->detector_input_size)
+			sizes[nsizes++] = extra_input_sizes[i];
+
+	for (int s = 0; s < nsizes; s++)
+	{
+		pgface_box *boxes;
+		int count;
+
+		pgface_check_interrupts();
+		if (pgface_detect_faces(&models->detector, image, sizes[s], limits->detector_threshold,
+		                        &boxes, &count, status) != PGFACE_OK)
+			return status->code;
+		for (int i = 0; i < count; i++)
+		{
+			int centred = covers(&boxes[i], image->width / 2.0, image->height / 2.0);
+			if (!*found || centred > best_centred ||
+			    (centred == best_centred && boxes[i].score > best->score))
+			{
+				*best = boxes[i];
+				best_centred = centred;
+				*found = 1;
+			}
+		}
+		pgface_free(boxes);
+	}
+	return PGFACE_OK;
 }
 
 pgface_code
@@ -72,30 +113,29 @@ pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size
                    const pgface_limits *limits, float *embedding, pgface_status *status)
 {
 	pgface_image image = {0};
-	pgface_box *boxes;
+	pgface_box box;
 	pgface_face *face;
-	int count;
-	int largest = 0;
+	int found;
 	pgface_code code;
 
-	if (detect(models, bytes, length, limits, &image, &boxes, &count, status) != PGFACE_OK)
+	if (pgface_image_decode(bytes, length, limits->max_image_pixels, &image, status) != PGFACE_OK)
 		return status->code;
-	if (count == 0)
+	if (most_prominent_face(models, &image, limits, &box, &found, status) != PGFACE_OK)
 	{
-		pgface_free(boxes);
+		pgface_image_free(&image);
+		return status->code;
+	}
+	if (!found)
+	{
 		pgface_image_free(&image);
 		return pgface_fail(status, PGFACE_ERR_NO_FACE, "no face found in the photo");
 	}
-	for (int i = 1; i < count; i++)
-		if (boxes[i].width * boxes[i].height > boxes[largest].width * boxes[largest].height)
-			largest = i;
 	face = pgface_alloc(sizeof(pgface_face));
 	code = face == NULL ? pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory")
-	                    : describe_face(models, &image, &boxes[largest], limits, face, status);
+	                    : describe_face(models, &image, &box, limits, face, status);
 	if (code == PGFACE_OK)
 		memcpy(embedding, face->embedding, sizeof(face->embedding));
 	pgface_free(face);
-	pgface_free(boxes);
 	pgface_image_free(&image);
 	return code;
 }

@@ -37,15 +37,17 @@ pgface_code pgface_embed_chip(const pgface_models *models, const unsigned char *
                               pgface_status *status);
 
 /*
- * The most prominent face of a photo (the largest detected box), aligned and
- * embedded. PGFACE_ERR_NO_FACE when the detector finds none.
+ * The most prominent face of a photo, aligned and embedded: of the faces found
+ * at the configured detector size and at smaller ones, the best-scoring face
+ * that covers the photo's centre, else the best-scoring face. PGFACE_ERR_NO_FACE
+ * when the detector finds none.
  */
 pgface_code pgface_embed_photo(const pgface_models *models, const unsigned char *bytes,
                                size_t length, const pgface_limits *limits, float *embedding,
                                pgface_status *status);
 
 /*
- * Every face of a photo, best detection score first. *faces is allocated
+ * Every face of a photo at the configured detector size, best score first. *faces is allocated
  * through the runtime allocator; *count is 0 when there is none (not an error).
  */
 pgface_code pgface_find_faces(const pgface_models *models, const unsigned char *bytes,

@@ -13,32 +13,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "face/models.h"
 #include "nn/blas.h"
 #include "nn/layers.h"
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
-}
-
-static int
-compare_doubles(const void *a, const void *b)
-{
-	double x = *(const double *) a;
-	double y = *(const double *) b;
-	return (x > y) - (x < y);
-}
-
-static double
-median(double *values, int n)
-{
-	qsort(values, (size_t) n, sizeof(double), compare_doubles);
-	return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
-}
 
 /* One matrix product of the net: positions x depth times depth x out. */
 typedef struct gemm_shape

@@ -21,7 +21,7 @@ const alignment = option('--alignment', 'dlib');
 const foldLimit = Number(option('--folds', '10'));
 const jobs = Number(option('--jobs', '2'));
 const models = option('--models', path.join(repo, 'build', 'models'));
-const cli = path.join(repo, 'build', 'pgface');
+const cli = process.env.PGFACE_CLI || path.join(repo, 'build', 'pgface');
 
 if (!fs.existsSync(path.join(lfw, 'pairs.txt'))) {
   console.log(`LFW not found at ${lfw}: skipped (the benchmark needs ../shared/data/lfw)`);
