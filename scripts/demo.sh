@@ -10,15 +10,16 @@ scripts/install-deps.sh
 make -s
 make -s install >/dev/null
 
-# Cut the demo's face chips out of the sample photos that come with the model package.
+# Cut the demo's new photos out of the sample photos that come with the model package.
 chips="$repo/build/demo-chips"
 mkdir -p "$chips"
 make -s build/cut_chips
 build/cut_chips scripts/demo_chips.txt build/models/face-api/demo "$chips"
+cp build/models/face-api/demo/sample1.jpg "$chips/"
 
 source scripts/cluster.sh
 data="$repo/.pgdata"
-if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -r "$chips/person_1.png"; then
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -r "$chips/sample1.jpg"; then
 	echo "The postgres user cannot enter $repo, so it cannot run a cluster in $data." >&2
 	echo "Clone pgface somewhere every user can traverse (e.g. /opt or /srv) and retry." >&2
 	exit 1

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // LFW View 2 accuracy of pgface's pipeline (decode, detect, landmarks, align, embed),
 // run through the pgface CLI on the shared LFW copy. Not part of the test suite.
-//   node test/bench/lfw.js [--lfw DIR] [--alignment dlib|box] [--folds N] [--jobs N]
+//   node test/bench/lfw.js [--lfw DIR] [--alignment dlib|faceapi] [--folds N] [--jobs N]
+//                          [--sql SOCKET_DIR [--sql-images N]]
 // Prints the 10-fold accuracy (threshold chosen on the 9 training folds), the accuracy
 // at the fixed tau 0.6, and how many images had no detectable face (a pair with a
-// missing face counts as wrong).
+// missing face counts as wrong). With --sql, the first N images (default 200) also go
+// through SQL embed() on the cluster at SOCKET_DIR (database pgface, as scripts/demo.sh
+// makes it), and every SQL embedding must equal the CLI's, value for value.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -22,6 +25,8 @@ const foldLimit = Number(option('--folds', '10'));
 const jobs = Number(option('--jobs', '2'));
 const models = option('--models', path.join(repo, 'build', 'models'));
 const cli = process.env.PGFACE_CLI || path.join(repo, 'build', 'pgface');
+const sqlSocket = option('--sql', null);
+const sqlImages = Number(option('--sql-images', '200'));
 
 if (!fs.existsSync(path.join(lfw, 'pairs.txt'))) {
   console.log(`LFW not found at ${lfw}: skipped (the benchmark needs ../shared/data/lfw)`);
@@ -62,6 +67,23 @@ function embedChunk(files) {
       resolve(result);
     });
   });
+}
+
+// The same images through SQL embed(), in one query; every value must equal the CLI's.
+function compareWithSql(files, embeddings) {
+  const { execFileSync } = require('child_process');
+  const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(',');
+  const sql = `SET pgface.alignment = '${alignment}'; SELECT path, embed(pg_read_binary_file(path))`
+    + ` FROM unnest(ARRAY[${list}]) AS path`;
+  const out = execFileSync('psql', ['-X', '-q', '-At', '-F', '\t', '-h', sqlSocket, '-U', 'postgres', '-d', 'pgface',
+    '-c', sql], { maxBuffer: 1 << 28 }).toString().trim().split('\n');
+  let equal = 0;
+  for (const line of out) {
+    const [file, text] = line.split('\t');
+    const ours = JSON.parse(text);
+    if (ours.every((v, i) => v === embeddings.get(file)[i])) equal++;
+  }
+  console.log(`  SQL embed() equal to the CLI, value for value ${equal} of ${files.length} images`);
 }
 
 const distance = (u, v) => Math.sqrt(u.reduce((s, x, i) => s + (x - v[i]) ** 2, 0));
@@ -122,4 +144,5 @@ const accuracy = (pairs, tau) =>
   console.log(`  images with no face found                    ${missing}`);
   console.log(`  pairs with a missing face (counted wrong)    ${pairs.filter((p) => p.d === null).length}`);
   console.log(`  time                                         ${seconds.toFixed(0)} s with ${jobs} processes`);
+  if (sqlSocket) compareWithSql(files.filter((f) => embeddings.has(f)).slice(0, sqlImages), embeddings);
 })();
