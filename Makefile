@@ -65,7 +65,7 @@ $(BUILD)/stb_image_write.o: test/unit/stb_image_write_impl.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=gnu11 -O1 -g -isystem /usr/include/stb -c -o $@ $<
 
-$(BUILD)/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(CORE_HEADERS) $(wildcard test/unit/*.h) \
+$(BUILD)/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(CORE_HEADERS) $(wildcard test/unit/*.h test/common/*.h) \
 		$(BUILD)/stb_image_write.o
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -g -O1 $(SANITIZE) -o $@ $(CORE_SRCS) $(UNIT_SRCS) \
@@ -78,6 +78,10 @@ unit: $(BUILD)/unit_tests
 $(BUILD)/cut_chips: test/golden/cut_chips.c $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/cut_chips.c $(CORE_SRCS) $(CORE_LIBS)
+
+$(BUILD)/make_variants: test/golden/make_variants.c test/common/jpeg_buffer.h $(CORE_SRCS) $(CORE_HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_variants.c $(CORE_SRCS) $(CORE_LIBS)
 
 # ---- benchmark (not a test): ms per chip against the sgemm bound and face-api ----
 $(BUILD)/bench_recognition: test/bench/bench_recognition.c test/bench/bench_clock.h $(CORE_SRCS) $(CORE_HEADERS)
@@ -106,5 +110,5 @@ format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch])
 
 .PHONY: unit vec-report test format install-models install-cli bench
-EXTRA_CLEAN = $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
+EXTRA_CLEAN = $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
 	regression.out

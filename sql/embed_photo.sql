@@ -58,6 +58,15 @@ SELECT p.name, (SELECT min(embed(p.photo) <-> f.embedding) FROM found f WHERE f.
 		AS one_of_the_faces
 FROM photos p WHERE p.name <> 'no_face.png' ORDER BY p.name;
 
+-- The same face stays close to itself as users send it: turned on its side with an EXIF
+-- tag, enlarged 2x into a larger scene, recompressed as a low-quality JPEG, and as PNG.
+CREATE TABLE variants AS
+SELECT name, embed(pg_read_binary_file(:'photo_dir' || '/variants/' || name)) AS e
+FROM unnest(ARRAY['original.jpg', 'exif_rotated.jpg', 'enlarged_in_scene.png',
+	'recompressed.jpg', 'converted.png']) AS name;
+SELECT v.name, v.e <-> o.e < 0.35 AS same_face
+FROM variants v, variants o WHERE o.name = 'original.jpg' AND v.name <> o.name ORDER BY v.name;
+
 -- With face-api's own alignment, the embeddings reproduce face-api's descriptors
 -- (up to the two JPEG decoders' small differences).
 SET pgface.alignment = 'faceapi';

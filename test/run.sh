@@ -109,6 +109,11 @@ record $? "pgface embed --chip under valgrind: 2 embeddings, no errors, no leaks
 # The server reads these as the postgres user, so they go where it can: the test folder.
 cp test/golden/reference.tsv test/golden/detections.jsonl build/models/face-api/demo/sample*.jpg "$chips/"
 build/cut_chips test/golden/no_face.txt build/models/face-api/demo "$chips"
+# One face as users send it: JPEG, EXIF-rotated, enlarged into a scene, recompressed, PNG.
+mkdir -p "$chips/variants"
+make -s build/make_variants >>"$log/golden-build.log" 2>&1 &&
+	build/make_variants build/models/face-api/demo/sample2.jpg 1300 80 480 460 "$chips/no_face.png" \
+		"$chips/variants" || record 1 "make the face variants"
 
 # Damaged copies of the recognition model, for the error tests.
 bad_models="$log/bad-models"

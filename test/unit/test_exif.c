@@ -6,84 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <stb_image_write.h>
+#include "../common/jpeg_buffer.h"
 
 #include "img/image.h"
 #include "unit.h"
-
-typedef struct jpeg_buffer
-{
-	unsigned char data[16384];
-	int length;
-} jpeg_buffer;
-
-static void
-append_jpeg(void *context, void *data, int size)
-{
-	jpeg_buffer *jpeg = context;
-	if (jpeg->length + size <= (int) sizeof(jpeg->data))
-		memcpy(jpeg->data + jpeg->length, data, (size_t) size);
-	jpeg->length += size;
-}
-
-/* Inserts an APP1 Exif segment holding one orientation entry right after SOI. */
-static void
-add_orientation(jpeg_buffer *jpeg, int orientation, int big_endian)
-{
-	unsigned char app1[2 + 2 + 6 + 26];
-	unsigned char *tiff = app1 + 10;
-
-	memset(app1, 0, sizeof(app1));
-	app1[0] = 0xff, app1[1] = 0xe1, app1[2] = 0, app1[3] = 2 + 6 + 26;
-	memcpy(app1 + 4, "Exif\0\0", 6);
-	if (big_endian)
-	{
-		memcpy(tiff, "MM\0*\0\0\0\x08", 8);
-		tiff[8] = 0, tiff[9] = 1;         /* one entry */
-		tiff[10] = 0x01, tiff[11] = 0x12; /* tag 0x0112 */
-		tiff[12] = 0, tiff[13] = 3;       /* SHORT */
-		tiff[17] = 1;                     /* count 1 */
-		tiff[18] = 0, tiff[19] = (unsigned char) orientation;
-	}
-	else
-	{
-		memcpy(tiff, "II*\0\x08\0\0\0", 8);
-		tiff[8] = 1, tiff[9] = 0;
-		tiff[10] = 0x12, tiff[11] = 0x01;
-		tiff[12] = 3, tiff[13] = 0;
-		tiff[14] = 1;
-		tiff[18] = (unsigned char) orientation, tiff[19] = 0;
-	}
-	memmove(jpeg->data + 2 + sizeof(app1), jpeg->data + 2, (size_t) jpeg->length - 2);
-	memcpy(jpeg->data + 2, app1, sizeof(app1));
-	jpeg->length += (int) sizeof(app1);
-}
 
 static void
 finds_the_orientation_tag(void)
 {
 	static uint8_t pixels[16 * 8 * 3];
-	jpeg_buffer jpeg;
+	jpeg_buffer jpeg = {0};
 
 	memset(pixels, 128, sizeof(pixels));
-	jpeg.length = 0;
-	stbi_write_jpg_to_func(append_jpeg, &jpeg, 16, 8, 3, pixels, 90);
+	free(jpeg.data);
+	jpeg_buffer_encode(&jpeg, pixels, 16, 8, 90);
 	CHECK(pgface_jpeg_orientation(jpeg.data, (size_t) jpeg.length) == 1);
-	add_orientation(&jpeg, 6, 1);
+	jpeg_buffer_add_orientation(&jpeg, 6, 1);
 	CHECK(pgface_jpeg_orientation(jpeg.data, (size_t) jpeg.length) == 6);
 
-	jpeg.length = 0;
-	stbi_write_jpg_to_func(append_jpeg, &jpeg, 16, 8, 3, pixels, 90);
-	add_orientation(&jpeg, 8, 0);
+	free(jpeg.data);
+	jpeg_buffer_encode(&jpeg, pixels, 16, 8, 90);
+	jpeg_buffer_add_orientation(&jpeg, 8, 0);
 	CHECK(pgface_jpeg_orientation(jpeg.data, (size_t) jpeg.length) == 8);
 
 	/* out-of-range values and truncated segments fall back to 1 */
-	jpeg.length = 0;
-	stbi_write_jpg_to_func(append_jpeg, &jpeg, 16, 8, 3, pixels, 90);
-	add_orientation(&jpeg, 9, 1);
+	free(jpeg.data);
+	jpeg_buffer_encode(&jpeg, pixels, 16, 8, 90);
+	jpeg_buffer_add_orientation(&jpeg, 9, 1);
 	CHECK(pgface_jpeg_orientation(jpeg.data, (size_t) jpeg.length) == 1);
 	CHECK(pgface_jpeg_orientation(jpeg.data, 30) == 1);
 	CHECK(pgface_jpeg_orientation((const unsigned char *) "\x89PNG", 4) == 1);
+	free(jpeg.data);
 }
 
 /* A JPEG with orientation 6 decodes upright: stored left half red becomes the top half. */
@@ -91,7 +44,7 @@ static void
 decodes_upright(void)
 {
 	static uint8_t pixels[16 * 8 * 3];
-	jpeg_buffer jpeg;
+	jpeg_buffer jpeg = {0};
 	pgface_image image;
 	pgface_status status = {0};
 
@@ -103,14 +56,14 @@ decodes_upright(void)
 			p[1] = 0;
 			p[2] = x < 8 ? 0 : 255;
 		}
-	jpeg.length = 0;
-	stbi_write_jpg_to_func(append_jpeg, &jpeg, 16, 8, 3, pixels, 95);
-	add_orientation(&jpeg, 6, 1);
+	jpeg_buffer_encode(&jpeg, pixels, 16, 8, 95);
+	jpeg_buffer_add_orientation(&jpeg, 6, 1);
 	CHECK(pgface_image_decode(jpeg.data, (size_t) jpeg.length, 1000, &image, &status) == PGFACE_OK);
 	CHECK(image.width == 8 && image.height == 16);
 	CHECK(image.rgb[(2 * 8 + 4) * 3] > 200 && image.rgb[(2 * 8 + 4) * 3 + 2] < 60);
 	CHECK(image.rgb[(13 * 8 + 4) * 3] < 60 && image.rgb[(13 * 8 + 4) * 3 + 2] > 200);
 	pgface_image_free(&image);
+	free(jpeg.data);
 }
 
 /* 3x2 image, pixel value = 10 * (y * 3 + x) + 1 in every channel. */
