@@ -105,6 +105,14 @@ valgrind_rc=$?
 [ "$valgrind_rc" -ne 0 ] && cat "$log/valgrind.log"
 [ "$valgrind_rc" -eq 0 ] && [ "$(wc -l <"$log/valgrind.out")" -eq 2 ]
 record $? "pgface embed --chip under valgrind: 2 embeddings, no errors, no leaks"
+# The whole photo pipeline (decode, detection at five sizes, landmarks, alignment, net).
+valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
+	build/pgface embed --models build/models "$chips/s2_face.png" \
+	>"$log/valgrind-photo.out" 2>"$log/valgrind-photo.log"
+valgrind_rc=$?
+[ "$valgrind_rc" -ne 0 ] && cat "$log/valgrind-photo.log"
+[ "$valgrind_rc" -eq 0 ] && [ "$(wc -l <"$log/valgrind-photo.out")" -eq 1 ]
+record $? "pgface embed (detection) under valgrind: no errors, no leaks"
 
 # The server reads these as the postgres user, so they go where it can: the test folder.
 cp test/golden/reference.tsv test/golden/detections.jsonl build/models/face-api/demo/sample*.jpg "$chips/"
