@@ -75,11 +75,11 @@ unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
 # ---- golden test helper: cuts face chips out of face-api's sample photos ----
-$(BUILD)/cut_chips: test/golden/cut_chips.c $(CORE_SRCS) $(CORE_HEADERS)
+$(BUILD)/cut_chips: test/golden/cut_chips.c test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/cut_chips.c $(CORE_SRCS) $(CORE_LIBS)
 
-$(BUILD)/make_variants: test/golden/make_variants.c test/common/jpeg_buffer.h $(CORE_SRCS) $(CORE_HEADERS)
+$(BUILD)/make_variants: test/golden/make_variants.c test/common/jpeg_buffer.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_variants.c $(CORE_SRCS) $(CORE_LIBS)
 
@@ -88,7 +88,7 @@ $(BUILD)/bench_recognition: test/bench/bench_recognition.c test/bench/bench_cloc
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_recognition.c $(CORE_SRCS) $(CORE_LIBS)
 
-$(BUILD)/bench_pipeline: test/bench/bench_pipeline.c test/bench/bench_clock.h $(CORE_SRCS) $(CORE_HEADERS)
+$(BUILD)/bench_pipeline: test/bench/bench_pipeline.c test/bench/bench_clock.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_pipeline.c $(CORE_SRCS) $(CORE_LIBS)
 

@@ -10,23 +10,7 @@
  * instances give the same value up to FMA contraction.
  */
 
-typedef float KERNEL(vec) __attribute__((vector_size(LANES * sizeof(float))));
-typedef int KERNEL(ivec) __attribute__((vector_size(LANES * sizeof(float))));
-
-/* Unaligned vector load and store through memcpy: no alignment or aliasing assumptions. */
-static inline __attribute__((always_inline)) KERNEL_TARGET
-KERNEL(vec) KERNEL(load)(const float *p)
-{
-	KERNEL(vec) v;
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline __attribute__((always_inline)) KERNEL_TARGET void
-KERNEL(store)(float *p, KERNEL(vec) v)
-{
-	memcpy(p, &v, sizeof(v));
-}
+#include "nn/simd_vector.h"
 
 /* x in every lane (a plain "zero + x" would cost an add: -0 + 0 is +0). */
 static inline __attribute__((always_inline)) KERNEL_TARGET

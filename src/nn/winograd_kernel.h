@@ -5,23 +5,7 @@
  * LANES before each inclusion (see gemm_kernel.h).
  */
 
-typedef float KERNEL(wvec) __attribute__((vector_size(LANES * sizeof(float))));
-typedef int KERNEL(iwvec) __attribute__((vector_size(LANES * sizeof(float))));
-
-/* Unaligned vector load and store through memcpy: no alignment or aliasing assumptions. */
-static inline __attribute__((always_inline)) KERNEL_TARGET
-KERNEL(wvec) KERNEL(wload)(const float *p)
-{
-	KERNEL(wvec) v;
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline __attribute__((always_inline)) KERNEL_TARGET void
-KERNEL(wstore)(float *p, KERNEL(wvec) v)
-{
-	memcpy(p, &v, sizeof(v));
-}
+#include "nn/simd_vector.h"
 
 /*
  * V = B^T d B for the tiles of one block, LANES channels at a time: tile t's
@@ -41,11 +25,11 @@ KERNEL(input_tiles)(const float *const (*rows)[TILE * TILE], int count, int chan
 		int c = 0;
 		for (; c + LANES <= channels; c += LANES)
 		{
-			KERNEL(wvec) x[TILE * TILE];
-			KERNEL(wvec) y[TILE * TILE];
+			KERNEL(vec) x[TILE * TILE];
+			KERNEL(vec) y[TILE * TILE];
 #pragma GCC unroll 16
 			for (int i = 0; i < TILE * TILE; i++)
-				x[i] = KERNEL(wload)(d[i] + c);
+				x[i] = KERNEL(load)(d[i] + c);
 				/* B^T d: rows (d0 - d2, d1 + d2, d2 - d1, d1 - d3) */
 #pragma GCC unroll 4
 			for (int k = 0; k < TILE; k++)
@@ -59,13 +43,13 @@ KERNEL(input_tiles)(const float *const (*rows)[TILE * TILE], int count, int chan
 #pragma GCC unroll 4
 			for (int r = 0; r < TILE; r++)
 			{
-				KERNEL(wstore)
+				KERNEL(store)
 				(v + (size_t) (r * TILE + 0) * step + c, y[r * TILE] - y[r * TILE + 2]);
-				KERNEL(wstore)
+				KERNEL(store)
 				(v + (size_t) (r * TILE + 1) * step + c, y[r * TILE + 1] + y[r * TILE + 2]);
-				KERNEL(wstore)
+				KERNEL(store)
 				(v + (size_t) (r * TILE + 2) * step + c, y[r * TILE + 2] - y[r * TILE + 1]);
-				KERNEL(wstore)
+				KERNEL(store)
 				(v + (size_t) (r * TILE + 3) * step + c, y[r * TILE + 1] - y[r * TILE + 3]);
 			}
 		}
@@ -95,19 +79,18 @@ KERNEL(input_tiles)(const float *const (*rows)[TILE * TILE], int count, int chan
 
 /* The epilogue of one output vector (see pgface_epilogue); residual NULL skips that term. */
 static inline __attribute__((always_inline)) KERNEL_TARGET
-KERNEL(wvec)
-    KERNEL(finish)(KERNEL(wvec) x, const pgface_epilogue *epi, int c, const float *residual)
+KERNEL(vec) KERNEL(finish)(KERNEL(vec) x, const pgface_epilogue *epi, int c, const float *residual)
 {
-	const KERNEL(wvec) zero = {0};
+	const KERNEL(vec) zero = {0};
 
 	if (epi == NULL)
 		return x;
-	x = (x + KERNEL(wload)(epi->bias + c)) * KERNEL(wload)(epi->scale + c) +
-	    KERNEL(wload)(epi->shift + c);
+	x = (x + KERNEL(load)(epi->bias + c)) * KERNEL(load)(epi->scale + c) +
+	    KERNEL(load)(epi->shift + c);
 	if (residual != NULL)
-		x += KERNEL(wload)(residual + c);
+		x += KERNEL(load)(residual + c);
 	if (epi->relu)
-		x = (KERNEL(wvec))((KERNEL(iwvec)) x & (x > zero));
+		x = (KERNEL(vec))((KERNEL(ivec)) x & (x > zero));
 	return x;
 }
 
@@ -142,11 +125,11 @@ KERNEL(output_tiles)(const float *products, int count, int channels, size_t bloc
 		int c = 0;
 		for (; c + LANES <= channels; c += LANES)
 		{
-			KERNEL(wvec) x[TILE * TILE];
-			KERNEL(wvec) y[2 * TILE];
+			KERNEL(vec) x[TILE * TILE];
+			KERNEL(vec) y[2 * TILE];
 #pragma GCC unroll 16
 			for (int i = 0; i < TILE * TILE; i++)
-				x[i] = KERNEL(wload)(m + (size_t) i * step + c);
+				x[i] = KERNEL(load)(m + (size_t) i * step + c);
 #pragma GCC unroll 4
 			for (int k = 0; k < TILE; k++)
 			{
@@ -156,13 +139,13 @@ KERNEL(output_tiles)(const float *products, int count, int channels, size_t bloc
 #pragma GCC unroll 2
 			for (int r = 0; r < 2; r++)
 			{
-				KERNEL(wvec) o0 = y[r * TILE] + y[r * TILE + 1] + y[r * TILE + 2];
-				KERNEL(wvec) o1 = y[r * TILE + 1] - y[r * TILE + 2] - y[r * TILE + 3];
+				KERNEL(vec) o0 = y[r * TILE] + y[r * TILE + 1] + y[r * TILE + 2];
+				KERNEL(vec) o1 = y[r * TILE + 1] - y[r * TILE + 2] - y[r * TILE + 3];
 				if (out_px[t][2 * r] != NULL)
-					KERNEL(wstore)
+					KERNEL(store)
 				(out_px[t][2 * r] + c, KERNEL(finish)(o0, epi, c, residual_px[t][2 * r]));
 				if (out_px[t][2 * r + 1] != NULL)
-					KERNEL(wstore)
+					KERNEL(store)
 				(out_px[t][2 * r + 1] + c, KERNEL(finish)(o1, epi, c, residual_px[t][2 * r + 1]));
 			}
 		}

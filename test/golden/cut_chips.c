@@ -14,32 +14,7 @@
 #include <stb_image_write.h>
 
 #include "img/image.h"
-
-/* Reads a whole file into malloc'd memory. */
-static unsigned char *
-slurp(const char *path, size_t *length)
-{
-	FILE *file = fopen(path, "rb");
-	unsigned char *data;
-	long size;
-
-	if (file == NULL || fseek(file, 0, SEEK_END) != 0 || (size = ftell(file)) < 0 ||
-	    fseek(file, 0, SEEK_SET) != 0)
-	{
-		if (file)
-			fclose(file);
-		return NULL;
-	}
-	data = malloc((size_t) size);
-	if (data != NULL && fread(data, 1, (size_t) size, file) != (size_t) size)
-	{
-		free(data);
-		data = NULL;
-	}
-	fclose(file);
-	*length = (size_t) size;
-	return data;
-}
+#include "../common/slurp.h"
 
 /* Crops one box out of a decoded photo and writes it as OUT_DIR/name.png. */
 static int

@@ -16,26 +16,7 @@
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include "../common/jpeg_buffer.h"
 #include "img/image.h"
-
-static unsigned char *
-slurp(const char *path, size_t *length)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *data;
-	long size;
-
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
-		return NULL;
-	data = malloc((size_t) size);
-	if (fread(data, 1, (size_t) size, f) != (size_t) size)
-	{
-		free(data);
-		data = NULL;
-	}
-	fclose(f);
-	*length = (size_t) size;
-	return data;
-}
+#include "../common/slurp.h"
 
 static int
 decode(const unsigned char *bytes, size_t length, pgface_image *image)
