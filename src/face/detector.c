@@ -38,24 +38,10 @@ pgface_detector_bind(const pgface_model_file *model, pgface_detector *detector,
 		return status->code;
 	for (int s = 0; s < PGFACE_DETECTOR_STAGES; s++)
 	{
-		pgface_separable_conv *conv = &detector->stages[s];
-		int in = stage_channels[s];
-		int out = stage_channels[s + 1];
-		const int depthwise_shape[4] = {3, 3, in, 1};
-		const int pointwise_shape[4] = {1, 1, in, out};
-		const int bias_shape[1] = {out};
-		char name[PGFACE_MODEL_NAME_BYTES];
-
-		conv->in_channels = in;
-		conv->out_channels = out;
-		snprintf(name, sizeof(name), "conv%d/depthwise_filter", s + 1);
-		if (pgface_model_tensor_checked(model, name, 4, depthwise_shape, &conv->depthwise, status))
-			return status->code;
-		snprintf(name, sizeof(name), "conv%d/pointwise_filter", s + 1);
-		if (pgface_model_tensor_checked(model, name, 4, pointwise_shape, &conv->pointwise, status))
-			return status->code;
-		snprintf(name, sizeof(name), "conv%d/bias", s + 1);
-		if (pgface_model_tensor_checked(model, name, 1, bias_shape, &conv->bias, status))
+		char prefix[16];
+		snprintf(prefix, sizeof(prefix), "conv%d", s + 1);
+		if (pgface_separable_conv_bind(model, prefix, stage_channels[s], stage_channels[s + 1],
+		                               &detector->stages[s], status))
 			return status->code;
 	}
 	if (pgface_model_tensor_checked(model, "conv8/filters", 4, head_shape, &detector->head_filters,
@@ -89,25 +75,16 @@ replace(pgface_tensor *x, pgface_tensor *next)
 	*x = *next;
 }
 
-/* depthwiseSeparableConv of tinyYolov2: pad 1, depthwise 3x3, pointwise, bias, leaky. */
+/* depthwiseSeparableConv of tinyYolov2: pad 1, depthwise 3x3, pointwise, bias, then leaky. */
 static pgface_code
 separable_conv(const pgface_separable_conv *conv, pgface_tensor *x, pgface_status *status)
 {
-	pgface_tensor depthwise = {0};
-	pgface_tensor pointwise = {0};
+	pgface_tensor next = {0};
 
-	if (pgface_depthwise_conv2d(x, conv->depthwise, 3, 3, 1, PGFACE_PAD_SAME, &depthwise, status))
+	if (pgface_separable_conv2d(x, conv, 1, &next, status))
 		return status->code;
-	if (pgface_conv2d(&depthwise, conv->pointwise, NULL, 1, 1, conv->out_channels, 1,
-	                  PGFACE_PAD_VALID, NULL, &pointwise, status))
-	{
-		pgface_tensor_free(&depthwise);
-		return status->code;
-	}
-	pgface_tensor_free(&depthwise);
-	pgface_channel_affine(&pointwise, conv->bias, NULL, NULL, false);
-	leaky(&pointwise);
-	replace(x, &pointwise);
+	leaky(&next);
+	replace(x, &next);
 	return PGFACE_OK;
 }
 

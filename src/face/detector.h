@@ -8,20 +8,11 @@
 
 #include "common/status.h"
 #include "img/image.h"
+#include "nn/layers.h"
 #include "nn/model_file.h"
 
 #define PGFACE_DETECTOR_STAGES  5
 #define PGFACE_DETECTOR_ANCHORS 5
-
-/* Depthwise 3x3, pointwise 1x1, bias, leaky relu. */
-typedef struct pgface_separable_conv
-{
-	int in_channels;
-	int out_channels;
-	const float *depthwise; /* [3, 3, in, 1] */
-	const float *pointwise; /* [1, 1, in, out] */
-	const float *bias;      /* [out] */
-} pgface_separable_conv;
 
 typedef struct pgface_detector
 {

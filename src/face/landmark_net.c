@@ -13,6 +13,7 @@
 static const int block_channels[PGFACE_LANDMARK_BLOCKS + 1] = {3, 32, 64, 128, 256};
 static const float landmark_mean_rgb[3] = {122.782f, 117.001f, 104.298f};
 
+/* The first conv of the first block is a plain 3x3 convolution; every other is separable. */
 static pgface_code
 bind_conv(const pgface_model_file *model, int block, int index, pgface_landmark_conv *conv,
           pgface_status *status)
@@ -20,31 +21,20 @@ bind_conv(const pgface_model_file *model, int block, int index, pgface_landmark_
 	int in = index == 0 ? block_channels[block] : block_channels[block + 1];
 	int out = block_channels[block + 1];
 	const int filter_shape[4] = {3, 3, in, out};
-	const int depthwise_shape[4] = {3, 3, in, 1};
-	const int pointwise_shape[4] = {1, 1, in, out};
 	const int bias_shape[1] = {out};
-	char name[PGFACE_MODEL_NAME_BYTES];
+	char prefix[32];
 
 	memset(conv, 0, sizeof(*conv));
-	conv->in_channels = in;
-	conv->out_channels = out;
-	if (block == 0 && index == 0)
-	{
-		snprintf(name, sizeof(name), "dense0/conv0/filters");
-		if (pgface_model_tensor_checked(model, name, 4, filter_shape, &conv->filters, status))
-			return status->code;
-	}
-	else
-	{
-		snprintf(name, sizeof(name), "dense%d/conv%d/depthwise_filter", block, index);
-		if (pgface_model_tensor_checked(model, name, 4, depthwise_shape, &conv->depthwise, status))
-			return status->code;
-		snprintf(name, sizeof(name), "dense%d/conv%d/pointwise_filter", block, index);
-		if (pgface_model_tensor_checked(model, name, 4, pointwise_shape, &conv->pointwise, status))
-			return status->code;
-	}
-	snprintf(name, sizeof(name), "dense%d/conv%d/bias", block, index);
-	return pgface_model_tensor_checked(model, name, 1, bias_shape, &conv->bias, status);
+	snprintf(prefix, sizeof(prefix), "dense%d/conv%d", block, index);
+	if (block > 0 || index > 0)
+		return pgface_separable_conv_bind(model, prefix, in, out, &conv->separable, status);
+	conv->separable.in_channels = in;
+	conv->separable.out_channels = out;
+	if (pgface_model_tensor_checked(model, "dense0/conv0/filters", 4, filter_shape, &conv->filters,
+	                                status))
+		return status->code;
+	return pgface_model_tensor_checked(model, "dense0/conv0/bias", 1, bias_shape,
+	                                   &conv->separable.bias, status);
 }
 
 pgface_code
@@ -63,33 +53,17 @@ pgface_landmark_net_bind(const pgface_model_file *model, pgface_landmark_net *ne
 	return pgface_model_tensor_checked(model, "fc/bias", 1, fc_bias_shape, &net->fc_bias, status);
 }
 
-/* One convolution of a dense block: plain 3x3 for the very first, else separable; bias added. */
+/* One convolution of a dense block, bias added, no activation. */
 static pgface_code
 dense_conv(const pgface_landmark_conv *conv, const pgface_tensor *in, int stride,
            pgface_tensor *out, pgface_status *status)
 {
-	pgface_tensor depthwise = {0};
-
-	if (conv->filters != NULL)
-	{
-		if (pgface_conv2d(in, conv->filters, NULL, 3, 3, conv->out_channels, stride,
-		                  PGFACE_PAD_SAME, NULL, out, status))
-			return status->code;
-	}
-	else
-	{
-		if (pgface_depthwise_conv2d(in, conv->depthwise, 3, 3, stride, PGFACE_PAD_SAME, &depthwise,
-		                            status))
-			return status->code;
-		if (pgface_conv2d(&depthwise, conv->pointwise, NULL, 1, 1, conv->out_channels, 1,
-		                  PGFACE_PAD_VALID, NULL, out, status))
-		{
-			pgface_tensor_free(&depthwise);
-			return status->code;
-		}
-		pgface_tensor_free(&depthwise);
-	}
-	pgface_channel_affine(out, conv->bias, NULL, NULL, false);
+	if (conv->filters == NULL)
+		return pgface_separable_conv2d(in, &conv->separable, stride, out, status);
+	if (pgface_conv2d(in, conv->filters, NULL, 3, 3, conv->separable.out_channels, stride,
+	                  PGFACE_PAD_SAME, NULL, out, status))
+		return status->code;
+	pgface_channel_affine(out, conv->separable.bias, NULL, NULL, false);
 	return PGFACE_OK;
 }
 

@@ -15,15 +15,11 @@
 #define PGFACE_LANDMARK_INPUT  112
 #define PGFACE_LANDMARK_BLOCKS 4
 
-/* Depthwise 3x3 then pointwise 1x1 and bias, no activation (common/depthwiseSeparableConv). */
+/* One conv of a dense block (common/depthwiseSeparableConv, or the plain first one). */
 typedef struct pgface_landmark_conv
 {
-	int in_channels;
-	int out_channels;
-	const float *filters;   /* first conv of the first block only: [3, 3, 3, 32] */
-	const float *depthwise; /* [3, 3, in, 1] */
-	const float *pointwise; /* [1, 1, in, out] */
-	const float *bias;      /* [out] */
+	const float *filters;            /* first conv of the first block only: a plain [3, 3, 3, 32] */
+	pgface_separable_conv separable; /* the others; the first uses only its bias and widths */
 } pgface_landmark_conv;
 
 typedef struct pgface_landmark_net

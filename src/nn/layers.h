@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "nn/gemm.h"
+#include "nn/model_file.h"
 #include "nn/tensor.h"
 
 typedef enum pgface_padding
@@ -45,6 +46,24 @@ pgface_code pgface_conv3x3_winograd(const pgface_tensor *in, const float *transf
 /* filters [3, 3, in_c, out_c] -> transformed [16, in_c, out_c], computed in double. */
 void pgface_winograd_transform_filters(const float *filters, int in_c, int out_c,
                                        float *transformed);
+
+/* A depthwise-separable convolution: depthwise 3x3, pointwise 1x1, bias. */
+typedef struct pgface_separable_conv
+{
+	int in_channels;
+	int out_channels;
+	const float *depthwise; /* [3, 3, in, 1] */
+	const float *pointwise; /* [1, 1, in, out] */
+	const float *bias;      /* [out] */
+} pgface_separable_conv;
+
+/* separable_conv2d.c: binds PREFIX/depthwise_filter, PREFIX/pointwise_filter and PREFIX/bias. */
+pgface_code pgface_separable_conv_bind(const pgface_model_file *model, const char *prefix,
+                                       int in_channels, int out_channels,
+                                       pgface_separable_conv *conv, pgface_status *status);
+/* separable_conv2d.c: depthwise ('same', stride), pointwise, bias; no activation. */
+pgface_code pgface_separable_conv2d(const pgface_tensor *in, const pgface_separable_conv *conv,
+                                    int stride, pgface_tensor *out, pgface_status *status);
 
 /* depthwise_conv2d.c: filters are [kh, kw, in.c, 1]; one filter per channel. */
 pgface_code pgface_depthwise_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw,
