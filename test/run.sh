@@ -40,8 +40,8 @@ fi
 record 0 "build and install"
 
 echo "# core unit tests (ASan + UBSan)"
-make -s build/unit_tests >"$log/unit-build.log" 2>&1 || cat "$log/unit-build.log"
-if [ -x build/unit_tests ]; then
+# A failed build must not leave an older binary to run in its place.
+if make -s build/unit_tests >"$log/unit-build.log" 2>&1; then
 	build/unit_tests | sed 's/^\([0-9]* passed\)/# unit tests: \1/' | tee "$log/unit.log"
 	unit_rc=${PIPESTATUS[0]}
 	unit_passed=$(grep -c '^ok ' "$log/unit.log")
@@ -51,6 +51,7 @@ if [ -x build/unit_tests ]; then
 	# A crash or sanitizer report ends the run early; that is a failure too.
 	[ "$unit_rc" -ne 0 ] && [ "$unit_failed" -eq 0 ] && record 1 "unit tests exited with $unit_rc"
 else
+	cat "$log/unit-build.log"
 	record 1 "unit tests build"
 fi
 

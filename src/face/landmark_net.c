@@ -22,7 +22,7 @@ bind_conv(const pgface_model_file *model, int block, int index, pgface_landmark_
 	int out = block_channels[block + 1];
 	const int filter_shape[4] = {3, 3, in, out};
 	const int bias_shape[1] = {out};
-	char prefix[32];
+	char prefix[64];
 
 	memset(conv, 0, sizeof(*conv));
 	snprintf(prefix, sizeof(prefix), "dense%d/conv%d", block, index);
