@@ -51,21 +51,8 @@ pgface_detector_bind(const pgface_model_file *model, pgface_detector *detector,
 	                                   &detector->head_bias, status);
 }
 
-/* TensorFlow.js's leaky(): relu(x - 0.1x) + 0.1x, written the same way so rounding matches. */
-static void
-leaky(pgface_tensor *t)
-{
-	const float alpha = 0.10000000149011612f;
-	size_t count = pgface_tensor_count(t);
-
-	for (size_t i = 0; i < count; i++)
-	{
-		float x = t->data[i];
-		float low = x * alpha;
-		float rest = x - low;
-		t->data[i] = (rest > 0.0f ? rest : 0.0f) + low;
-	}
-}
+/* tinyYolov2's leaky(): TensorFlow.js's 0.1, as float */
+#define LEAKY_ALPHA 0.10000000149011612f
 
 /* Replaces *x with op's output, freeing the input: keeps the forward pass linear. */
 static void
@@ -83,7 +70,7 @@ separable_conv(const pgface_separable_conv *conv, pgface_tensor *x, pgface_statu
 
 	if (pgface_separable_conv2d(x, conv, 1, &next, status))
 		return status->code;
-	leaky(&next);
+	pgface_leaky_relu(&next, LEAKY_ALPHA);
 	replace(x, &next);
 	return PGFACE_OK;
 }
@@ -110,7 +97,7 @@ run_net(const pgface_detector *detector, pgface_tensor *x, pgface_status *status
 		return status->code;
 	replace(x, &next);
 	pgface_channel_affine(x, detector->conv0_bias, NULL, NULL, false);
-	leaky(x);
+	pgface_leaky_relu(x, LEAKY_ALPHA);
 	for (int s = 0; s < PGFACE_DETECTOR_STAGES; s++)
 	{
 		pgface_check_interrupts();

@@ -41,24 +41,20 @@ pgface_channel_affine_add(pgface_tensor *t, const float *bias, const float *scal
 	}
 }
 
+/*
+ * TensorFlow.js's leaky(): relu(x - alpha x) + alpha x, written the same way so
+ * the rounding matches the nets converted from it.
+ */
 void
 pgface_leaky_relu(pgface_tensor *t, float alpha)
 {
 	size_t count = pgface_tensor_count(t);
 
 	for (size_t i = 0; i < count; i++)
-		if (t->data[i] < 0.0f)
-			t->data[i] *= alpha;
-}
-
-void
-pgface_add_relu(pgface_tensor *acc, const pgface_tensor *other)
-{
-	size_t count = pgface_tensor_count(acc);
-
-	for (size_t i = 0; i < count; i++)
 	{
-		float v = acc->data[i] + other->data[i];
-		acc->data[i] = v < 0.0f ? 0.0f : v;
+		float x = t->data[i];
+		float low = x * alpha;
+		float rest = x - low;
+		t->data[i] = (rest > 0.0f ? rest : 0.0f) + low;
 	}
 }

@@ -90,10 +90,8 @@ void pgface_channel_affine(pgface_tensor *t, const float *bias, const float *sca
 #define PGFACE_MAX_AFFINE_CHANNELS 1024
 void pgface_channel_affine_add(pgface_tensor *t, const float *bias, const float *scale,
                                const float *shift, const pgface_tensor *residual, bool relu);
-/* t = max(t, alpha * t) */
+/* t = max(t, alpha * t), computed as TensorFlow.js's leaky() does: relu(t - alpha t) + alpha t */
 void pgface_leaky_relu(pgface_tensor *t, float alpha);
-/* acc = relu(acc + other); shapes must match. */
-void pgface_add_relu(pgface_tensor *acc, const pgface_tensor *other);
 
 /* dense.c: out[n_out] = in[n_in] x weights[n_in, n_out] (+ bias if not NULL). */
 void pgface_dense(const float *in, int n_in, const float *weights, const float *bias, int n_out,
