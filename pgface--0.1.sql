@@ -87,3 +87,150 @@ CREATE FUNCTION faces(photo bytea,
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 2;
 COMMENT ON FUNCTION faces(bytea) IS
 	'every face in a photo, best detection score first: box, 68 landmarks and embedding; no row when there is none';
+
+-- Threshold search: a ball (probe, tau) and "embedding lies in the ball"
+CREATE TYPE face_ball;
+CREATE FUNCTION face_ball_in(cstring) RETURNS face_ball
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_ball_out(face_ball) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_ball_recv(internal) RETURNS face_ball
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_ball_send(face_ball) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE face_ball (
+	INPUT = face_ball_in,
+	OUTPUT = face_ball_out,
+	RECEIVE = face_ball_recv,
+	SEND = face_ball_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE face_ball IS
+	'the embeddings within a radius of a probe; text form <[v1,...,v128],radius>';
+COMMENT ON FUNCTION face_ball_in(cstring) IS 'reads the text form <[v1,...,v128],radius>';
+COMMENT ON FUNCTION face_ball_out(face_ball) IS 'writes the text form <[v1,...,v128],radius>';
+COMMENT ON FUNCTION face_ball_recv(internal) IS
+	'reads the binary form: float8 radius, then the centre as face_embedding''s binary form';
+COMMENT ON FUNCTION face_ball_send(face_ball) IS
+	'writes the binary form: float8 radius, then the centre as face_embedding''s binary form';
+
+CREATE FUNCTION face_ball(center face_embedding, radius double precision) RETURNS face_ball
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION face_ball(face_embedding, double precision) IS
+	'the ball of embeddings within radius of center';
+CREATE FUNCTION face_ball_radius(face_ball) RETURNS double precision
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION face_ball_radius(face_ball) IS 'the radius of a ball';
+CREATE FUNCTION face_ball_center(face_ball) RETURNS face_embedding
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION face_ball_center(face_ball) IS 'the centre of a ball';
+
+CREATE FUNCTION face_in_ball_selectivity(internal, oid, internal, integer) RETURNS double precision
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION face_in_ball_selectivity(internal, oid, internal, integer) IS
+	'estimator for <@ and @>: the share of impostor pairs within the radius, measured on LFW';
+
+CREATE FUNCTION face_embedding_in_ball(face_embedding, face_ball) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION face_embedding_in_ball(face_embedding, face_ball) IS
+	'true when the embedding is within the ball''s radius of its centre';
+CREATE FUNCTION face_ball_holds(face_ball, face_embedding) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION face_ball_holds(face_ball, face_embedding) IS
+	'true when the embedding is within the ball''s radius of its centre';
+
+CREATE OPERATOR <@ (
+	LEFTARG = face_embedding,
+	RIGHTARG = face_ball,
+	FUNCTION = face_embedding_in_ball,
+	COMMUTATOR = '@>',
+	RESTRICT = face_in_ball_selectivity,
+	JOIN = contjoinsel
+);
+COMMENT ON OPERATOR <@ (face_embedding, face_ball) IS
+	'embedding lies in the ball: emb <@ face_ball(probe, tau) is emb <-> probe <= tau';
+CREATE OPERATOR @> (
+	LEFTARG = face_ball,
+	RIGHTARG = face_embedding,
+	FUNCTION = face_ball_holds,
+	COMMUTATOR = '<@',
+	RESTRICT = face_in_ball_selectivity,
+	JOIN = contjoinsel
+);
+COMMENT ON OPERATOR @> (face_ball, face_embedding) IS
+	'ball holds the embedding: face_ball(probe, tau) @> emb is emb <-> probe <= tau';
+
+CREATE FUNCTION face_within_support(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION face_within_support(internal) IS
+	'planner support for face_within: GiST index condition and selectivity';
+CREATE FUNCTION face_within(a face_embedding, b face_embedding, tau double precision)
+	RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT face_within_support;
+COMMENT ON FUNCTION face_within(face_embedding, face_embedding, double precision) IS
+	'true when a <-> b <= tau; uses a GiST index on either argument';
+
+-- The GiST operator class: exact KNN (ORDER BY emb <-> probe) and threshold search
+CREATE TYPE face_gist_key;
+CREATE FUNCTION face_gist_key_in(cstring) RETURNS face_gist_key
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_gist_key_out(face_gist_key) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE face_gist_key (
+	INPUT = face_gist_key_in,
+	OUTPUT = face_gist_key_out,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = plain
+);
+COMMENT ON TYPE face_gist_key IS
+	'what face_embedding_ops stores in a GiST index; not for use in tables';
+COMMENT ON FUNCTION face_gist_key_in(cstring) IS 'refuses: face_gist_key has no text form';
+COMMENT ON FUNCTION face_gist_key_out(face_gist_key) IS 'a summary of an index key, for debugging';
+
+CREATE FUNCTION face_gist_consistent(internal, face_ball, smallint, oid, internal)
+	RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_gist_distance(internal, face_embedding, smallint, oid, internal)
+	RETURNS double precision AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_gist_compress(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_gist_union(internal, internal) RETURNS face_gist_key
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_gist_penalty(internal, internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_gist_picksplit(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_gist_same(face_gist_key, face_gist_key, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION face_gist_consistent(internal, face_ball, smallint, oid, internal) IS
+	'GiST support: can a subtree hold embeddings in the ball';
+COMMENT ON FUNCTION face_gist_distance(internal, face_embedding, smallint, oid, internal) IS
+	'GiST support: lower bound on the distance to a subtree, exact at leaves';
+COMMENT ON FUNCTION face_gist_compress(internal) IS
+	'GiST support: an embedding and its principal-axis coordinates as a leaf key';
+COMMENT ON FUNCTION face_gist_union(internal, internal) IS
+	'GiST support: the box around keys';
+COMMENT ON FUNCTION face_gist_penalty(internal, internal, internal) IS
+	'GiST support: growth of a box''s margin';
+COMMENT ON FUNCTION face_gist_picksplit(internal, internal) IS
+	'GiST support: median split on the widest principal axis';
+COMMENT ON FUNCTION face_gist_same(face_gist_key, face_gist_key, internal) IS
+	'GiST support: key equality';
+
+CREATE OPERATOR CLASS face_embedding_ops
+	DEFAULT FOR TYPE face_embedding USING gist AS
+	OPERATOR 1 <@ (face_embedding, face_ball),
+	OPERATOR 15 <-> (face_embedding, face_embedding) FOR ORDER BY float_ops,
+	FUNCTION 1 face_gist_consistent(internal, face_ball, smallint, oid, internal),
+	FUNCTION 2 face_gist_union(internal, internal),
+	FUNCTION 3 face_gist_compress(internal),
+	FUNCTION 5 face_gist_penalty(internal, internal, internal),
+	FUNCTION 6 face_gist_picksplit(internal, internal),
+	FUNCTION 7 face_gist_same(face_gist_key, face_gist_key, internal),
+	FUNCTION 8 face_gist_distance(internal, face_embedding, smallint, oid, internal),
+	STORAGE face_gist_key;
+COMMENT ON OPERATOR CLASS face_embedding_ops USING gist IS
+	'exact nearest-neighbour (ORDER BY emb <-> probe) and threshold (emb <@ face_ball, face_within, emb <-> probe < tau) search';

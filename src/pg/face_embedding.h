@@ -34,11 +34,21 @@ extern FaceEmbedding *face_embedding_alloc(const pgface_model_info *model);
 /* The default model's registry entry; its absence is a build defect, reported as such. */
 extern const pgface_model_info *face_embedding_default_model(void);
 
+/* The text output and binary input functions, for types built on this one. */
+extern Datum face_embedding_out(PG_FUNCTION_ARGS);
+extern Datum face_embedding_recv(PG_FUNCTION_ARGS);
+
+/* Reads the text form [v1,...,vN] (default model), with a precise ERROR for each mistake. */
+extern FaceEmbedding *face_embedding_from_text(const char *input);
+
 /* ERROR unless the count matches the model's dimensions. */
 extern void face_embedding_check_dims(const pgface_model_info *model, int count);
 
 /* ERROR unless every value is finite. */
 extern void face_embedding_check_finite(const float4 *values, int count);
+
+/* ERROR unless two values of these models and sizes may be compared. */
+extern void face_embedding_check_same_model(int model_a, int dims_a, int model_b, int dims_b);
 
 /* ERROR unless a and b come from the same model and so may be compared. */
 extern void face_embedding_check_comparable(const FaceEmbedding *a, const FaceEmbedding *b);

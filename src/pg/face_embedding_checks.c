@@ -54,19 +54,25 @@ face_embedding_check_finite(const float4 *values, int count)
 }
 
 void
-face_embedding_check_comparable(const FaceEmbedding *a, const FaceEmbedding *b)
+face_embedding_check_same_model(int model_a, int dims_a, int model_b, int dims_b)
 {
-	if (a->model != b->model || a->dims != b->dims)
+	if (model_a != model_b || dims_a != dims_b)
 	{
-		const pgface_model_info *model_a = pgface_model_lookup(a->model);
-		const pgface_model_info *model_b = pgface_model_lookup(b->model);
+		const pgface_model_info *info_a = pgface_model_lookup(model_a);
+		const pgface_model_info *info_b = pgface_model_lookup(model_b);
 
 		ereport(ERROR,
 		        (errcode(ERRCODE_DATATYPE_MISMATCH),
 		         errmsg("cannot compare face embeddings of different models"),
 		         errdetail("One comes from \"%s\" (%d values), the other from \"%s\" (%d values).",
-		                   model_a ? model_a->name : "unknown", a->dims,
-		                   model_b ? model_b->name : "unknown", b->dims),
+		                   info_a ? info_a->name : "unknown", dims_a,
+		                   info_b ? info_b->name : "unknown", dims_b),
 		         errhint("Re-embed both photos with the same model.")));
 	}
+}
+
+void
+face_embedding_check_comparable(const FaceEmbedding *a, const FaceEmbedding *b)
+{
+	face_embedding_check_same_model(a->model, a->dims, b->model, b->dims);
 }

@@ -63,17 +63,22 @@ report_parse_failure(const char *input, pgface_emb_parse_result result,
 }
 
 /* The text form carries no tag: it always means the default model, as embed() does. */
-Datum
-face_embedding_in(PG_FUNCTION_ARGS)
+FaceEmbedding *
+face_embedding_from_text(const char *input)
 {
-	const char *input = PG_GETARG_CSTRING(0);
 	const pgface_model_info *model = face_embedding_default_model();
 	FaceEmbedding *result = face_embedding_alloc(model);
 	pgface_emb_parse_result parsed = pgface_emb_parse(input, result->values, model->dims);
 
 	if (parsed.status != PGFACE_EMB_OK)
 		report_parse_failure(input, parsed, model);
-	PG_RETURN_FACE_EMBEDDING_P(result);
+	return result;
+}
+
+Datum
+face_embedding_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FACE_EMBEDDING_P(face_embedding_from_text(PG_GETARG_CSTRING(0)));
 }
 
 Datum

@@ -7,17 +7,22 @@
 #include "fmgr.h"
 
 #include "nn/blas.h"
+#include "face_planner.h"
 #include "pgface_pg.h"
 
 PG_MODULE_MAGIC;
 
 void _PG_init(void);
 
-/* Settings first, then the core's hooks; OpenBLAS stays on one thread inside a backend. */
+/*
+ * Settings first, then the core's hooks and the planner hook; OpenBLAS stays on
+ * one thread inside a backend.
+ */
 void
 _PG_init(void)
 {
 	pgface_define_gucs();
 	pgface_install_pg_runtime();
 	pgface_blas_set_threads(1);
+	pgface_install_planner_hook();
 }

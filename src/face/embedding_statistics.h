@@ -1,0 +1,51 @@
+/*
+ * embedding_statistics.h: what pgface knows about a model's embedding space,
+ * measured on LFW with pgface's own pipeline: the principal axes that the GiST
+ * index keys on, and the impostor-distance distribution that the planner's
+ * estimates rest on. The numbers live in embedding_statistics_data.c, written
+ * by test/bench/fit_statistics.js; the command is in the README.
+ */
+#ifndef PGFACE_EMBEDDING_STATISTICS_H
+#define PGFACE_EMBEDDING_STATISTICS_H
+
+/*
+ * How many principal axes an index key keeps. Stored in every index page:
+ * changing it, the axes or the mean makes existing indexes wrong, so all three
+ * may only change together with the index format version.
+ */
+#define PGFACE_INDEX_AXES 16
+
+typedef struct pgface_embedding_statistics
+{
+	int model_tag;
+	int dims;
+	int photos;        /* embeddings the figures were fitted on */
+	const float *mean; /* [dims] */
+	const float *axes; /* [PGFACE_INDEX_AXES][dims], orthonormal rows, largest variance first */
+	const float *axis_sigma; /* [PGFACE_INDEX_AXES]: standard deviation along each axis */
+	/* Impostor distances (two photos of different people): ascending distance quantiles. */
+	int impostor_points;
+	const double *impostor_distance; /* [impostor_points] */
+	const double *impostor_fraction; /* [impostor_points]: share of impostor pairs at or below */
+} pgface_embedding_statistics;
+
+/* The statistics of a model, or NULL when none were fitted for it. */
+const pgface_embedding_statistics *pgface_embedding_statistics_lookup(int model_tag);
+
+/*
+ * Coordinates of an embedding on the principal axes, and the length of what the
+ * axes leave out. Because the axes are orthonormal, for any two embeddings
+ * |x - y|^2 = |px - py|^2 + |rx - ry|^2 >= |px - py|^2 + (|rx| - |ry|)^2,
+ * which is the lower bound the index prunes with.
+ */
+void pgface_project_embedding(const pgface_embedding_statistics *stats, const float *values,
+                              float *coordinates, float *residual_norm);
+
+/*
+ * The share of impostor pairs whose distance is at most tau, interpolated in
+ * the measured quantiles (log-linearly in the far tail); 0 below the smallest
+ * measured distance is never claimed, the tail is extrapolated instead.
+ */
+double pgface_impostor_fraction(const pgface_embedding_statistics *stats, double tau);
+
+#endif

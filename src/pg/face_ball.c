@@ -1,0 +1,184 @@
+/*
+ * face_ball.c: the face_ball type (text form <[v1,...,vN],radius>), its
+ * constructor, the "embedding lies in ball" operators and face_within().
+ */
+#include "face_ball.h"
+
+#include <string.h>
+
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+
+PG_FUNCTION_INFO_V1(face_ball_in);
+PG_FUNCTION_INFO_V1(face_ball_out);
+PG_FUNCTION_INFO_V1(face_ball_recv);
+PG_FUNCTION_INFO_V1(face_ball_send);
+PG_FUNCTION_INFO_V1(face_ball);
+PG_FUNCTION_INFO_V1(face_ball_radius);
+PG_FUNCTION_INFO_V1(face_ball_center);
+PG_FUNCTION_INFO_V1(face_embedding_in_ball);
+PG_FUNCTION_INFO_V1(face_ball_holds);
+PG_FUNCTION_INFO_V1(face_within);
+
+FaceBall *
+face_ball_make(const FaceEmbedding *center, float8 radius)
+{
+	FaceBall *ball = palloc0(FACE_BALL_SIZE(center->dims));
+
+	SET_VARSIZE(ball, FACE_BALL_SIZE(center->dims));
+	ball->radius = radius;
+	memcpy(&ball->center, center, FACE_EMBEDDING_SIZE(center->dims));
+	SET_VARSIZE(&ball->center, FACE_EMBEDDING_SIZE(center->dims));
+	return ball;
+}
+
+/* One definition of "within" for the operators, face_within() and the index's leaves. */
+bool
+face_ball_contains(const FaceBall *ball, const FaceEmbedding *embedding)
+{
+	face_embedding_check_comparable(&ball->center, embedding);
+	return float8_le(pgface_l2_distance(embedding->values, ball->center.values, embedding->dims),
+	                 ball->radius);
+}
+
+static void
+report_ball_syntax(const char *input, const char *detail)
+{
+	ereport(ERROR,
+	        (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+	         errmsg("invalid input syntax for type face_ball: \"%s\"", input),
+	         errdetail("%s", detail), errhint("A face_ball is written as <[v1,...,vN],radius>.")));
+}
+
+/* "<[...],r>": the embedding part goes through the embedding's own strict reader. */
+Datum
+face_ball_in(PG_FUNCTION_ARGS)
+{
+	char *input = PG_GETARG_CSTRING(0);
+	const char *open = input;
+	const char *close;
+	char *embedding_text;
+	char *radius_start;
+	char *radius_end;
+	FaceEmbedding *center;
+	float8 radius;
+
+	while (*open == ' ' || *open == '\t' || *open == '\n')
+		open++;
+	if (*open != '<')
+		report_ball_syntax(input, "It must start with \"<\".");
+	close = strchr(open, ']');
+	if (close == NULL)
+		report_ball_syntax(input, "The centre's closing \"]\" is missing.");
+	embedding_text = pnstrdup(open + 1, close - open);
+	center = face_embedding_from_text(embedding_text);
+	radius_start = (char *) close + 1;
+	while (*radius_start == ' ')
+		radius_start++;
+	if (*radius_start != ',')
+		report_ball_syntax(input, "A \",\" must follow the centre.");
+	radius_start++;
+	radius = float8in_internal(radius_start, &radius_end, "face_ball", input);
+	while (*radius_end == ' ')
+		radius_end++;
+	if (*radius_end != '>')
+		report_ball_syntax(input, "The radius must be followed by \">\".");
+	radius_end++;
+	while (*radius_end == ' ' || *radius_end == '\t' || *radius_end == '\n')
+		radius_end++;
+	if (*radius_end != '\0')
+		report_ball_syntax(input, "Nothing may follow the closing \">\".");
+	PG_RETURN_POINTER(face_ball_make(center, radius));
+}
+
+Datum
+face_ball_out(PG_FUNCTION_ARGS)
+{
+	FaceBall *ball = PG_GETARG_FACE_BALL_P(0);
+	char *center =
+	    DatumGetCString(DirectFunctionCall1(face_embedding_out, PointerGetDatum(&ball->center)));
+	char *radius = float8out_internal(ball->radius);
+
+	PG_RETURN_CSTRING(psprintf("<%s,%s>", center, radius));
+}
+
+/* Wire format: float8 radius, then the centre in the face_embedding wire format. */
+Datum
+face_ball_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo buf = (StringInfo) PG_GETARG_POINTER(0);
+	float8 radius;
+	FaceEmbedding *center;
+
+	if (buf->len - buf->cursor < 8)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+		                errmsg("invalid binary face_ball: %d bytes is too short for the radius",
+		                       buf->len - buf->cursor)));
+	radius = pq_getmsgfloat8(buf);
+	center = DatumGetFaceEmbeddingP(DirectFunctionCall3(face_embedding_recv, PointerGetDatum(buf),
+	                                                    ObjectIdGetDatum(InvalidOid),
+	                                                    Int32GetDatum(-1)));
+	PG_RETURN_POINTER(face_ball_make(center, radius));
+}
+
+Datum
+face_ball_send(PG_FUNCTION_ARGS)
+{
+	FaceBall *ball = PG_GETARG_FACE_BALL_P(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendfloat8(&buf, ball->radius);
+	pq_sendint16(&buf, ball->center.dims);
+	pq_sendint16(&buf, ball->center.model);
+	for (int i = 0; i < ball->center.dims; i++)
+		pq_sendfloat4(&buf, ball->center.values[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+face_ball(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(face_ball_make(PG_GETARG_FACE_EMBEDDING_P(0), PG_GETARG_FLOAT8(1)));
+}
+
+Datum
+face_ball_radius(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(PG_GETARG_FACE_BALL_P(0)->radius);
+}
+
+Datum
+face_ball_center(PG_FUNCTION_ARGS)
+{
+	FaceBall *ball = PG_GETARG_FACE_BALL_P(0);
+	FaceEmbedding *center = palloc(FACE_EMBEDDING_SIZE(ball->center.dims));
+
+	memcpy(center, &ball->center, FACE_EMBEDDING_SIZE(ball->center.dims));
+	PG_RETURN_FACE_EMBEDDING_P(center);
+}
+
+Datum
+face_embedding_in_ball(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(face_ball_contains(PG_GETARG_FACE_BALL_P(1), PG_GETARG_FACE_EMBEDDING_P(0)));
+}
+
+Datum
+face_ball_holds(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(face_ball_contains(PG_GETARG_FACE_BALL_P(0), PG_GETARG_FACE_EMBEDDING_P(1)));
+}
+
+/* emb <-> probe <= tau, with float8's rules; its support function makes it indexable. */
+Datum
+face_within(PG_FUNCTION_ARGS)
+{
+	FaceEmbedding *a = PG_GETARG_FACE_EMBEDDING_P(0);
+	FaceEmbedding *b = PG_GETARG_FACE_EMBEDDING_P(1);
+
+	face_embedding_check_comparable(a, b);
+	PG_RETURN_BOOL(
+	    float8_le(pgface_l2_distance(a->values, b->values, a->dims), PG_GETARG_FLOAT8(2)));
+}

@@ -1,0 +1,44 @@
+/*
+ * face_planner.h: what the planner-facing files share: finding pgface's own
+ * catalog objects, building the indexable "within a ball" condition, and the
+ * selectivity of a distance threshold.
+ */
+#ifndef PGFACE_PG_FACE_PLANNER_H
+#define PGFACE_PG_FACE_PLANNER_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "nodes/pathnodes.h"
+#include "nodes/primnodes.h"
+
+/* pgface's objects in the schema it was installed in. */
+typedef struct PgfaceCatalog
+{
+	Oid embedding_type;
+	Oid ball_type;
+	Oid ball_function;    /* face_ball(face_embedding, float8) */
+	Oid in_ball_operator; /* face_embedding <@ face_ball */
+} PgfaceCatalog;
+
+/* pgface's objects in this schema; false if any is missing (say, mid-upgrade). */
+extern bool pgface_catalog_in_schema(Oid namespace_oid, PgfaceCatalog *catalog);
+
+/* Whether a function OID is pgface's own C function (compared by address, not by name). */
+extern bool pgface_is_function(Oid function_oid, PGFunction function);
+
+/* "embedding <@ face_ball(probe, tau)", the form the GiST index answers. */
+extern Expr *pgface_in_ball_clause(const PgfaceCatalog *catalog, Expr *embedding, Expr *probe,
+                                   Expr *tau);
+
+/*
+ * The share of rows within tau of a probe: the model's impostor-distance
+ * fraction, since nearly every row is somebody else. When the planner cannot
+ * fold tau to a constant, the model's verification threshold stands in.
+ */
+extern Selectivity pgface_within_selectivity(PlannerInfo *root, Node *tau);
+
+/* planner_hook.c: makes "emb <-> probe < tau" indexable and well estimated. */
+extern void pgface_install_planner_hook(void);
+
+#endif

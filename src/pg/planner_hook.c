@@ -1,0 +1,231 @@
+/*
+ * planner_hook.c: the product query "WHERE emb <-> probe < tau", as users
+ * write it, uses the GiST index. No support function sees that shape, since
+ * float8's "<" sits on top of the distance, so after PostgreSQL has planned a
+ * table's scans this hook:
+ *   - replaces the default guess (a third of the table) for the comparison
+ *     with the model's impostor-distance estimate, so row counts, index
+ *     choice and parallel plans are sound;
+ *   - adds "emb <@ face_ball(probe, tau)" as an extra, implied condition
+ *     for index paths only. The original comparison stays as the filter, so
+ *     the answer is exactly what the query says, whichever plan runs.
+ * It needs pgface loaded when the query is planned: see the README on
+ * session_preload_libraries.
+ */
+#include "face_planner.h"
+
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/paths.h"
+#include "optimizer/restrictinfo.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+
+extern Datum face_distance(PG_FUNCTION_ARGS);
+
+static set_rel_pathlist_hook_type previous_set_rel_pathlist_hook = NULL;
+
+/* "embedding <-> probe" compared with tau, as found in one restriction clause. */
+typedef struct DistanceThreshold
+{
+	Expr *embedding;  /* a column of the table being planned */
+	Expr *probe;      /* the other side of <->: constant for the scan */
+	Expr *tau;        /* constant for the scan */
+	bool below;       /* distance < tau or <= tau (else > or >=) */
+	Oid function_oid; /* pgface's face_distance, to find its schema */
+} DistanceThreshold;
+
+/* A constant for the scan: no column of any table at this level, nothing volatile. */
+static bool
+scan_constant(Node *node)
+{
+	return !contain_var_clause(node) && !contain_volatile_functions(node);
+}
+
+/* Whether node is pgface's distance of a column of rel rti and a scan constant. */
+static bool
+match_distance(Node *node, Index rti, DistanceThreshold *threshold)
+{
+	List *args;
+	Oid function_oid;
+	Node *first;
+	Node *second;
+
+	if (IsA(node, OpExpr))
+	{
+		set_opfuncid((OpExpr *) node);
+		function_oid = ((OpExpr *) node)->opfuncid;
+		args = ((OpExpr *) node)->args;
+	}
+	else if (IsA(node, FuncExpr))
+	{
+		function_oid = ((FuncExpr *) node)->funcid;
+		args = ((FuncExpr *) node)->args;
+	}
+	else
+		return false;
+	if (list_length(args) != 2 || !pgface_is_function(function_oid, face_distance))
+		return false;
+	first = linitial(args);
+	second = lsecond(args);
+	if (IsA(second, Var) && !(IsA(first, Var) && (Index) ((Var *) first)->varno == rti))
+	{
+		Node *swap = first;
+
+		first = second;
+		second = swap;
+	}
+	if (!IsA(first, Var) || (Index) ((Var *) first)->varno != rti ||
+	    ((Var *) first)->varlevelsup != 0 || !scan_constant(second))
+		return false;
+	threshold->embedding = (Expr *) first;
+	threshold->probe = (Expr *) second;
+	threshold->function_oid = function_oid;
+	return true;
+}
+
+/* Recognises "distance < tau", "<=", and the mirrored "tau > distance", ">=", and the opposites. */
+static bool
+match_threshold(RestrictInfo *restriction, Index rti, DistanceThreshold *threshold)
+{
+	OpExpr *comparison;
+	bool less;
+	Node *left;
+	Node *right;
+
+	if (!IsA(restriction->clause, OpExpr))
+		return false;
+	comparison = (OpExpr *) restriction->clause;
+	if (list_length(comparison->args) != 2)
+		return false;
+	set_opfuncid(comparison);
+	switch (comparison->opfuncid)
+	{
+		case F_FLOAT8LT:
+		case F_FLOAT8LE:
+			less = true;
+			break;
+		case F_FLOAT8GT:
+		case F_FLOAT8GE:
+			less = false;
+			break;
+		default:
+			return false;
+	}
+	left = linitial(comparison->args);
+	right = lsecond(comparison->args);
+	if (match_distance(left, rti, threshold) && scan_constant(right))
+	{
+		threshold->tau = (Expr *) right;
+		threshold->below = less;
+		return true;
+	}
+	if (match_distance(right, rti, threshold) && scan_constant(left))
+	{
+		threshold->tau = (Expr *) left;
+		threshold->below = !less;
+		return true;
+	}
+	return false;
+}
+
+/* Scales the table's row estimate, and the paths already built from it, by factor. */
+static void
+correct_row_estimates(RelOptInfo *rel, double factor)
+{
+	ListCell *cell;
+
+	rel->rows = clamp_row_est(rel->rows * factor);
+	foreach (cell, rel->pathlist)
+	{
+		Path *path = (Path *) lfirst(cell);
+
+		if (path->param_info == NULL)
+			path->rows = clamp_row_est(path->rows * factor);
+	}
+	foreach (cell, rel->partial_pathlist)
+	{
+		Path *path = (Path *) lfirst(cell);
+
+		if (path->param_info == NULL)
+			path->rows = clamp_row_est(path->rows * factor);
+	}
+}
+
+/*
+ * Plans index paths as if the implied conditions were part of the query. They
+ * are visible only while the index paths are made: the paths keep them as
+ * index conditions, and no other plan evaluates them.
+ */
+static void
+add_index_paths_with(PlannerInfo *root, RelOptInfo *rel, List *implied)
+{
+	List *saved_restrictions = rel->baserestrictinfo;
+	List *saved_index_restrictions = NIL;
+	ListCell *cell;
+
+	foreach (cell, rel->indexlist)
+	{
+		IndexOptInfo *index = (IndexOptInfo *) lfirst(cell);
+
+		saved_index_restrictions = lappend(saved_index_restrictions, index->indrestrictinfo);
+		index->indrestrictinfo = list_concat_copy(index->indrestrictinfo, implied);
+	}
+	rel->baserestrictinfo = list_concat_copy(saved_restrictions, implied);
+	create_index_paths(root, rel);
+	rel->baserestrictinfo = saved_restrictions;
+	foreach (cell, rel->indexlist)
+	{
+		IndexOptInfo *index = (IndexOptInfo *) lfirst(cell);
+
+		index->indrestrictinfo = (List *) linitial(saved_index_restrictions);
+		saved_index_restrictions = list_delete_first(saved_index_restrictions);
+	}
+}
+
+static void
+pgface_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *rte)
+{
+	List *implied = NIL;
+	double factor = 1.0;
+	ListCell *cell;
+
+	if (previous_set_rel_pathlist_hook != NULL)
+		previous_set_rel_pathlist_hook(root, rel, rti, rte);
+	if (rel->reloptkind != RELOPT_BASEREL || rte->rtekind != RTE_RELATION)
+		return;
+
+	foreach (cell, rel->baserestrictinfo)
+	{
+		RestrictInfo *restriction = (RestrictInfo *) lfirst(cell);
+		DistanceThreshold threshold;
+		Selectivity within;
+		Selectivity assumed;
+		PgfaceCatalog catalog;
+
+		if (!match_threshold(restriction, rti, &threshold))
+			continue;
+		within = pgface_within_selectivity(root, (Node *) threshold.tau);
+		assumed = clause_selectivity(root, (Node *) restriction, 0, JOIN_INNER, NULL);
+		if (assumed > 0.0)
+			factor *= (threshold.below ? within : 1.0 - within) / assumed;
+		if (threshold.below && rel->indexlist != NIL &&
+		    pgface_catalog_in_schema(get_func_namespace(threshold.function_oid), &catalog))
+			implied =
+			    lappend(implied, make_simple_restrictinfo(
+			                         root, pgface_in_ball_clause(&catalog, threshold.embedding,
+			                                                     threshold.probe, threshold.tau)));
+	}
+	if (factor != 1.0)
+		correct_row_estimates(rel, factor);
+	if (implied != NIL)
+		add_index_paths_with(root, rel, implied);
+}
+
+void
+pgface_install_planner_hook(void)
+{
+	previous_set_rel_pathlist_hook = set_rel_pathlist_hook;
+	set_rel_pathlist_hook = pgface_set_rel_pathlist;
+}

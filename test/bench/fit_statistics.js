@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+// Fits the statistics pgface ships for its model, from LFW embeddings made by pgface's
+// own pipeline (the JSON lines of `pgface embed`, one file per argument):
+//   - the principal axes of the embeddings (one photo per person), which the GiST index
+//     keys on, and the spread along each;
+//   - the impostor-distance distribution (one photo each of two different people), for
+//     the planner's estimates;
+//   - the between-person and within-person covariances and the genuine-distance
+//     quantiles, for the scale benchmark's synthetic faces.
+// Writes src/face/embedding_statistics_data.c and test/bench/lfw_statistics.json.
+//   node test/bench/fit_statistics.js EMBEDDINGS.jsonl...
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const repo = path.resolve(__dirname, '..', '..');
+const AXES = 16;
+const inputs = process.argv.slice(2);
+if (inputs.length === 0) {
+  console.error('usage: fit_statistics.js EMBEDDINGS.jsonl...');
+  process.exit(2);
+}
+
+// person -> list of embeddings, in file-name order (LFW names files Person_Name_0001.jpg).
+const people = new Map();
+for (const input of inputs) {
+  for (const line of fs.readFileSync(input, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const row = JSON.parse(line);
+    if (!row.embedding) continue;
+    const person = path.basename(path.dirname(row.file));
+    if (!people.has(person)) people.set(person, []);
+    people.get(person).push({ file: row.file, v: Float64Array.from(row.embedding) });
+  }
+}
+for (const list of people.values()) list.sort((a, b) => (a.file < b.file ? -1 : 1));
+const names = [...people.keys()].sort();
+const D = people.get(names[0])[0].v.length;
+const firsts = names.map((n) => people.get(n)[0].v);
+const photos = names.reduce((s, n) => s + people.get(n).length, 0);
+
+function meanOf(vectors) {
+  const m = new Float64Array(D);
+  for (const v of vectors) for (let i = 0; i < D; i++) m[i] += v[i];
+  for (let i = 0; i < D; i++) m[i] /= vectors.length;
+  return m;
+}
+function covarianceOf(vectors, mean) {
+  const c = new Float64Array(D * D);
+  for (const v of vectors)
+    for (let i = 0; i < D; i++) {
+      const di = v[i] - mean[i];
+      for (let j = 0; j <= i; j++) c[i * D + j] += di * (v[j] - mean[j]);
+    }
+  for (let i = 0; i < D; i++)
+    for (let j = 0; j <= i; j++) {
+      c[i * D + j] /= vectors.length - 1;
+      c[j * D + i] = c[i * D + j];
+    }
+  return c;
+}
+
+// Cyclic Jacobi: eigenvalues (descending) and eigenvectors (rows) of a symmetric matrix.
+function eigen(matrix) {
+  const a = Float64Array.from(matrix);
+  const v = new Float64Array(D * D);
+  for (let i = 0; i < D; i++) v[i * D + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < D; p++) for (let q = p + 1; q < D; q++) off += a[p * D + q] ** 2;
+    if (off < 1e-30) break;
+    for (let p = 0; p < D; p++)
+      for (let q = p + 1; q < D; q++) {
+        const apq = a[p * D + q];
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (a[q * D + q] - a[p * D + p]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < D; k++) {
+          const akp = a[k * D + p];
+          const akq = a[k * D + q];
+          a[k * D + p] = c * akp - s * akq;
+          a[k * D + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < D; k++) {
+          const apk = a[p * D + k];
+          const aqk = a[q * D + k];
+          a[p * D + k] = c * apk - s * aqk;
+          a[q * D + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < D; k++) {
+          const vkp = v[k * D + p];
+          const vkq = v[k * D + q];
+          v[k * D + p] = c * vkp - s * vkq;
+          v[k * D + q] = s * vkp + c * vkq;
+        }
+      }
+  }
+  const order = [...Array(D).keys()].sort((i, j) => a[j * D + j] - a[i * D + i]);
+  return {
+    values: order.map((i) => a[i * D + i]),
+    vectors: order.map((i) => Float64Array.from({ length: D }, (_, k) => v[k * D + i])),
+  };
+}
+
+// One photo per person: the spread of the enrolled faces the index will hold.
+const mean = meanOf(firsts);
+const total = covarianceOf(firsts, mean);
+const { values: totalValues, vectors: axes } = eigen(total);
+
+// Within-person covariance, pooled over people with two or more photos.
+const within = new Float64Array(D * D);
+let withinDof = 0;
+for (const name of names) {
+  const list = people.get(name).map((p) => p.v);
+  if (list.length < 2) continue;
+  const m = meanOf(list);
+  for (const v of list)
+    for (let i = 0; i < D; i++) {
+      const di = v[i] - m[i];
+      for (let j = 0; j < D; j++) within[i * D + j] += di * (v[j] - m[j]);
+    }
+  withinDof += list.length - 1;
+}
+for (let i = 0; i < D * D; i++) within[i] /= withinDof;
+// Between-person: one photo per person is a centre plus within-person noise.
+const betweenRaw = total.map((t, i) => t - within[i]);
+const { values: bValues, vectors: bVectors } = eigen(betweenRaw);
+const between = new Float64Array(D * D);
+bValues.forEach((lambda, k) => {
+  if (lambda <= 0) return;
+  for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) between[i * D + j] += lambda * bVectors[k][i] * bVectors[k][j];
+});
+
+function distance(a, b) {
+  let s = 0;
+  for (let i = 0; i < D; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+}
+// Impostor distances: every pair of different people, one photo each.
+const impostor = new Float64Array((firsts.length * (firsts.length - 1)) / 2);
+let n = 0;
+for (let i = 0; i < firsts.length; i++)
+  for (let j = i + 1; j < firsts.length; j++) impostor[n++] = distance(firsts[i], firsts[j]);
+impostor.sort();
+// Genuine distances: every pair of photos of the same person (at most 20 photos each).
+const genuine = [];
+for (const name of names) {
+  const list = people.get(name).slice(0, 20).map((p) => p.v);
+  for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) genuine.push(distance(list[i], list[j]));
+}
+genuine.sort((x, y) => x - y);
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))];
+const fractions = [];
+for (let e = -7; e < -1; e++) for (const m of [1, 2, 5]) fractions.push(m * 10 ** e);
+for (let f = 0.02; f < 0.99; f += 0.02) fractions.push(Number(f.toFixed(2)));
+fractions.push(0.99, 0.999);
+const impostorTable = fractions
+  .filter((f) => f * impostor.length >= 1)
+  .map((f) => ({ fraction: f, distance: quantile(impostor, f) }));
+impostorTable.push({ fraction: 1, distance: impostor[impostor.length - 1] });
+
+const fmt = (x) => (Math.fround(x) === 0 ? '0.0f' : `${Math.fround(x).toPrecision(9)}f`);
+const rows = (vs, per) => {
+  const out = [];
+  for (let i = 0; i < vs.length; i += per) out.push('    ' + vs.slice(i, i + per).join(', ') + ',');
+  return out.join('\n');
+};
+const c = `/*
+ * embedding_statistics_data.c: statistics of the dlib_resnet_v1 embedding space,
+ * fitted on ${photos} LFW photos of ${names.length} people embedded by pgface's own pipeline.
+ * Generated by test/bench/fit_statistics.js; do not edit. Changing the mean or the axes
+ * invalidates existing GiST indexes (see embedding_statistics.h).
+ */
+#include "face/embedding_statistics.h"
+
+#include "face/embedding.h"
+
+static const float mean[${D}] = {
+${rows([...mean].map(fmt), 6)}
+};
+
+static const float axes[${AXES} * ${D}] = {
+${axes.slice(0, AXES).map((a) => rows([...a].map(fmt), 6)).join('\n')}
+};
+
+static const float axis_sigma[${AXES}] = {
+${rows(totalValues.slice(0, AXES).map((x) => fmt(Math.sqrt(x))), 6)}
+};
+
+static const double impostor_distance[${impostorTable.length}] = {
+${rows(impostorTable.map((r) => r.distance.toPrecision(9)), 6)}
+};
+
+static const double impostor_fraction[${impostorTable.length}] = {
+${rows(impostorTable.map((r) => r.fraction.toPrecision(6)), 6)}
+};
+
+const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics = {
+    .model_tag = PGFACE_MODEL_DLIB_RESNET_V1,
+    .dims = ${D},
+    .photos = ${photos},
+    .mean = mean,
+    .axes = axes,
+    .axis_sigma = axis_sigma,
+    .impostor_points = ${impostorTable.length},
+    .impostor_distance = impostor_distance,
+    .impostor_fraction = impostor_fraction,
+};
+`;
+fs.writeFileSync(path.join(repo, 'src', 'face', 'embedding_statistics_data.c'), c);
+
+const round = (x) => Number(x.toPrecision(7));
+const json = {
+  source: `LFW, ${photos} photos of ${names.length} people, embedded by pgface embed (dlib alignment)`,
+  dims: D,
+  mean: [...mean].map(round),
+  between_covariance: [...between].map(round),
+  within_covariance: [...within].map(round),
+  impostor_quantiles: impostorTable.map((r) => [r.fraction, round(r.distance)]),
+  genuine_quantiles: [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99].map((q) => [q, round(quantile(genuine, q))]),
+};
+fs.writeFileSync(path.join(repo, 'test', 'bench', 'lfw_statistics.json'), JSON.stringify(json) + '\n');
+
+const explained = totalValues.slice(0, AXES).reduce((s, x) => s + x, 0) / totalValues.reduce((s, x) => s + x, 0);
+console.log(`people ${names.length}, photos ${photos}, dims ${D}`);
+console.log(`variance on the first ${AXES} axes: ${(100 * explained).toFixed(1)}%`);
+console.log(`sigma: ${totalValues.slice(0, 24).map((x) => Math.sqrt(x).toFixed(4)).join(' ')}`);
+console.log(`impostor distance quantiles: ${impostorTable.filter((_, i) => i % 4 === 0).map((r) => `${r.fraction}:${r.distance.toFixed(3)}`).join(' ')}`);
+console.log(`genuine distance quantiles: ${json.genuine_quantiles.map(([q, d]) => `${q}:${d.toFixed(3)}`).join(' ')}`);
