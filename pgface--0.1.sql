@@ -205,20 +205,24 @@ CREATE FUNCTION face_gist_picksplit(internal, internal) RETURNS internal
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION face_gist_same(face_gist_key, face_gist_key, internal) RETURNS internal
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION face_gist_sortsupport(internal) RETURNS void
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION face_gist_consistent(internal, face_ball, smallint, oid, internal) IS
 	'GiST support: can a subtree hold embeddings in the ball';
 COMMENT ON FUNCTION face_gist_distance(internal, face_embedding, smallint, oid, internal) IS
 	'GiST support: lower bound on the distance to a subtree, exact at leaves';
 COMMENT ON FUNCTION face_gist_compress(internal) IS
-	'GiST support: an embedding and its principal-axis coordinates as a leaf key';
+	'GiST support: an embedding and its quantised principal-axis coordinates as a leaf key';
 COMMENT ON FUNCTION face_gist_union(internal, internal) IS
-	'GiST support: the box around keys';
+	'GiST support: the faces'' codes below a page, or the box around them';
 COMMENT ON FUNCTION face_gist_penalty(internal, internal, internal) IS
-	'GiST support: growth of a box''s margin';
+	'GiST support: distance from a new face to its nearest summarised neighbour, or to a box';
 COMMENT ON FUNCTION face_gist_picksplit(internal, internal) IS
 	'GiST support: median split on the widest principal axis';
 COMMENT ON FUNCTION face_gist_same(face_gist_key, face_gist_key, internal) IS
 	'GiST support: key equality';
+COMMENT ON FUNCTION face_gist_sortsupport(internal) IS
+	'GiST support: the order of a sorted index build (Z-order on the first principal axes)';
 
 CREATE OPERATOR CLASS face_embedding_ops
 	DEFAULT FOR TYPE face_embedding USING gist AS
@@ -231,6 +235,7 @@ CREATE OPERATOR CLASS face_embedding_ops
 	FUNCTION 6 face_gist_picksplit(internal, internal),
 	FUNCTION 7 face_gist_same(face_gist_key, face_gist_key, internal),
 	FUNCTION 8 face_gist_distance(internal, face_embedding, smallint, oid, internal),
+	FUNCTION 11 face_gist_sortsupport(internal),
 	STORAGE face_gist_key;
 COMMENT ON OPERATOR CLASS face_embedding_ops USING gist IS
 	'exact nearest-neighbour (ORDER BY emb <-> probe) and threshold (emb <@ face_ball, face_within, emb <-> probe < tau) search';

@@ -1,9 +1,20 @@
 /*
- * face_gist_key.h: what the GiST index stores. A leaf holds the embedding
- * itself (so leaf distances are exact and need no heap recheck) and its
- * coordinates on the model's principal axes. An inner key is a box on those
- * axes plus the range of residual lengths below it, which bounds from below
- * the distance from any probe to anything in the subtree.
+ * face_gist_key.h: what the GiST index stores, and the distance bounds it
+ * prunes with.
+ *
+ * Boxes prune badly in a ~100-dimensional space: a box around even a dozen
+ * faces spans most of the range on most axes. A single face's coordinates on
+ * the model's 32 principal axes, though, bound its distance from a probe
+ * tightly (|q - x|^2 >= |Pq - Px|^2 + (|rq| - |rx|)^2, see
+ * embedding_statistics.h). So every face gets a 36-byte "point code": those
+ * coordinates quantised to int8, plus its residual length. The parent of a
+ * leaf page keeps the codes of all its faces (a SUMMARY key), and the index
+ * tests each face's bound before it reads the page. Higher up, where a list
+ * would not fit, keys are BOXes of codes.
+ *
+ *   LEAF     a face: its point code, then the embedding itself (exact answers)
+ *   SUMMARY  up to FACE_GIST_SUMMARY_MAX point codes of the faces below
+ *   BOX      per-axis code ranges and the residual-length range below
  */
 #ifndef PGFACE_PG_FACE_GIST_KEY_H
 #define PGFACE_PG_FACE_GIST_KEY_H
@@ -12,30 +23,114 @@
 
 #include "face/embedding_statistics.h"
 
-#define FACE_GIST_LEAF  1
-#define FACE_GIST_INNER 2
+#define FACE_GIST_LEAF    1
+#define FACE_GIST_SUMMARY 2
+#define FACE_GIST_BOX     3
+
+/* A leaf page holds 14 faces; the slack absorbs faces deleted but still summarised. */
+#define FACE_GIST_SUMMARY_MAX 24
+
+/* Codes span +-127 steps of 6 sigma / 127; the end codes mean "this far or beyond". */
+#define FACE_GIST_CODE_LIMIT 127
+
+typedef struct FaceGistPoint
+{
+	float4 residual;
+	int8 code[PGFACE_INDEX_AXES];
+} FaceGistPoint;
+
+typedef struct FaceGistBox
+{
+	float4 residual_low;
+	float4 residual_high;
+	int8 low[PGFACE_INDEX_AXES];
+	int8 high[PGFACE_INDEX_AXES];
+} FaceGistBox;
 
 typedef struct FaceGistKey
 {
 	int32 vl_len_;
-	uint8 kind; /* FACE_GIST_LEAF or FACE_GIST_INNER */
-	uint8 unused;
+	uint8 kind;  /* FACE_GIST_LEAF, _SUMMARY or _BOX */
+	uint8 count; /* SUMMARY: how many points */
 	uint16 model;
-	float4 residual_low; /* leaf: the residual length (twice); inner: its range below */
-	float4 residual_high;
-	float4 low[PGFACE_INDEX_AXES];      /* leaf: the coordinates; inner: the box's low corner */
-	float4 rest[FLEXIBLE_ARRAY_MEMBER]; /* leaf: the embedding; inner: the box's high corner */
+	char body[FLEXIBLE_ARRAY_MEMBER];
 } FaceGistKey;
 
-#define FACE_GIST_INNER_SIZE      (offsetof(FaceGistKey, rest) + sizeof(float4) * PGFACE_INDEX_AXES)
-#define FACE_GIST_LEAF_SIZE(dims) (offsetof(FaceGistKey, rest) + sizeof(float4) * (dims))
+#define FACE_GIST_HEADER_SIZE offsetof(FaceGistKey, body)
+#define FACE_GIST_LEAF_SIZE(dims)                                                                  \
+	(FACE_GIST_HEADER_SIZE + sizeof(FaceGistPoint) + sizeof(float4) * (dims))
+#define FACE_GIST_SUMMARY_SIZE(n) (FACE_GIST_HEADER_SIZE + sizeof(FaceGistPoint) * (n))
+#define FACE_GIST_BOX_SIZE        (FACE_GIST_HEADER_SIZE + sizeof(FaceGistBox))
 #define DatumGetFaceGistKeyP(x)   ((FaceGistKey *) PG_DETOAST_DATUM(x))
 
-/* A leaf is a point, so its box's high corner is its low corner. */
-static inline const float4 *
-face_gist_high(const FaceGistKey *key)
+/* LEAF: one point; SUMMARY: count points. */
+static inline FaceGistPoint *
+face_gist_points(FaceGistKey *key)
 {
-	return key->kind == FACE_GIST_LEAF ? key->low : key->rest;
+	return (FaceGistPoint *) key->body;
 }
+
+static inline float4 *
+face_gist_leaf_values(FaceGistKey *key)
+{
+	return (float4 *) (key->body + sizeof(FaceGistPoint));
+}
+
+static inline int
+face_gist_leaf_dims(const FaceGistKey *key)
+{
+	return (int) ((VARSIZE(key) - FACE_GIST_LEAF_SIZE(0)) / sizeof(float4));
+}
+
+static inline FaceGistBox *
+face_gist_box(FaceGistKey *key)
+{
+	return (FaceGistBox *) key->body;
+}
+
+/*
+ * A probe as the bounds need it: its coordinates in code units (clamped to the
+ * code range, which can only lower a bound), the squared step of each axis,
+ * and its residual length.
+ */
+typedef struct FaceGistProbe
+{
+	float4 units[PGFACE_INDEX_AXES];
+	float4 step_squared[PGFACE_INDEX_AXES];
+	float4 residual;
+	/*
+	 * For scans: each axis's squared gap for every possible code, so a face's
+	 * bound is a sum of table lookups, as in product quantisation. NULL when
+	 * the probe serves a single insertion.
+	 */
+	float4 (*gap_table)[256];
+} FaceGistProbe;
+
+/* The statistics an index on this model keys on; ERROR when there are none. */
+extern const pgface_embedding_statistics *face_gist_statistics(int model_tag);
+
+/* The leaf key of an embedding. */
+extern FaceGistKey *face_gist_make_leaf(const FaceEmbedding *embedding);
+
+/* Prepares a probe embedding for the bound computations of a scan (gap table in palloc'd memory).
+ */
+extern void face_gist_prepare_probe(const FaceEmbedding *probe, FaceGistProbe *prepared);
+
+/*
+ * The smallest squared lower bound on the distance from the probe to any face
+ * under an inner key (SUMMARY or BOX). With stop_below >= 0, a SUMMARY may stop
+ * at the first point whose bound is at most stop_below.
+ */
+extern float8 face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe,
+                                      float8 stop_below);
+
+/* The union of keys: a SUMMARY when every key is a point or summary and all fit, else a BOX. */
+extern FaceGistKey *face_gist_union_keys(FaceGistKey **keys, int count);
+
+/* Where a key sits, as one point in code space: a leaf's code, a summary's mean, a box's middle. */
+extern void face_gist_key_centre(FaceGistKey *key, float4 *centre);
+
+/* A squared distance-like cost of adding key add under key into, for choosing a subtree. */
+extern float8 face_gist_insert_cost(FaceGistKey *into, FaceGistKey *add);
 
 #endif

@@ -14,7 +14,7 @@ const fs = require('fs');
 const path = require('path');
 
 const repo = path.resolve(__dirname, '..', '..');
-const AXES = 16;
+const AXES = 32;
 const inputs = process.argv.slice(2);
 if (inputs.length === 0) {
   console.error('usage: fit_statistics.js EMBEDDINGS.jsonl...');

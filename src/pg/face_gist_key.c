@@ -1,0 +1,307 @@
+/*
+ * face_gist_key.c: building the index's keys (see face_gist_key.h) and the
+ * lower bounds on distance that they give.
+ */
+#include "face_gist_key.h"
+
+#include <float.h>
+#include <math.h>
+
+const pgface_embedding_statistics *
+face_gist_statistics(int model_tag)
+{
+	const pgface_embedding_statistics *stats = pgface_embedding_statistics_lookup(model_tag);
+
+	if (stats == NULL)
+		ereport(ERROR,
+		        (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+		         errmsg("face_embedding_ops cannot index embeddings of model tag %d", model_tag)));
+	return stats;
+}
+
+/* One quantisation step on an axis: the code range covers six standard deviations each way. */
+static float8
+axis_step(const pgface_embedding_statistics *stats, int axis)
+{
+	return 6.0 * stats->axis_sigma[axis] / FACE_GIST_CODE_LIMIT;
+}
+
+FaceGistKey *
+face_gist_make_leaf(const FaceEmbedding *embedding)
+{
+	const pgface_embedding_statistics *stats = face_gist_statistics(embedding->model);
+	float4 coordinates[PGFACE_INDEX_AXES];
+	FaceGistKey *key;
+	FaceGistPoint *point;
+
+	if (embedding->dims != stats->dims)
+		face_embedding_check_dims(pgface_model_lookup(embedding->model), embedding->dims);
+	key = palloc0(FACE_GIST_LEAF_SIZE(embedding->dims));
+	SET_VARSIZE(key, FACE_GIST_LEAF_SIZE(embedding->dims));
+	key->kind = FACE_GIST_LEAF;
+	key->model = embedding->model;
+	point = face_gist_points(key);
+	pgface_project_embedding(stats, embedding->values, coordinates, &point->residual);
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	{
+		float8 units = rint(coordinates[a] / axis_step(stats, a));
+
+		point->code[a] = (int8) Max(-FACE_GIST_CODE_LIMIT, Min(FACE_GIST_CODE_LIMIT, units));
+	}
+	memcpy(face_gist_leaf_values(key), embedding->values, sizeof(float4) * embedding->dims);
+	return key;
+}
+
+void
+face_gist_prepare_probe(const FaceEmbedding *probe, FaceGistProbe *prepared)
+{
+	const pgface_embedding_statistics *stats = face_gist_statistics(probe->model);
+	float4 coordinates[PGFACE_INDEX_AXES];
+
+	pgface_project_embedding(stats, probe->values, coordinates, &prepared->residual);
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	{
+		float8 step = axis_step(stats, a);
+		float8 units = coordinates[a] / step;
+
+		prepared->units[a] = (float4) Max(-FACE_GIST_CODE_LIMIT, Min(FACE_GIST_CODE_LIMIT, units));
+		prepared->step_squared[a] = (float4) (step * step);
+	}
+	prepared->gap_table = palloc(sizeof(float4[256]) * PGFACE_INDEX_AXES);
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+		for (int code = -FACE_GIST_CODE_LIMIT; code <= FACE_GIST_CODE_LIMIT; code++)
+		{
+			float4 gap = fabsf(prepared->units[a] - (float4) code) - 0.5f;
+
+			gap = gap > 0.0f ? gap : 0.0f;
+			prepared->gap_table[a][(uint8) code] = gap * gap * prepared->step_squared[a];
+		}
+}
+
+/*
+ * A code c stands for coordinates within half a step of c steps (the end codes
+ * for everything beyond, which the probe's clamping accounts for). The gap from
+ * the probe is what is left of |u - c| after that half step. Every partial sum
+ * is itself a lower bound, so the axes go in blocks of eight, largest variance
+ * first, and the sum is abandoned once it passes give_up: most faces are ruled
+ * out by the first block.
+ */
+static float4
+point_bound_squared(const FaceGistPoint *point, const FaceGistProbe *probe, float4 give_up)
+{
+	float4 residual_gap = probe->residual - point->residual;
+	float4 sum = residual_gap * residual_gap;
+
+	for (int block = 0; block < PGFACE_INDEX_AXES; block += 8)
+	{
+		float4 partial[8];
+
+		for (int a = 0; a < 8; a++)
+		{
+			int axis = block + a;
+
+			if (probe->gap_table != NULL)
+				partial[a] = probe->gap_table[axis][(uint8) point->code[axis]];
+			else
+			{
+				float4 gap = fabsf(probe->units[axis] - (float4) point->code[axis]) - 0.5f;
+
+				gap = gap > 0.0f ? gap : 0.0f;
+				partial[a] = gap * gap * probe->step_squared[axis];
+			}
+		}
+		sum += ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
+		       ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+		if (sum > give_up)
+			break;
+	}
+	return sum;
+}
+
+static float8
+box_bound_squared(const FaceGistBox *box, const FaceGistProbe *probe)
+{
+	float8 sum = 0.0;
+	float8 residual_gap = 0.0;
+
+	if (probe->residual < box->residual_low)
+		residual_gap = box->residual_low - probe->residual;
+	else if (probe->residual > box->residual_high)
+		residual_gap = probe->residual - box->residual_high;
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	{
+		float8 below = (box->low[a] - 0.5) - probe->units[a];
+		float8 above = probe->units[a] - (box->high[a] + 0.5);
+		float8 gap = Max(0.0, Max(below, above));
+
+		sum += gap * gap * probe->step_squared[a];
+	}
+	return sum + residual_gap * residual_gap;
+}
+
+float8
+face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, float8 stop_below)
+{
+	FaceGistKey *mutable_key = (FaceGistKey *) key;
+	const FaceGistPoint *points = face_gist_points(mutable_key);
+	int count = key->kind == FACE_GIST_LEAF ? 1 : key->count;
+	float4 give_up = stop_below >= 0.0 ? (float4) stop_below : FLT_MAX;
+	float4 best = FLT_MAX;
+
+	if (key->kind == FACE_GIST_BOX)
+		return box_bound_squared(face_gist_box(mutable_key), probe);
+	/* A face whose partial sum passes the best so far (or the stop) cannot matter. */
+	for (int i = 0; i < count; i++)
+	{
+		float4 bound = point_bound_squared(&points[i], probe, Min(best, give_up));
+
+		best = Min(best, bound);
+		if (best <= stop_below)
+			break;
+	}
+	return best;
+}
+
+static int
+key_point_count(const FaceGistKey *key)
+{
+	return key->kind == FACE_GIST_LEAF ? 1 : key->kind == FACE_GIST_SUMMARY ? key->count : -1;
+}
+
+/* Widens a box to hold one point code. */
+static void
+box_add_point(FaceGistBox *box, const FaceGistPoint *point)
+{
+	box->residual_low = Min(box->residual_low, point->residual);
+	box->residual_high = Max(box->residual_high, point->residual);
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	{
+		box->low[a] = Min(box->low[a], point->code[a]);
+		box->high[a] = Max(box->high[a], point->code[a]);
+	}
+}
+
+static void
+box_add_box(FaceGistBox *box, const FaceGistBox *other)
+{
+	box->residual_low = Min(box->residual_low, other->residual_low);
+	box->residual_high = Max(box->residual_high, other->residual_high);
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	{
+		box->low[a] = Min(box->low[a], other->low[a]);
+		box->high[a] = Max(box->high[a], other->high[a]);
+	}
+}
+
+static void
+check_same_model(const FaceGistKey *a, const FaceGistKey *b)
+{
+	if (a->model != b->model)
+		ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+		                errmsg("cannot index face embeddings of different models together")));
+}
+
+FaceGistKey *
+face_gist_union_keys(FaceGistKey **keys, int count)
+{
+	int points = 0;
+	FaceGistKey *result;
+
+	for (int i = 0; i < count; i++)
+	{
+		int n = key_point_count(keys[i]);
+
+		check_same_model(keys[0], keys[i]);
+		points = (n < 0 || points < 0) ? -1 : points + n;
+	}
+	if (points >= 0 && points <= FACE_GIST_SUMMARY_MAX)
+	{
+		FaceGistPoint *out;
+
+		result = palloc0(FACE_GIST_SUMMARY_SIZE(points));
+		SET_VARSIZE(result, FACE_GIST_SUMMARY_SIZE(points));
+		result->kind = FACE_GIST_SUMMARY;
+		result->count = (uint8) points;
+		result->model = keys[0]->model;
+		out = face_gist_points(result);
+		for (int i = 0; i < count; i++)
+		{
+			int n = key_point_count(keys[i]);
+
+			memcpy(out, face_gist_points(keys[i]), sizeof(FaceGistPoint) * n);
+			out += n;
+		}
+		return result;
+	}
+
+	result = palloc0(FACE_GIST_BOX_SIZE);
+	SET_VARSIZE(result, FACE_GIST_BOX_SIZE);
+	result->kind = FACE_GIST_BOX;
+	result->model = keys[0]->model;
+	{
+		FaceGistBox *box = face_gist_box(result);
+
+		box->residual_low = FLT_MAX;
+		box->residual_high = -FLT_MAX;
+		memset(box->low, FACE_GIST_CODE_LIMIT, sizeof(box->low));
+		memset(box->high, (int8) -FACE_GIST_CODE_LIMIT, sizeof(box->high));
+		for (int i = 0; i < count; i++)
+		{
+			if (keys[i]->kind == FACE_GIST_BOX)
+				box_add_box(box, face_gist_box(keys[i]));
+			else
+				for (int p = 0; p < key_point_count(keys[i]); p++)
+					box_add_point(box, &face_gist_points(keys[i])[p]);
+		}
+	}
+	return result;
+}
+
+void
+face_gist_key_centre(FaceGistKey *key, float4 *centre)
+{
+	if (key->kind == FACE_GIST_BOX)
+	{
+		FaceGistBox *box = face_gist_box(key);
+
+		for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+			centre[a] = (box->low[a] + box->high[a]) / 2.0f;
+		return;
+	}
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	{
+		float4 sum = 0.0f;
+
+		for (int p = 0; p < key_point_count(key); p++)
+			sum += face_gist_points(key)[p].code[a];
+		centre[a] = sum / key_point_count(key);
+	}
+}
+
+/*
+ * A new face goes where its nearest summarised neighbour is, or, among boxes,
+ * to the one it is nearest to (0 inside). Both in squared code steps, weighted
+ * by each axis's step, so they compare as distances.
+ */
+float8
+face_gist_insert_cost(FaceGistKey *into, FaceGistKey *add)
+{
+	const pgface_embedding_statistics *stats = face_gist_statistics(into->model);
+	FaceGistProbe probe;
+	float4 centre[PGFACE_INDEX_AXES];
+
+	face_gist_key_centre(add, centre);
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	{
+		float8 step = axis_step(stats, a);
+
+		probe.units[a] = centre[a];
+		probe.step_squared[a] = (float4) (step * step);
+	}
+	probe.gap_table = NULL;
+	probe.residual =
+	    add->kind == FACE_GIST_BOX
+	        ? (face_gist_box(add)->residual_low + face_gist_box(add)->residual_high) / 2
+	        : face_gist_points(add)[0].residual;
+	return face_gist_bound_squared(into, &probe, -1.0);
+}
