@@ -99,19 +99,36 @@ point_bound_squared(const FaceGistPoint *point, const FaceGistProbe *probe, floa
 		for (int a = 0; a < 8; a++)
 		{
 			int axis = block + a;
+			float4 gap = fabsf(probe->units[axis] - (float4) point->code[axis]) - 0.5f;
 
-			if (probe->gap_table != NULL)
-				partial[a] = probe->gap_table[axis][(uint8) point->code[axis]];
-			else
-			{
-				float4 gap = fabsf(probe->units[axis] - (float4) point->code[axis]) - 0.5f;
-
-				gap = gap > 0.0f ? gap : 0.0f;
-				partial[a] = gap * gap * probe->step_squared[axis];
-			}
+			gap = gap > 0.0f ? gap : 0.0f;
+			partial[a] = gap * gap * probe->step_squared[axis];
 		}
 		sum += ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
 		       ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+		if (sum > give_up)
+			break;
+	}
+	return sum;
+}
+
+/* The same bound from the probe's gap table: eight lookups per block instead of arithmetic. */
+static float4
+point_bound_squared_from_table(const FaceGistPoint *point, const float4 (*table)[256],
+                               float4 probe_residual, float4 give_up)
+{
+	float4 residual_gap = probe_residual - point->residual;
+	float4 sum = residual_gap * residual_gap;
+	const uint8 *code = (const uint8 *) point->code;
+
+	for (int block = 0; block < PGFACE_INDEX_AXES; block += 8)
+	{
+		const float4(*rows)[256] = table + block;
+
+		sum += ((rows[0][code[block]] + rows[1][code[block + 1]]) +
+		        (rows[2][code[block + 2]] + rows[3][code[block + 3]])) +
+		       ((rows[4][code[block + 4]] + rows[5][code[block + 5]]) +
+		        (rows[6][code[block + 6]] + rows[7][code[block + 7]]));
 		if (sum > give_up)
 			break;
 	}
@@ -153,7 +170,11 @@ face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, floa
 	/* A face whose partial sum passes the best so far (or the stop) cannot matter. */
 	for (int i = 0; i < count; i++)
 	{
-		float4 bound = point_bound_squared(&points[i], probe, Min(best, give_up));
+		float4 limit = Min(best, give_up);
+		float4 bound = probe->gap_table != NULL
+		                   ? point_bound_squared_from_table(&points[i], probe->gap_table,
+		                                                    probe->residual, limit)
+		                   : point_bound_squared(&points[i], probe, limit);
 
 		best = Min(best, bound);
 		if (best <= stop_below)
