@@ -18,3 +18,22 @@ WHERE c.castsource = 'face_embedding'::regtype OR c.casttarget = 'face_embedding
 ORDER BY 1::text, 2::text;
 SELECT oprname, oprcom::regoperator AS commutator, oprresult::regtype
 FROM pg_operator WHERE oprleft = 'face_embedding'::regtype;
+
+-- Every type, operator and operator class of the extension carries a comment.
+SELECT classid::regclass AS catalog, count(*) AS objects,
+	count(*) FILTER (WHERE obj_description(objid, classid::regclass::text) IS NOT NULL) AS commented
+FROM pg_depend
+WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+	AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pgface')
+	AND classid IN ('pg_type'::regclass, 'pg_operator'::regclass, 'pg_opclass'::regclass)
+GROUP BY 1 ORDER BY 1::text;
+
+-- face_embedding_ops is the default GiST operator class, with KNN ordering and a sort for builds.
+SELECT c.opcname, c.opcdefault, c.opckeytype::regtype AS storage,
+	array_agg(DISTINCT o.amopstrategy || ' ' || o.amopopr::regoperator || ' ' || o.amoppurpose::text) AS operators,
+	array_agg(DISTINCT p.amprocnum ORDER BY p.amprocnum) AS support_functions
+FROM pg_opclass c
+JOIN pg_amop o ON o.amopfamily = c.opcfamily
+JOIN pg_amproc p ON p.amprocfamily = c.opcfamily
+WHERE c.opcname = 'face_embedding_ops'
+GROUP BY 1, 2, 3;
