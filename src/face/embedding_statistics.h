@@ -13,7 +13,7 @@
  * changing it, the axes or the mean makes existing indexes wrong, so all three
  * may only change together with the index format version.
  */
-#define PGFACE_INDEX_AXES 32
+#define PGFACE_INDEX_AXES 64
 
 typedef struct pgface_embedding_statistics
 {

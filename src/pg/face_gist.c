@@ -7,6 +7,7 @@
 #include "face_ball.h"
 #include "face_gist_key.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "access/gist.h"
@@ -51,10 +52,17 @@ typedef struct ProbeCache
 {
 	FaceEmbedding *probe; /* a copy, to recognise the same probe on the next call */
 	FaceGistProbe prepared;
+	/*
+	 * Ordered scans: the smallest squared leaf distance computed so far. The
+	 * nearest face is at least that close, so a subtree's bound need not be
+	 * refined beyond it: the partial sum is still a lower bound, only a looser
+	 * one, so it can never hide an answer, whatever k is.
+	 */
+	float4 nearest_leaf_squared;
 } ProbeCache;
 
-static const FaceGistProbe *
-prepared_probe(FunctionCallInfo fcinfo, const FaceEmbedding *probe)
+static ProbeCache *
+probe_cache(FunctionCallInfo fcinfo, const FaceEmbedding *probe)
 {
 	ProbeCache *cache = (ProbeCache *) fcinfo->flinfo->fn_extra;
 	Size size = FACE_EMBEDDING_SIZE(probe->dims);
@@ -63,7 +71,7 @@ prepared_probe(FunctionCallInfo fcinfo, const FaceEmbedding *probe)
 	if (cache != NULL && VARSIZE(cache->probe) == size &&
 	    memcmp(cache->probe->values, probe->values, sizeof(float4) * probe->dims) == 0 &&
 	    cache->probe->model == probe->model)
-		return &cache->prepared;
+		return cache;
 	if (cache == NULL)
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ProbeCache));
 	else
@@ -77,8 +85,9 @@ prepared_probe(FunctionCallInfo fcinfo, const FaceEmbedding *probe)
 	SET_VARSIZE(cache->probe, size);
 	face_gist_prepare_probe(probe, &cache->prepared);
 	MemoryContextSwitchTo(old_context);
+	cache->nearest_leaf_squared = FLT_MAX;
 	fcinfo->flinfo->fn_extra = cache;
-	return &cache->prepared;
+	return cache;
 }
 
 /*
@@ -127,8 +136,9 @@ face_gist_consistent(PG_FUNCTION_ARGS)
 	/* Any face whose bound could be within the radius is enough to visit the subtree. */
 	stop = (ball->radius + 1e-5) / (1.0 - 1e-5);
 	stop *= stop;
-	PG_RETURN_BOOL(safe_lower_bound(face_gist_bound_squared(
-	                   key, prepared_probe(fcinfo, &ball->center), stop)) <= ball->radius);
+	PG_RETURN_BOOL(
+	    safe_lower_bound(face_gist_bound_squared(key, &probe_cache(fcinfo, &ball->center)->prepared,
+	                                             stop, stop)) <= ball->radius);
 }
 
 Datum
@@ -139,14 +149,22 @@ face_gist_distance(PG_FUNCTION_ARGS)
 	StrategyNumber strategy = (StrategyNumber) PG_GETARG_UINT16(2);
 	bool *recheck = (bool *) PG_GETARG_POINTER(4);
 	FaceGistKey *key = DatumGetFaceGistKeyP(entry->key);
+	ProbeCache *cache;
 
 	if (strategy != FACE_STRATEGY_DISTANCE)
 		elog(ERROR, "face_gist_distance: unknown strategy %d", strategy);
 	*recheck = false;
+	cache = probe_cache(fcinfo, probe);
 	if (GIST_LEAF(entry))
-		PG_RETURN_FLOAT8(leaf_distance(key, probe));
-	PG_RETURN_FLOAT8(
-	    safe_lower_bound(face_gist_bound_squared(key, prepared_probe(fcinfo, probe), -1.0)));
+	{
+		float8 distance = leaf_distance(key, probe);
+
+		cache->nearest_leaf_squared =
+		    Min(cache->nearest_leaf_squared, (float4) (distance * distance));
+		PG_RETURN_FLOAT8(distance);
+	}
+	PG_RETURN_FLOAT8(safe_lower_bound(
+	    face_gist_bound_squared(key, &cache->prepared, -1.0, cache->nearest_leaf_squared)));
 }
 
 Datum
@@ -277,29 +295,83 @@ face_gist_same(PG_FUNCTION_ARGS)
 }
 
 /*
- * The order of a sorted index build: Z-order (bits interleaved) of the codes on
- * the first eight axes, so each run of leaves covers a compact region there.
+ * The order of a sorted index build: a k-d tree's order, as a 64-bit key. Each
+ * axis's code goes to one of 256 bins of equal probability (codes are in units
+ * of the axis's own spread, so one table serves every axis), and the key's bits
+ * are the bins' bits, most significant first, taken from whichever axis has the
+ * widest spread left to split. Runs of the order are compact on the axes that
+ * carry the most distance, so the boxes above them prune.
  */
+typedef struct BuildOrder
+{
+	uint8 bin[256];  /* indexed by (uint8) code */
+	uint8 axis[64];  /* the axis of each key bit, most significant first */
+	uint8 level[64]; /* which bit of that axis's bin */
+} BuildOrder;
+
+static void
+prepare_build_order(const pgface_embedding_statistics *stats, BuildOrder *order)
+{
+	int splits[PGFACE_INDEX_AXES] = {0};
+	float8 sigma_in_codes = FACE_GIST_CODE_LIMIT / 6.0;
+
+	for (int code = -128; code <= 127; code++)
+	{
+		float8 probability = 0.5 * (1.0 + erf(code / sigma_in_codes / M_SQRT2));
+		int bin = (int) floor(probability * 256.0);
+
+		order->bin[(uint8) code] = (uint8) Min(255, Max(0, bin));
+	}
+	for (int bit = 0; bit < 64; bit++)
+	{
+		int best = 0;
+
+		for (int a = 1; a < PGFACE_INDEX_AXES; a++)
+			if (ldexp(stats->axis_sigma[a], -splits[a]) >
+			    ldexp(stats->axis_sigma[best], -splits[best]))
+				best = a;
+		order->axis[bit] = (uint8) best;
+		order->level[bit] = (uint8) (7 - Min(splits[best], 7));
+		splits[best]++;
+	}
+}
+
 static uint64
-leaf_z_order(FaceGistKey *key)
+build_order_key(const BuildOrder *order, FaceGistKey *key)
 {
 	const FaceGistPoint *point = face_gist_points(key);
 	uint64 z = 0;
 
-	for (int bit = 7; bit >= 0; bit--)
-		for (int a = 0; a < 8; a++)
-			z = (z << 1) | ((((uint8) (point->code[a] + 128)) >> bit) & 1);
+	for (int bit = 0; bit < 64; bit++)
+		z = (z << 1) |
+		    ((order->bin[(uint8) point->code[order->axis[bit]]] >> order->level[bit]) & 1);
 	return z;
 }
 
+/* The full comparison, for ties of the abbreviated keys (which are the same 64 bits). */
 static int
-compare_z_order(Datum a, Datum b, SortSupport ssup)
+compare_build_order(Datum a, Datum b, SortSupport ssup)
 {
-	uint64 za = leaf_z_order(DatumGetFaceGistKeyP(a));
-	uint64 zb = leaf_z_order(DatumGetFaceGistKeyP(b));
+	const BuildOrder *order = (const BuildOrder *) ssup->ssup_extra;
+	uint64 za = build_order_key(order, DatumGetFaceGistKeyP(a));
+	uint64 zb = build_order_key(order, DatumGetFaceGistKeyP(b));
 
-	(void) ssup;
 	return za < zb ? -1 : za > zb ? 1 : 0;
+}
+
+static Datum
+abbreviate_build_order(Datum original, SortSupport ssup)
+{
+	return UInt64GetDatum(
+	    build_order_key((const BuildOrder *) ssup->ssup_extra, DatumGetFaceGistKeyP(original)));
+}
+
+static bool
+never_abort_abbreviation(int memtupcount, SortSupport ssup)
+{
+	(void) memtupcount;
+	(void) ssup;
+	return false;
 }
 
 /* Lets CREATE INDEX sort the faces and pack full pages instead of inserting one by one. */
@@ -307,8 +379,18 @@ Datum
 face_gist_sortsupport(PG_FUNCTION_ARGS)
 {
 	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
+	BuildOrder *order = MemoryContextAlloc(ssup->ssup_cxt, sizeof(BuildOrder));
 
-	ssup->comparator = compare_z_order;
+	prepare_build_order(face_gist_statistics(PGFACE_MODEL_DEFAULT), order);
+	ssup->ssup_extra = order;
+	ssup->comparator = compare_build_order;
+	if (ssup->abbreviate)
+	{
+		ssup->comparator = ssup_datum_unsigned_cmp;
+		ssup->abbrev_converter = abbreviate_build_order;
+		ssup->abbrev_abort = never_abort_abbreviation;
+		ssup->abbrev_full_comparator = compare_build_order;
+	}
 	PG_RETURN_VOID();
 }
 

@@ -19,6 +19,36 @@ face_gist_statistics(int model_tag)
 	return stats;
 }
 
+void
+face_gist_check_key(const FaceGistKey *key)
+{
+	Size size = VARSIZE(key);
+	bool valid;
+
+	switch (key->kind)
+	{
+		case FACE_GIST_LEAF:
+			valid = size > FACE_GIST_LEAF_SIZE(0) &&
+			        (size - FACE_GIST_LEAF_SIZE(0)) % sizeof(float4) == 0;
+			break;
+		case FACE_GIST_SUMMARY:
+			valid = key->count >= 1 && key->count <= FACE_GIST_SUMMARY_MAX &&
+			        size == FACE_GIST_SUMMARY_SIZE(key->count);
+			break;
+		case FACE_GIST_BOX:
+			valid = size == FACE_GIST_BOX_SIZE;
+			break;
+		default:
+			valid = false;
+	}
+	if (!valid)
+		ereport(ERROR,
+		        (errcode(ERRCODE_INDEX_CORRUPTED),
+		         errmsg("face_embedding_ops index key of unknown format (kind %d, %zu bytes)",
+		                key->kind, size),
+		         errhint("REINDEX the index: it was built by another version of pgface.")));
+}
+
 /* One quantisation step on an axis: the code range covers six standard deviations each way. */
 static float8
 axis_step(const pgface_embedding_statistics *stats, int axis)
@@ -135,52 +165,86 @@ point_bound_squared_from_table(const FaceGistPoint *point, const float4 (*table)
 	return sum;
 }
 
+/* A box's bound, in float like the points', eight axes at a time, abandoned past give_up. */
 static float8
-box_bound_squared(const FaceGistBox *box, const FaceGistProbe *probe)
+box_bound_squared(const FaceGistBox *box, const FaceGistProbe *probe, float4 give_up)
 {
-	float8 sum = 0.0;
-	float8 residual_gap = 0.0;
+	float4 residual_gap = 0.0f;
+	float4 sum;
 
 	if (probe->residual < box->residual_low)
 		residual_gap = box->residual_low - probe->residual;
 	else if (probe->residual > box->residual_high)
 		residual_gap = probe->residual - box->residual_high;
-	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	sum = residual_gap * residual_gap;
+	for (int block = 0; block < PGFACE_INDEX_AXES; block += 8)
 	{
-		float8 below = (box->low[a] - 0.5) - probe->units[a];
-		float8 above = probe->units[a] - (box->high[a] + 0.5);
-		float8 gap = Max(0.0, Max(below, above));
+		float4 partial[8];
 
-		sum += gap * gap * probe->step_squared[a];
+		for (int a = 0; a < 8; a++)
+		{
+			int axis = block + a;
+			float4 below = ((float4) box->low[axis] - 0.5f) - probe->units[axis];
+			float4 above = probe->units[axis] - ((float4) box->high[axis] + 0.5f);
+			float4 gap = fmaxf(fmaxf(below, above), 0.0f);
+
+			partial[a] = gap * gap * probe->step_squared[axis];
+		}
+		sum += ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
+		       ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+		if (sum > give_up)
+			break;
 	}
-	return sum + residual_gap * residual_gap;
+	return sum;
 }
 
 float8
-face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, float8 stop_below)
+face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, float8 stop_below,
+                        float8 give_up_above)
 {
 	FaceGistKey *mutable_key = (FaceGistKey *) key;
 	const FaceGistPoint *points = face_gist_points(mutable_key);
 	int count = key->kind == FACE_GIST_LEAF ? 1 : key->count;
-	float4 give_up = stop_below >= 0.0 ? (float4) stop_below : FLT_MAX;
+	float4 give_up = (float4) Min(give_up_above, FLT_MAX);
 	float4 best = FLT_MAX;
 
 	if (key->kind == FACE_GIST_BOX)
-		return box_bound_squared(face_gist_box(mutable_key), probe);
-	/* A face whose partial sum passes the best so far (or the stop) cannot matter. */
-	for (int i = 0; i < count; i++)
+		return box_bound_squared(face_gist_box(mutable_key), probe, give_up);
+	if (probe->gap_table == NULL)
 	{
-		float4 limit = Min(best, give_up);
-		float4 bound = probe->gap_table != NULL
-		                   ? point_bound_squared_from_table(&points[i], probe->gap_table,
-		                                                    probe->residual, limit)
-		                   : point_bound_squared(&points[i], probe, limit);
-
-		best = Min(best, bound);
-		if (best <= stop_below)
-			break;
+		for (int i = 0; i < count; i++)
+			best = Min(best, point_bound_squared(&points[i], probe, Min(best, give_up)));
+		return best;
 	}
-	return best;
+
+	/*
+	 * Scans: the first block of every face first, then the faces in the order of
+	 * that partial bound. The likeliest nearest face sets a low "best" at once,
+	 * and every face whose partial bound already passes it is skipped.
+	 */
+	{
+		float4 partial[FACE_GIST_SUMMARY_MAX];
+		bool done[FACE_GIST_SUMMARY_MAX] = {false};
+
+		for (int i = 0; i < count; i++)
+			partial[i] = point_bound_squared_from_table(&points[i], probe->gap_table,
+			                                            probe->residual, -1.0f);
+		for (;;)
+		{
+			int next = -1;
+
+			for (int i = 0; i < count; i++)
+				if (!done[i] && (next < 0 || partial[i] < partial[next]))
+					next = i;
+			if (next < 0 || partial[next] > Min(best, give_up))
+				return Min(best, next < 0 ? best : partial[next]);
+			done[next] = true;
+			best = Min(best, point_bound_squared_from_table(&points[next], probe->gap_table,
+			                                                probe->residual, Min(best, give_up)));
+			if (best <= stop_below)
+				return best;
+		}
+	}
 }
 
 static int
@@ -324,5 +388,5 @@ face_gist_insert_cost(FaceGistKey *into, FaceGistKey *add)
 	    add->kind == FACE_GIST_BOX
 	        ? (face_gist_box(add)->residual_low + face_gist_box(add)->residual_high) / 2
 	        : face_gist_points(add)[0].residual;
-	return face_gist_bound_squared(into, &probe, -1.0);
+	return face_gist_bound_squared(into, &probe, -1.0, FLT_MAX);
 }

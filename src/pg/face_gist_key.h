@@ -4,9 +4,9 @@
  *
  * Boxes prune badly in a ~100-dimensional space: a box around even a dozen
  * faces spans most of the range on most axes. A single face's coordinates on
- * the model's 32 principal axes, though, bound its distance from a probe
+ * the model's 64 principal axes, though, bound its distance from a probe
  * tightly (|q - x|^2 >= |Pq - Px|^2 + (|rq| - |rx|)^2, see
- * embedding_statistics.h). So every face gets a 36-byte "point code": those
+ * embedding_statistics.h). So every face gets a 68-byte "point code": those
  * coordinates quantised to int8, plus its residual length. The parent of a
  * leaf page keeps the codes of all its faces (a SUMMARY key), and the index
  * tests each face's bound before it reads the page. Higher up, where a list
@@ -23,11 +23,16 @@
 
 #include "face/embedding_statistics.h"
 
-#define FACE_GIST_LEAF    1
-#define FACE_GIST_SUMMARY 2
-#define FACE_GIST_BOX     3
+/*
+ * The key kinds carry the index format in their high bits, so that code of
+ * another format refuses an index instead of misreading it. Format 2: 64 axes.
+ */
+#define FACE_GIST_FORMAT  2
+#define FACE_GIST_LEAF    (FACE_GIST_FORMAT << 4 | 1)
+#define FACE_GIST_SUMMARY (FACE_GIST_FORMAT << 4 | 2)
+#define FACE_GIST_BOX     (FACE_GIST_FORMAT << 4 | 3)
 
-/* A leaf page holds 14 faces; the slack absorbs faces deleted but still summarised. */
+/* A leaf page holds 13 faces; the slack absorbs faces deleted but still summarised. */
 #define FACE_GIST_SUMMARY_MAX 24
 
 /* Codes span +-127 steps of 6 sigma / 127; the end codes mean "this far or beyond". */
@@ -61,7 +66,19 @@ typedef struct FaceGistKey
 	(FACE_GIST_HEADER_SIZE + sizeof(FaceGistPoint) + sizeof(float4) * (dims))
 #define FACE_GIST_SUMMARY_SIZE(n) (FACE_GIST_HEADER_SIZE + sizeof(FaceGistPoint) * (n))
 #define FACE_GIST_BOX_SIZE        (FACE_GIST_HEADER_SIZE + sizeof(FaceGistBox))
-#define DatumGetFaceGistKeyP(x)   ((FaceGistKey *) PG_DETOAST_DATUM(x))
+#define DatumGetFaceGistKeyP(x)   face_gist_key_from_datum(x)
+
+/* ERROR (index corrupted, REINDEX) unless the key is of this format and a consistent size. */
+extern void face_gist_check_key(const FaceGistKey *key);
+
+static inline FaceGistKey *
+face_gist_key_from_datum(Datum datum)
+{
+	FaceGistKey *key = (FaceGistKey *) PG_DETOAST_DATUM(datum);
+
+	face_gist_check_key(key);
+	return key;
+}
 
 /* LEAF: one point; SUMMARY: count points. */
 static inline FaceGistPoint *
@@ -117,12 +134,14 @@ extern FaceGistKey *face_gist_make_leaf(const FaceEmbedding *embedding);
 extern void face_gist_prepare_probe(const FaceEmbedding *probe, FaceGistProbe *prepared);
 
 /*
- * The smallest squared lower bound on the distance from the probe to any face
- * under an inner key (SUMMARY or BOX). With stop_below >= 0, a SUMMARY may stop
- * at the first point whose bound is at most stop_below.
+ * A squared lower bound on the distance from the probe to any face under an
+ * inner key (SUMMARY or BOX): the smallest over its faces, or the box's.
+ * Refinement stops early in two ways, each still returning a valid bound: at
+ * the first face whose bound is at most stop_below (pass -1 for none), and
+ * wherever a partial sum already exceeds give_up_above (pass FLT_MAX for none).
  */
 extern float8 face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe,
-                                      float8 stop_below);
+                                      float8 stop_below, float8 give_up_above);
 
 /* The union of keys: a SUMMARY when every key is a point or summary and all fit, else a BOX. */
 extern FaceGistKey *face_gist_union_keys(FaceGistKey **keys, int count);

@@ -14,7 +14,7 @@ const fs = require('fs');
 const path = require('path');
 
 const repo = path.resolve(__dirname, '..', '..');
-const AXES = 32;
+const AXES = 64;
 const inputs = process.argv.slice(2);
 if (inputs.length === 0) {
   console.error('usage: fit_statistics.js EMBEDDINGS.jsonl...');
@@ -155,7 +155,7 @@ genuine.sort((x, y) => x - y);
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))];
 const fractions = [];
 for (let e = -7; e < -1; e++) for (const m of [1, 2, 5]) fractions.push(m * 10 ** e);
-for (let f = 0.02; f < 0.99; f += 0.02) fractions.push(Number(f.toFixed(2)));
+for (let k = 3; k < 50; k++) fractions.push(k / 50);
 fractions.push(0.99, 0.999);
 const impostorTable = fractions
   .filter((f) => f * impostor.length >= 1)
