@@ -555,12 +555,16 @@ SELECT extract(epoch FROM clock_timestamp());`);
 }
 
 // Runs one query shape over one kind of probe with one plan: EXPLAIN ANALYZE on the
-// first probe (also a warm-up), then the timed loop over all probes.
+// first probe, an untimed pass over all probes, then the timed pass. The untimed pass
+// is there because a fresh backend pays a page fault the first time it touches each
+// shared buffer (tens of microseconds per page on this VM), which a pooled connection
+// in production has long paid; timing it would measure the session, not the query.
 async function measure(n, query, kind, plan, knn) {
   const t = `scale_${n}`;
   const q = query.replace(/'/g, "''");
   const rows = await psql(`${PLANS[plan]}
 SELECT 'plan', scale_bench_explain('${q}', '${t}_probes', '${kind}', true)::text;
+SELECT count(*) FROM scale_bench_time('${q}', '${t}_probes', '${kind}') HAVING false;
 SELECT 'time', * FROM scale_bench_time('${q}', '${t}_probes', '${kind}');`);
   const explain = JSON.parse(rows.find((r) => r[0] === 'plan')[1]);
   const times = rows.filter((r) => r[0] === 'time').map((r) => ({
