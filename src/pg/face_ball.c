@@ -130,10 +130,7 @@ face_ball_send(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendfloat8(&buf, ball->radius);
-	pq_sendint16(&buf, ball->center.dims);
-	pq_sendint16(&buf, ball->center.model);
-	for (int i = 0; i < ball->center.dims; i++)
-		pq_sendfloat4(&buf, ball->center.values[i]);
+	face_embedding_send_to(&buf, &ball->center);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 

@@ -7,6 +7,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 
 #include "face/embedding.h"
 
@@ -37,6 +38,9 @@ extern const pgface_model_info *face_embedding_default_model(void);
 /* The text output and binary input functions, for types built on this one. */
 extern Datum face_embedding_out(PG_FUNCTION_ARGS);
 extern Datum face_embedding_recv(PG_FUNCTION_ARGS);
+
+/* Appends the binary form (int16 dims, int16 model tag, float4 values) to a message. */
+extern void face_embedding_send_to(StringInfo buf, const FaceEmbedding *embedding);
 
 /* Reads the text form [v1,...,vN] (default model), with a precise ERROR for each mistake. */
 extern FaceEmbedding *face_embedding_from_text(const char *input);

@@ -129,6 +129,15 @@ face_embedding_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_FACE_EMBEDDING_P(result);
 }
 
+void
+face_embedding_send_to(StringInfo buf, const FaceEmbedding *embedding)
+{
+	pq_sendint16(buf, embedding->dims);
+	pq_sendint16(buf, embedding->model);
+	for (int i = 0; i < embedding->dims; i++)
+		pq_sendfloat4(buf, embedding->values[i]);
+}
+
 Datum
 face_embedding_send(PG_FUNCTION_ARGS)
 {
@@ -136,10 +145,7 @@ face_embedding_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendint16(&buf, embedding->dims);
-	pq_sendint16(&buf, embedding->model);
-	for (int i = 0; i < embedding->dims; i++)
-		pq_sendfloat4(&buf, embedding->values[i]);
+	face_embedding_send_to(&buf, embedding);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 

@@ -36,6 +36,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { symmetricEigen } = require('./symmetric_eigen');
 const { spawn } = require('child_process');
 const { once } = require('events');
 
@@ -150,41 +151,10 @@ function cholesky(a, D) {
   throw new Error('covariance is not positive semi-definite, even with jitter');
 }
 
-// Eigenvalues of a symmetric matrix (cyclic Jacobi): the distance distributions of the
-// Gaussian model are weighted chi-squares with these weights.
+// Eigenvalues of a symmetric matrix: the distance distributions of the Gaussian model
+// are weighted chi-squares with these weights (negative rounding noise clipped to 0).
 function eigenvalues(matrix, D) {
-  const a = Float64Array.from(matrix);
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let p = 0; p < D; p++) {
-      diag += a[p * D + p] ** 2;
-      for (let q = p + 1; q < D; q++) off += a[p * D + q] ** 2;
-    }
-    if (off <= 1e-24 * diag) break;
-    for (let p = 0; p < D; p++)
-      for (let q = p + 1; q < D; q++) {
-        const apq = a[p * D + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q * D + q] - a[p * D + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < D; k++) {
-          const akp = a[k * D + p];
-          const akq = a[k * D + q];
-          a[k * D + p] = c * akp - s * akq;
-          a[k * D + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < D; k++) {
-          const apk = a[p * D + k];
-          const aqk = a[q * D + k];
-          a[p * D + k] = c * apk - s * aqk;
-          a[q * D + k] = s * apk + c * aqk;
-        }
-      }
-  }
-  return Array.from({ length: D }, (_, i) => Math.max(0, a[i * D + i]));
+  return symmetricEigen(matrix, D).values.map((x) => Math.max(0, x));
 }
 
 // ---------------------------------------------------------------------------------------
