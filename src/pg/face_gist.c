@@ -91,6 +91,23 @@ probe_cache(FunctionCallInfo fcinfo, const FaceEmbedding *probe)
 }
 
 /*
+ * On the first key of an inner page, asks the CPU to start loading the whole
+ * page: the keys are read in order, and without this each face's code waits on
+ * its own cache miss (a quarter of a scan's time, by perf).
+ */
+static void
+prefetch_page(const GISTENTRY *entry)
+{
+	if (entry->page != NULL && entry->offset == FirstOffsetNumber)
+	{
+		const char *start = (const char *) entry->page;
+
+		for (Size offset = 0; offset < BLCKSZ; offset += 64)
+			__builtin_prefetch(start + offset);
+	}
+}
+
+/*
  * A lower bound on the distance from the probe to anything under an inner key.
  * The codes and the projection are computed in float, so the bound is lowered
  * by a margin far above their rounding: a pruned subtree must never hold an
@@ -133,6 +150,7 @@ face_gist_consistent(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(float8_le(leaf_distance(key, &ball->center), ball->radius));
 	if (ball->radius < 0.0)
 		PG_RETURN_BOOL(false);
+	prefetch_page(entry);
 	/* Any face whose bound could be within the radius is enough to visit the subtree. */
 	stop = (ball->radius + 1e-5) / (1.0 - 1e-5);
 	stop *= stop;
@@ -163,6 +181,7 @@ face_gist_distance(PG_FUNCTION_ARGS)
 		    Min(cache->nearest_leaf_squared, (float4) (distance * distance));
 		PG_RETURN_FLOAT8(distance);
 	}
+	prefetch_page(entry);
 	PG_RETURN_FLOAT8(safe_lower_bound(
 	    face_gist_bound_squared(key, &cache->prepared, -1.0, cache->nearest_leaf_squared)));
 }

@@ -142,16 +142,18 @@ point_bound_squared(const FaceGistPoint *point, const FaceGistProbe *probe, floa
 	return sum;
 }
 
-/* The same bound from the probe's gap table: eight lookups per block instead of arithmetic. */
+/*
+ * The same bound from the probe's gap table: eight lookups per block instead of
+ * arithmetic. It starts at block first_block with the sum so far, so a bound can
+ * be resumed where an earlier, partial evaluation stopped.
+ */
 static float4
 point_bound_squared_from_table(const FaceGistPoint *point, const float4 (*table)[256],
-                               float4 probe_residual, float4 give_up)
+                               int first_block, float4 sum, float4 give_up)
 {
-	float4 residual_gap = probe_residual - point->residual;
-	float4 sum = residual_gap * residual_gap;
 	const uint8 *code = (const uint8 *) point->code;
 
-	for (int block = 0; block < PGFACE_INDEX_AXES; block += 8)
+	for (int block = first_block * 8; block < PGFACE_INDEX_AXES; block += 8)
 	{
 		const float4(*rows)[256] = table + block;
 
@@ -163,6 +165,14 @@ point_bound_squared_from_table(const FaceGistPoint *point, const float4 (*table)
 			break;
 	}
 	return sum;
+}
+
+static float4
+residual_gap_squared(const FaceGistPoint *point, float4 probe_residual)
+{
+	float4 gap = probe_residual - point->residual;
+
+	return gap * gap;
 }
 
 /* A box's bound, in float like the points', eight axes at a time, abandoned past give_up. */
@@ -217,33 +227,57 @@ face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, floa
 		return best;
 	}
 
+	/* A threshold scan: the first face that may lie within is enough. */
+	if (stop_below >= 0.0)
+	{
+		for (int i = 0; i < count; i++)
+		{
+			float4 bound = point_bound_squared_from_table(
+			    &points[i], probe->gap_table, 0,
+			    residual_gap_squared(&points[i], probe->residual), give_up);
+
+			best = Min(best, bound);
+			if (bound <= stop_below)
+				break;
+		}
+		return best;
+	}
+
 	/*
-	 * Scans: the first block of every face first, then the faces in the order of
-	 * that partial bound. The likeliest nearest face sets a low "best" at once,
-	 * and every face whose partial bound already passes it is skipped.
+	 * An ordered scan needs the smallest bound. The first block of every face
+	 * first, then the faces in the order of that partial bound, each resumed
+	 * where it stopped: the likeliest nearest face sets a low "best" at once, and
+	 * the faces whose partial bound already passes it are never looked at again.
 	 */
 	{
 		float4 partial[FACE_GIST_SUMMARY_MAX];
-		bool done[FACE_GIST_SUMMARY_MAX] = {false};
+		int order[FACE_GIST_SUMMARY_MAX];
 
 		for (int i = 0; i < count; i++)
-			partial[i] = point_bound_squared_from_table(&points[i], probe->gap_table,
-			                                            probe->residual, -1.0f);
-		for (;;)
 		{
-			int next = -1;
+			int at = i;
 
-			for (int i = 0; i < count; i++)
-				if (!done[i] && (next < 0 || partial[i] < partial[next]))
-					next = i;
-			if (next < 0 || partial[next] > Min(best, give_up))
-				return Min(best, next < 0 ? best : partial[next]);
-			done[next] = true;
-			best = Min(best, point_bound_squared_from_table(&points[next], probe->gap_table,
-			                                                probe->residual, Min(best, give_up)));
-			if (best <= stop_below)
-				return best;
+			partial[i] = point_bound_squared_from_table(
+			    &points[i], probe->gap_table, 0, residual_gap_squared(&points[i], probe->residual),
+			    -1.0f);
+			while (at > 0 && partial[order[at - 1]] > partial[i])
+			{
+				order[at] = order[at - 1];
+				at--;
+			}
+			order[at] = i;
 		}
+		for (int k = 0; k < count; k++)
+		{
+			int i = order[k];
+			float4 limit = Min(best, give_up);
+
+			if (partial[i] > limit)
+				return Min(best, partial[i]);
+			best = Min(best, point_bound_squared_from_table(&points[i], probe->gap_table, 1,
+			                                                partial[i], limit));
+		}
+		return best;
 	}
 }
 
