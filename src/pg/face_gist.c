@@ -358,7 +358,7 @@ prepare_build_order(const pgface_embedding_statistics *stats, BuildOrder *order)
 static uint64
 build_order_key(const BuildOrder *order, FaceGistKey *key)
 {
-	const FaceGistPoint *point = face_gist_points(key);
+	const FaceGistPoint *point = face_gist_leaf_point(key);
 	uint64 z = 0;
 
 	for (int bit = 0; bit < 64; bit++)

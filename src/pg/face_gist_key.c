@@ -70,7 +70,7 @@ face_gist_make_leaf(const FaceEmbedding *embedding)
 	SET_VARSIZE(key, FACE_GIST_LEAF_SIZE(embedding->dims));
 	key->kind = FACE_GIST_LEAF;
 	key->model = embedding->model;
-	point = face_gist_points(key);
+	point = face_gist_leaf_point(key);
 	pgface_project_embedding(stats, embedding->values, coordinates, &point->residual);
 	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
 	{
@@ -80,6 +80,20 @@ face_gist_make_leaf(const FaceEmbedding *embedding)
 	}
 	memcpy(face_gist_leaf_values(key), embedding->values, sizeof(float4) * embedding->dims);
 	return key;
+}
+
+void
+face_gist_get_point(FaceGistKey *key, int i, FaceGistPoint *point)
+{
+	if (key->kind == FACE_GIST_LEAF)
+	{
+		*point = *face_gist_leaf_point(key);
+		return;
+	}
+	point->residual = face_gist_summary_residuals(key)[i];
+	for (int block = 0; block < FACE_GIST_BLOCKS; block++)
+		memcpy(point->code + block * FACE_GIST_BLOCK,
+		       face_gist_summary_block(key, block) + i * FACE_GIST_BLOCK, FACE_GIST_BLOCK);
 }
 
 void
@@ -142,37 +156,99 @@ point_bound_squared(const FaceGistPoint *point, const FaceGistProbe *probe, floa
 	return sum;
 }
 
-/*
- * The same bound from the probe's gap table: eight lookups per block instead of
- * arithmetic. It starts at block first_block with the sum so far, so a bound can
- * be resumed where an earlier, partial evaluation stopped.
- */
-static float4
-point_bound_squared_from_table(const FaceGistPoint *point, const float4 (*table)[256],
-                               int first_block, float4 sum, float4 give_up)
+/* The eight lookups of one block of one face in the probe's gap table. */
+static inline float4
+block_from_table(const float4 (*rows)[256], const uint8 *code)
 {
-	const uint8 *code = (const uint8 *) point->code;
-
-	for (int block = first_block * 8; block < PGFACE_INDEX_AXES; block += 8)
-	{
-		const float4(*rows)[256] = table + block;
-
-		sum += ((rows[0][code[block]] + rows[1][code[block + 1]]) +
-		        (rows[2][code[block + 2]] + rows[3][code[block + 3]])) +
-		       ((rows[4][code[block + 4]] + rows[5][code[block + 5]]) +
-		        (rows[6][code[block + 6]] + rows[7][code[block + 7]]));
-		if (sum > give_up)
-			break;
-	}
-	return sum;
+	return ((rows[0][code[0]] + rows[1][code[1]]) + (rows[2][code[2]] + rows[3][code[3]])) +
+	       ((rows[4][code[4]] + rows[5][code[5]]) + (rows[6][code[6]] + rows[7][code[7]]));
 }
 
+/*
+ * A summary's smallest bound from the probe's gap table (as in product
+ * quantisation: lookups instead of arithmetic). The first block of every face
+ * is summed as one pass over contiguous memory; then:
+ *   - a threshold scan (stop_below >= 0) carries on block by block with the
+ *     faces still at or below give_up, and is done when one survives them all;
+ *   - an ordered scan takes the faces in the order of that first partial bound,
+ *     each resumed where it stopped: the likeliest nearest face sets a low best
+ *     at once, and faces whose partial bound passes it are never looked at again.
+ * Every partial sum is itself a lower bound, which is why stopping is safe.
+ */
 static float4
-residual_gap_squared(const FaceGistPoint *point, float4 probe_residual)
+summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, float8 stop_below,
+                                 float4 give_up)
 {
-	float4 gap = probe_residual - point->residual;
+	int count = key->count;
+	const float4 *residuals = face_gist_summary_residuals(key);
+	const uint8 *first = (const uint8 *) face_gist_summary_block(key, 0);
+	float4 sum[FACE_GIST_SUMMARY_MAX];
+	int alive[FACE_GIST_SUMMARY_MAX];
+	int alive_count = 0;
+	float4 best = FLT_MAX;
 
-	return gap * gap;
+	for (int i = 0; i < count; i++)
+	{
+		float4 gap = probe->residual - residuals[i];
+
+		sum[i] = gap * gap + block_from_table(probe->gap_table, first + i * FACE_GIST_BLOCK);
+	}
+
+	if (stop_below >= 0.0)
+	{
+		for (int i = 0; i < count; i++)
+		{
+			best = Min(best, sum[i]);
+			if (sum[i] <= give_up)
+				alive[alive_count++] = i;
+		}
+		for (int block = 1; block < FACE_GIST_BLOCKS && alive_count > 0; block++)
+		{
+			const uint8 *codes = (const uint8 *) face_gist_summary_block(key, block);
+			const float4(*rows)[256] = probe->gap_table + block * FACE_GIST_BLOCK;
+			int kept = 0;
+
+			best = FLT_MAX;
+			for (int k = 0; k < alive_count; k++)
+			{
+				int i = alive[k];
+
+				sum[i] += block_from_table(rows, codes + i * FACE_GIST_BLOCK);
+				best = Min(best, sum[i]);
+				if (sum[i] <= give_up)
+					alive[kept++] = i;
+			}
+			alive_count = kept;
+		}
+		return best;
+	}
+
+	for (int i = 0; i < count; i++)
+	{
+		int at = alive_count++;
+
+		while (at > 0 && sum[alive[at - 1]] > sum[i])
+		{
+			alive[at] = alive[at - 1];
+			at--;
+		}
+		alive[at] = i;
+	}
+	for (int k = 0; k < count; k++)
+	{
+		int i = alive[k];
+		float4 limit = Min(best, give_up);
+		float4 bound = sum[i];
+
+		if (bound > limit)
+			return Min(best, bound);
+		for (int block = 1; block < FACE_GIST_BLOCKS && bound <= limit; block++)
+			bound += block_from_table(probe->gap_table + block * FACE_GIST_BLOCK,
+			                          (const uint8 *) face_gist_summary_block(key, block) +
+			                              i * FACE_GIST_BLOCK);
+		best = Min(best, bound);
+	}
+	return best;
 }
 
 /* A box's bound, in float like the points', eight axes at a time, abandoned past give_up. */
@@ -213,72 +289,24 @@ face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, floa
                         float8 give_up_above)
 {
 	FaceGistKey *mutable_key = (FaceGistKey *) key;
-	const FaceGistPoint *points = face_gist_points(mutable_key);
 	int count = key->kind == FACE_GIST_LEAF ? 1 : key->count;
 	float4 give_up = (float4) Min(give_up_above, FLT_MAX);
 	float4 best = FLT_MAX;
 
 	if (key->kind == FACE_GIST_BOX)
 		return box_bound_squared(face_gist_box(mutable_key), probe, give_up);
-	if (probe->gap_table == NULL)
+	if (probe->gap_table != NULL && key->kind == FACE_GIST_SUMMARY)
+		return summary_bound_squared_from_table(mutable_key, probe, stop_below, give_up);
+	for (int i = 0; i < count; i++)
 	{
-		for (int i = 0; i < count; i++)
-			best = Min(best, point_bound_squared(&points[i], probe, Min(best, give_up)));
-		return best;
+		FaceGistPoint point;
+
+		face_gist_get_point(mutable_key, i, &point);
+		best = Min(best, point_bound_squared(&point, probe, Min(best, give_up)));
+		if (best <= stop_below)
+			break;
 	}
-
-	/* A threshold scan: the first face that may lie within is enough. */
-	if (stop_below >= 0.0)
-	{
-		for (int i = 0; i < count; i++)
-		{
-			float4 bound = point_bound_squared_from_table(
-			    &points[i], probe->gap_table, 0,
-			    residual_gap_squared(&points[i], probe->residual), give_up);
-
-			best = Min(best, bound);
-			if (bound <= stop_below)
-				break;
-		}
-		return best;
-	}
-
-	/*
-	 * An ordered scan needs the smallest bound. The first block of every face
-	 * first, then the faces in the order of that partial bound, each resumed
-	 * where it stopped: the likeliest nearest face sets a low "best" at once, and
-	 * the faces whose partial bound already passes it are never looked at again.
-	 */
-	{
-		float4 partial[FACE_GIST_SUMMARY_MAX];
-		int order[FACE_GIST_SUMMARY_MAX];
-
-		for (int i = 0; i < count; i++)
-		{
-			int at = i;
-
-			partial[i] = point_bound_squared_from_table(
-			    &points[i], probe->gap_table, 0, residual_gap_squared(&points[i], probe->residual),
-			    -1.0f);
-			while (at > 0 && partial[order[at - 1]] > partial[i])
-			{
-				order[at] = order[at - 1];
-				at--;
-			}
-			order[at] = i;
-		}
-		for (int k = 0; k < count; k++)
-		{
-			int i = order[k];
-			float4 limit = Min(best, give_up);
-
-			if (partial[i] > limit)
-				return Min(best, partial[i]);
-			best = Min(best, point_bound_squared_from_table(&points[i], probe->gap_table, 1,
-			                                                partial[i], limit));
-		}
-		return best;
-	}
+	return best;
 }
 
 static int
@@ -335,21 +363,25 @@ face_gist_union_keys(FaceGistKey **keys, int count)
 	}
 	if (points >= 0 && points <= FACE_GIST_SUMMARY_MAX)
 	{
-		FaceGistPoint *out;
+		int next = 0;
 
 		result = palloc0(FACE_GIST_SUMMARY_SIZE(points));
 		SET_VARSIZE(result, FACE_GIST_SUMMARY_SIZE(points));
 		result->kind = FACE_GIST_SUMMARY;
 		result->count = (uint8) points;
 		result->model = keys[0]->model;
-		out = face_gist_points(result);
 		for (int i = 0; i < count; i++)
-		{
-			int n = key_point_count(keys[i]);
+			for (int p = 0; p < key_point_count(keys[i]); p++)
+			{
+				FaceGistPoint point;
 
-			memcpy(out, face_gist_points(keys[i]), sizeof(FaceGistPoint) * n);
-			out += n;
-		}
+				face_gist_get_point(keys[i], p, &point);
+				face_gist_summary_residuals(result)[next] = point.residual;
+				for (int block = 0; block < FACE_GIST_BLOCKS; block++)
+					memcpy(face_gist_summary_block(result, block) + next * FACE_GIST_BLOCK,
+					       point.code + block * FACE_GIST_BLOCK, FACE_GIST_BLOCK);
+				next++;
+			}
 		return result;
 	}
 
@@ -370,7 +402,12 @@ face_gist_union_keys(FaceGistKey **keys, int count)
 				box_add_box(box, face_gist_box(keys[i]));
 			else
 				for (int p = 0; p < key_point_count(keys[i]); p++)
-					box_add_point(box, &face_gist_points(keys[i])[p]);
+				{
+					FaceGistPoint point;
+
+					face_gist_get_point(keys[i], p, &point);
+					box_add_point(box, &point);
+				}
 		}
 	}
 	return result;
@@ -392,7 +429,12 @@ face_gist_key_centre(FaceGistKey *key, float4 *centre)
 		float4 sum = 0.0f;
 
 		for (int p = 0; p < key_point_count(key); p++)
-			sum += face_gist_points(key)[p].code[a];
+		{
+			FaceGistPoint point;
+
+			face_gist_get_point(key, p, &point);
+			sum += point.code[a];
+		}
 		centre[a] = sum / key_point_count(key);
 	}
 }
@@ -407,6 +449,7 @@ face_gist_insert_cost(FaceGistKey *into, FaceGistKey *add)
 {
 	const pgface_embedding_statistics *stats = face_gist_statistics(into->model);
 	FaceGistProbe probe;
+	FaceGistPoint first;
 	float4 centre[PGFACE_INDEX_AXES];
 
 	face_gist_key_centre(add, centre);
@@ -418,9 +461,12 @@ face_gist_insert_cost(FaceGistKey *into, FaceGistKey *add)
 		probe.step_squared[a] = (float4) (step * step);
 	}
 	probe.gap_table = NULL;
-	probe.residual =
-	    add->kind == FACE_GIST_BOX
-	        ? (face_gist_box(add)->residual_low + face_gist_box(add)->residual_high) / 2
-	        : face_gist_points(add)[0].residual;
+	if (add->kind == FACE_GIST_BOX)
+		probe.residual = (face_gist_box(add)->residual_low + face_gist_box(add)->residual_high) / 2;
+	else
+	{
+		face_gist_get_point(add, 0, &first);
+		probe.residual = first.residual;
+	}
 	return face_gist_bound_squared(into, &probe, -1.0, FLT_MAX);
 }

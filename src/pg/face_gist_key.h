@@ -64,7 +64,7 @@ typedef struct FaceGistKey
 #define FACE_GIST_HEADER_SIZE offsetof(FaceGistKey, body)
 #define FACE_GIST_LEAF_SIZE(dims)                                                                  \
 	(FACE_GIST_HEADER_SIZE + sizeof(FaceGistPoint) + sizeof(float4) * (dims))
-#define FACE_GIST_SUMMARY_SIZE(n) (FACE_GIST_HEADER_SIZE + sizeof(FaceGistPoint) * (n))
+#define FACE_GIST_SUMMARY_SIZE(n)    (FACE_GIST_HEADER_SIZE + (sizeof(float4) + PGFACE_INDEX_AXES) * (n))
 #define FACE_GIST_BOX_SIZE        (FACE_GIST_HEADER_SIZE + sizeof(FaceGistBox))
 #define DatumGetFaceGistKeyP(x)   face_gist_key_from_datum(x)
 
@@ -80,11 +80,34 @@ face_gist_key_from_datum(Datum datum)
 	return key;
 }
 
-/* LEAF: one point; SUMMARY: count points. */
+/* Axes are read in blocks of eight, largest variance first; most faces are ruled out by the first. */
+#define FACE_GIST_BLOCK  8
+#define FACE_GIST_BLOCKS (PGFACE_INDEX_AXES / FACE_GIST_BLOCK)
+
+/* LEAF: its one point. */
 static inline FaceGistPoint *
-face_gist_points(FaceGistKey *key)
+face_gist_leaf_point(FaceGistKey *key)
 {
 	return (FaceGistPoint *) key->body;
+}
+
+/*
+ * A SUMMARY is stored block-major: the faces' residual lengths, then for each
+ * block of eight axes the codes of every face. A scan reads the first block of
+ * all faces as one run of memory and touches the rest only for the few faces
+ * that survive it.
+ */
+static inline float4 *
+face_gist_summary_residuals(FaceGistKey *key)
+{
+	return (float4 *) key->body;
+}
+
+static inline int8 *
+face_gist_summary_block(FaceGistKey *key, int block)
+{
+	return (int8 *) (key->body + sizeof(float4) * key->count) +
+	       (Size) block * key->count * FACE_GIST_BLOCK;
 }
 
 static inline float4 *
@@ -125,6 +148,9 @@ typedef struct FaceGistProbe
 
 /* The statistics an index on this model keys on; ERROR when there are none. */
 extern const pgface_embedding_statistics *face_gist_statistics(int model_tag);
+
+/* Face i of a LEAF (i = 0) or SUMMARY key, as one point. */
+extern void face_gist_get_point(FaceGistKey *key, int i, FaceGistPoint *point);
 
 /* The leaf key of an embedding. */
 extern FaceGistKey *face_gist_make_leaf(const FaceEmbedding *embedding);
