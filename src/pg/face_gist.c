@@ -59,6 +59,8 @@ typedef struct ProbeCache
 	 * one, so it can never hide an answer, whatever k is.
 	 */
 	float4 nearest_leaf_squared;
+	/* Ordered scans: the smallest estimate from above of a face's squared distance. */
+	float4 nearest_upper_squared;
 } ProbeCache;
 
 static ProbeCache *
@@ -86,6 +88,7 @@ probe_cache(FunctionCallInfo fcinfo, const FaceEmbedding *probe)
 	face_gist_prepare_probe(probe, &cache->prepared);
 	MemoryContextSwitchTo(old_context);
 	cache->nearest_leaf_squared = FLT_MAX;
+	cache->nearest_upper_squared = FLT_MAX;
 	fcinfo->flinfo->fn_extra = cache;
 	return cache;
 }
@@ -156,7 +159,7 @@ face_gist_consistent(PG_FUNCTION_ARGS)
 	stop *= stop;
 	PG_RETURN_BOOL(
 	    safe_lower_bound(face_gist_bound_squared(key, &probe_cache(fcinfo, &ball->center)->prepared,
-	                                             stop, stop)) <= ball->radius);
+	                                             stop, stop, NULL)) <= ball->radius);
 }
 
 Datum
@@ -182,8 +185,8 @@ face_gist_distance(PG_FUNCTION_ARGS)
 		PG_RETURN_FLOAT8(distance);
 	}
 	prefetch_page(entry);
-	PG_RETURN_FLOAT8(safe_lower_bound(
-	    face_gist_bound_squared(key, &cache->prepared, -1.0, cache->nearest_leaf_squared)));
+	PG_RETURN_FLOAT8(safe_lower_bound(face_gist_bound_squared(
+	    key, &cache->prepared, -1.0, cache->nearest_leaf_squared, &cache->nearest_upper_squared)));
 }
 
 Datum

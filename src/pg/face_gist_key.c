@@ -165,6 +165,26 @@ block_from_table(const float4 (*rows)[256], const uint8 *code)
 }
 
 /*
+ * An estimate from above of a face's distance from the probe: each coordinate
+ * at the far side of its code's step, the residuals pointing apart. It only
+ * decides how far other bounds are refined in ordered scans, never what is
+ * returned as an answer, so it need not be exact (clamped codes may exceed it).
+ */
+static float4
+point_upper_squared(const FaceGistPoint *point, const FaceGistProbe *probe)
+{
+	float4 sum = (probe->residual + point->residual) * (probe->residual + point->residual);
+
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	{
+		float4 gap = fabsf(probe->units[a] - (float4) point->code[a]) + 0.5f;
+
+		sum += gap * gap * probe->step_squared[a];
+	}
+	return sum;
+}
+
+/*
  * A summary's smallest bound from the probe's gap table (as in product
  * quantisation: lookups instead of arithmetic). The first block of every face
  * is summed as one pass over contiguous memory; then:
@@ -177,7 +197,7 @@ block_from_table(const float4 (*rows)[256], const uint8 *code)
  */
 static float4
 summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, float8 stop_below,
-                                 float4 give_up)
+                                 float4 give_up, float4 *nearest_upper)
 {
 	int count = key->count;
 	const float4 *residuals = face_gist_summary_residuals(key);
@@ -237,15 +257,24 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 	for (int k = 0; k < count; k++)
 	{
 		int i = alive[k];
-		float4 limit = Min(best, give_up);
+		float4 limit = Min(Min(best, give_up), *nearest_upper);
 		float4 bound = sum[i];
+		int block = 1;
 
 		if (bound > limit)
 			return Min(best, bound);
-		for (int block = 1; block < FACE_GIST_BLOCKS && bound <= limit; block++)
+		for (; block < FACE_GIST_BLOCKS && bound <= limit; block++)
 			bound += block_from_table(probe->gap_table + block * FACE_GIST_BLOCK,
 			                          (const uint8 *) face_gist_summary_block(key, block) +
 			                              i * FACE_GIST_BLOCK);
+		if (bound <= limit)
+		{
+			/* A face bounded in full: a candidate, so it also bounds the nearest from above. */
+			FaceGistPoint point;
+
+			face_gist_get_point(key, i, &point);
+			*nearest_upper = Min(*nearest_upper, point_upper_squared(&point, probe));
+		}
 		best = Min(best, bound);
 	}
 	return best;
@@ -286,8 +315,10 @@ box_bound_squared(const FaceGistBox *box, const FaceGistProbe *probe, float4 giv
 
 float8
 face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, float8 stop_below,
-                        float8 give_up_above)
+                        float8 give_up_above, float4 *nearest_upper)
 {
+	float4 no_upper = FLT_MAX;
+
 	FaceGistKey *mutable_key = (FaceGistKey *) key;
 	int count = key->kind == FACE_GIST_LEAF ? 1 : key->count;
 	float4 give_up = (float4) Min(give_up_above, FLT_MAX);
@@ -296,7 +327,8 @@ face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, floa
 	if (key->kind == FACE_GIST_BOX)
 		return box_bound_squared(face_gist_box(mutable_key), probe, give_up);
 	if (probe->gap_table != NULL && key->kind == FACE_GIST_SUMMARY)
-		return summary_bound_squared_from_table(mutable_key, probe, stop_below, give_up);
+		return summary_bound_squared_from_table(mutable_key, probe, stop_below, give_up,
+		                                        nearest_upper != NULL ? nearest_upper : &no_upper);
 	for (int i = 0; i < count; i++)
 	{
 		FaceGistPoint point;
@@ -468,5 +500,5 @@ face_gist_insert_cost(FaceGistKey *into, FaceGistKey *add)
 		face_gist_get_point(add, 0, &first);
 		probe.residual = first.residual;
 	}
-	return face_gist_bound_squared(into, &probe, -1.0, FLT_MAX);
+	return face_gist_bound_squared(into, &probe, -1.0, FLT_MAX, NULL);
 }

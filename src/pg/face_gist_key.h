@@ -64,9 +64,10 @@ typedef struct FaceGistKey
 #define FACE_GIST_HEADER_SIZE offsetof(FaceGistKey, body)
 #define FACE_GIST_LEAF_SIZE(dims)                                                                  \
 	(FACE_GIST_HEADER_SIZE + sizeof(FaceGistPoint) + sizeof(float4) * (dims))
-#define FACE_GIST_SUMMARY_SIZE(n)    (FACE_GIST_HEADER_SIZE + (sizeof(float4) + PGFACE_INDEX_AXES) * (n))
-#define FACE_GIST_BOX_SIZE        (FACE_GIST_HEADER_SIZE + sizeof(FaceGistBox))
-#define DatumGetFaceGistKeyP(x)   face_gist_key_from_datum(x)
+#define FACE_GIST_SUMMARY_SIZE(n)                                                                  \
+	(FACE_GIST_HEADER_SIZE + (sizeof(float4) + PGFACE_INDEX_AXES) * (n))
+#define FACE_GIST_BOX_SIZE      (FACE_GIST_HEADER_SIZE + sizeof(FaceGistBox))
+#define DatumGetFaceGistKeyP(x) face_gist_key_from_datum(x)
 
 /* ERROR (index corrupted, REINDEX) unless the key is of this format and a consistent size. */
 extern void face_gist_check_key(const FaceGistKey *key);
@@ -80,7 +81,8 @@ face_gist_key_from_datum(Datum datum)
 	return key;
 }
 
-/* Axes are read in blocks of eight, largest variance first; most faces are ruled out by the first. */
+/* Axes are read in blocks of eight, largest variance first; most faces are ruled out by the first.
+ */
 #define FACE_GIST_BLOCK  8
 #define FACE_GIST_BLOCKS (PGFACE_INDEX_AXES / FACE_GIST_BLOCK)
 
@@ -165,9 +167,13 @@ extern void face_gist_prepare_probe(const FaceEmbedding *probe, FaceGistProbe *p
  * Refinement stops early in two ways, each still returning a valid bound: at
  * the first face whose bound is at most stop_below (pass -1 for none), and
  * wherever a partial sum already exceeds give_up_above (pass FLT_MAX for none).
+ * Ordered scans pass nearest_upper, an estimate from above of the nearest
+ * face's squared distance that the faces bounded in full lower further, and
+ * that limits refinement as give_up_above does (NULL elsewhere).
  */
 extern float8 face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe,
-                                      float8 stop_below, float8 give_up_above);
+                                      float8 stop_below, float8 give_up_above,
+                                      float4 *nearest_upper);
 
 /* The union of keys: a SUMMARY when every key is a point or summary and all fit, else a BOX. */
 extern FaceGistKey *face_gist_union_keys(FaceGistKey **keys, int count);
