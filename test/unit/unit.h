@@ -31,5 +31,6 @@ extern const unit_test gemm_tests[];
 extern const unit_test model_file_tests[];
 extern const unit_test image_tests[];
 extern const unit_test exif_tests[];
+extern const unit_test embedding_statistics_tests[];
 
 #endif

@@ -1,0 +1,139 @@
+/*
+ * test_embedding_statistics.c: the fitted statistics the index and the planner rest
+ * on. The index is exact only if the projection's lower bound never exceeds the true
+ * distance, so that is checked on many pairs, near and far.
+ */
+#include <math.h>
+#include <stdint.h>
+
+#include "face/embedding.h"
+#include "face/embedding_statistics.h"
+#include "unit.h"
+
+static const pgface_embedding_statistics *
+default_statistics(void)
+{
+	return pgface_embedding_statistics_lookup(PGFACE_MODEL_DEFAULT);
+}
+
+static void
+registered_for_the_default_model_only(void)
+{
+	const pgface_embedding_statistics *stats = default_statistics();
+
+	CHECK(stats != NULL);
+	CHECK(stats->dims == pgface_model_lookup(PGFACE_MODEL_DEFAULT)->dims);
+	CHECK(stats->photos > 10000);
+	CHECK(pgface_embedding_statistics_lookup(0) == NULL);
+	CHECK(pgface_embedding_statistics_lookup(999) == NULL);
+}
+
+/* Orthonormal rows, sorted by spread: the bound's proof needs the first, the index's speed the second. */
+static void
+axes_orthonormal_and_sorted(void)
+{
+	const pgface_embedding_statistics *stats = default_statistics();
+	int dims = stats->dims;
+
+	for (int i = 0; i < PGFACE_INDEX_AXES; i++)
+	{
+		for (int j = i; j < PGFACE_INDEX_AXES; j++)
+		{
+			double dot = 0.0;
+
+			for (int d = 0; d < dims; d++)
+				dot += (double) stats->axes[i * dims + d] * stats->axes[j * dims + d];
+			CHECK(fabs(dot - (i == j ? 1.0 : 0.0)) < 1e-5);
+		}
+		CHECK(stats->axis_sigma[i] > 0.0f);
+		if (i > 0)
+			CHECK(stats->axis_sigma[i] <= stats->axis_sigma[i - 1]);
+	}
+}
+
+static uint64_t rng_state = 12345;
+
+/* Standard normal, from a fixed stream (Box-Muller on a 64-bit LCG). */
+static double
+next_gaussian(void)
+{
+	double u;
+	double v;
+
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	u = ((double) (rng_state >> 11) + 0.5) / 9007199254740992.0;
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	v = ((double) (rng_state >> 11) + 0.5) / 9007199254740992.0;
+	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
+/* |Pq - Px|^2 + (|rq| - |rx|)^2 <= |q - x|^2, for pairs from far apart to nearly equal. */
+static void
+projection_bound_never_exceeds_distance(void)
+{
+	const pgface_embedding_statistics *stats = default_statistics();
+	int dims = stats->dims;
+	int worst_violations = 0;
+
+	for (int pair = 0; pair < 3000; pair++)
+	{
+		float q[PGFACE_MAX_DIMS];
+		float x[PGFACE_MAX_DIMS];
+		float pq[PGFACE_INDEX_AXES];
+		float px[PGFACE_INDEX_AXES];
+		float rq;
+		float rx;
+		double scale = pow(10.0, -(pair % 6)); /* separations from about 1 down to 1e-5 */
+		double bound = 0.0;
+		double distance;
+
+		for (int d = 0; d < dims; d++)
+		{
+			q[d] = (float) (stats->mean[d] + 0.06 * next_gaussian());
+			x[d] = (float) (q[d] + scale * 0.06 * next_gaussian());
+		}
+		pgface_project_embedding(stats, q, pq, &rq);
+		pgface_project_embedding(stats, x, px, &rx);
+		for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+			bound += ((double) pq[a] - px[a]) * ((double) pq[a] - px[a]);
+		bound = sqrt(bound + ((double) rq - rx) * ((double) rq - rx));
+		distance = pgface_l2_distance(q, x, dims);
+		/* The index lowers every bound by a relative 1e-5 and an absolute 1e-5. */
+		if (bound * (1.0 - 1e-5) - 1e-5 > distance)
+			worst_violations++;
+	}
+	CHECK(worst_violations == 0);
+}
+
+static void
+impostor_fraction_is_a_distribution(void)
+{
+	const pgface_embedding_statistics *stats = default_statistics();
+	double previous = 0.0;
+
+	CHECK(pgface_impostor_fraction(stats, -1.0) == 0.0);
+	CHECK(pgface_impostor_fraction(stats, 0.0) == 0.0);
+	CHECK(pgface_impostor_fraction(stats, NAN) == 1.0);
+	CHECK(pgface_impostor_fraction(stats, 5.0) == 1.0);
+	for (double tau = 0.01; tau < 1.5; tau += 0.01)
+	{
+		double fraction = pgface_impostor_fraction(stats, tau);
+
+		CHECK(fraction >= previous && fraction <= 1.0);
+		previous = fraction;
+	}
+	/* LFW: different people are about 0.82 apart, and 1:1 verification at 0.6 accepts about 1%. */
+	CHECK(fabs(pgface_impostor_fraction(stats, 0.823) - 0.5) < 0.05);
+	CHECK(pgface_impostor_fraction(stats, 0.6) > 0.002 && pgface_impostor_fraction(stats, 0.6) < 0.03);
+	CHECK(pgface_impostor_fraction(stats, 0.3) < 1e-5);
+}
+
+const unit_test embedding_statistics_tests[] = {
+    {"statistics: registered for the default model only", registered_for_the_default_model_only},
+    {"statistics: principal axes orthonormal and sorted by spread", axes_orthonormal_and_sorted},
+    {"statistics: the projection's lower bound never exceeds the distance",
+     projection_bound_never_exceeds_distance},
+    {"statistics: impostor fraction is a distribution with LFW's landmarks",
+     impostor_fraction_is_a_distribution},
+    {NULL, NULL},
+};
