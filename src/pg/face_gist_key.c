@@ -122,40 +122,6 @@ face_gist_prepare_probe(const FaceEmbedding *probe, FaceGistProbe *prepared)
 		}
 }
 
-/*
- * A code c stands for coordinates within half a step of c steps (the end codes
- * for everything beyond, which the probe's clamping accounts for). The gap from
- * the probe is what is left of |u - c| after that half step. Every partial sum
- * is itself a lower bound, so the axes go in blocks of eight, largest variance
- * first, and the sum is abandoned once it passes give_up: most faces are ruled
- * out by the first block.
- */
-static float4
-point_bound_squared(const FaceGistPoint *point, const FaceGistProbe *probe, float4 give_up)
-{
-	float4 residual_gap = probe->residual - point->residual;
-	float4 sum = residual_gap * residual_gap;
-
-	for (int block = 0; block < PGFACE_INDEX_AXES; block += 8)
-	{
-		float4 partial[8];
-
-		for (int a = 0; a < 8; a++)
-		{
-			int axis = block + a;
-			float4 gap = fabsf(probe->units[axis] - (float4) point->code[axis]) - 0.5f;
-
-			gap = gap > 0.0f ? gap : 0.0f;
-			partial[a] = gap * gap * probe->step_squared[axis];
-		}
-		sum += ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
-		       ((partial[4] + partial[5]) + (partial[6] + partial[7]));
-		if (sum > give_up)
-			break;
-	}
-	return sum;
-}
-
 /* The eight lookups of one block of one face in the probe's gap table. */
 static inline float4
 block_from_table(const float4 (*rows)[256], const uint8 *code)
@@ -280,7 +246,22 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 	return best;
 }
 
-/* A box's bound, in float like the points', eight axes at a time, abandoned past give_up. */
+/* A face's code as a box with equal corners, so one bound serves both. */
+static void
+point_as_box(const FaceGistPoint *point, FaceGistBox *box)
+{
+	box->residual_low = box->residual_high = point->residual;
+	memcpy(box->low, point->code, sizeof(box->low));
+	memcpy(box->high, point->code, sizeof(box->high));
+}
+
+/*
+ * A box's bound, eight axes at a time, abandoned past give_up (every partial sum
+ * is itself a lower bound). A code c stands for coordinates within half a step of
+ * c steps (the end codes for everything beyond, which the probe's clamping
+ * accounts for), so the gap is what is left outside the codes' range after that
+ * half step.
+ */
 static float8
 box_bound_squared(const FaceGistBox *box, const FaceGistProbe *probe, float4 give_up)
 {
@@ -329,12 +310,15 @@ face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, floa
 	if (probe->gap_table != NULL && key->kind == FACE_GIST_SUMMARY)
 		return summary_bound_squared_from_table(mutable_key, probe, stop_below, give_up,
 		                                        nearest_upper != NULL ? nearest_upper : &no_upper);
+	/* Without a gap table (choosing a subtree): each face as a box with equal corners. */
 	for (int i = 0; i < count; i++)
 	{
 		FaceGistPoint point;
+		FaceGistBox single;
 
 		face_gist_get_point(mutable_key, i, &point);
-		best = Min(best, point_bound_squared(&point, probe, Min(best, give_up)));
+		point_as_box(&point, &single);
+		best = Min(best, box_bound_squared(&single, probe, Min(best, give_up)));
 		if (best <= stop_below)
 			break;
 	}
@@ -347,19 +331,7 @@ key_point_count(const FaceGistKey *key)
 	return key->kind == FACE_GIST_LEAF ? 1 : key->kind == FACE_GIST_SUMMARY ? key->count : -1;
 }
 
-/* Widens a box to hold one point code. */
-static void
-box_add_point(FaceGistBox *box, const FaceGistPoint *point)
-{
-	box->residual_low = Min(box->residual_low, point->residual);
-	box->residual_high = Max(box->residual_high, point->residual);
-	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
-	{
-		box->low[a] = Min(box->low[a], point->code[a]);
-		box->high[a] = Max(box->high[a], point->code[a]);
-	}
-}
-
+/* Widens a box to hold another box (a point is a box with equal corners). */
 static void
 box_add_box(FaceGistBox *box, const FaceGistBox *other)
 {
@@ -370,6 +342,15 @@ box_add_box(FaceGistBox *box, const FaceGistBox *other)
 		box->low[a] = Min(box->low[a], other->low[a]);
 		box->high[a] = Max(box->high[a], other->high[a]);
 	}
+}
+
+static void
+box_add_point(FaceGistBox *box, const FaceGistPoint *point)
+{
+	FaceGistBox single;
+
+	point_as_box(point, &single);
+	box_add_box(box, &single);
 }
 
 static void
