@@ -42,6 +42,7 @@ face_ball_contains(const FaceBall *ball, const FaceEmbedding *embedding)
 	                 ball->radius);
 }
 
+/* One message for every shape mistake, with the expected form as the hint. */
 static void
 report_ball_syntax(const char *input, const char *detail)
 {
@@ -92,6 +93,7 @@ face_ball_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(face_ball_make(center, radius));
 }
 
+/* The centre in the embedding's own shortest form, the radius in float8's. */
 Datum
 face_ball_out(PG_FUNCTION_ARGS)
 {
@@ -122,6 +124,7 @@ face_ball_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(face_ball_make(center, radius));
 }
 
+/* The radius first, then the centre exactly as face_embedding_send writes it. */
 Datum
 face_ball_send(PG_FUNCTION_ARGS)
 {
@@ -134,18 +137,21 @@ face_ball_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* SQL's constructor; the planner builds the same call for indexable conditions. */
 Datum
 face_ball(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_POINTER(face_ball_make(PG_GETARG_FACE_EMBEDDING_P(0), PG_GETARG_FLOAT8(1)));
 }
 
+/* The radius, for queries that take a ball apart. */
 Datum
 face_ball_radius(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_FLOAT8(PG_GETARG_FACE_BALL_P(0)->radius);
 }
 
+/* A copy of the centre, as a face_embedding of its own. */
 Datum
 face_ball_center(PG_FUNCTION_ARGS)
 {
@@ -156,12 +162,14 @@ face_ball_center(PG_FUNCTION_ARGS)
 	PG_RETURN_FACE_EMBEDDING_P(center);
 }
 
+/* The <@ operator: the indexable form of emb <-> probe <= tau. */
 Datum
 face_embedding_in_ball(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(face_ball_contains(PG_GETARG_FACE_BALL_P(1), PG_GETARG_FACE_EMBEDDING_P(0)));
 }
 
+/* The @> operator, <@ commuted, so either order can use the index. */
 Datum
 face_ball_holds(PG_FUNCTION_ARGS)
 {

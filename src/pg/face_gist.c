@@ -30,6 +30,7 @@ PG_FUNCTION_INFO_V1(face_gist_sortsupport);
 PG_FUNCTION_INFO_V1(face_gist_key_in);
 PG_FUNCTION_INFO_V1(face_gist_key_out);
 
+/* Leaves are built once, at insertion: the projection is too dear to redo on every visit. */
 Datum
 face_gist_compress(PG_FUNCTION_ARGS)
 {
@@ -63,6 +64,7 @@ typedef struct ProbeCache
 	float4 nearest_upper_squared;
 } ProbeCache;
 
+/* The probe prepared for this scan; prepared again only when the probe changes (a rescan). */
 static ProbeCache *
 probe_cache(FunctionCallInfo fcinfo, const FaceEmbedding *probe)
 {
@@ -144,6 +146,7 @@ leaf_distance(FaceGistKey *key, const FaceEmbedding *probe)
 	return pgface_l2_distance(face_gist_leaf_values(key), probe->values, probe->dims);
 }
 
+/* "emb <@ ball": exact on leaves; on inner keys, whether any face below could be inside. */
 Datum
 face_gist_consistent(PG_FUNCTION_ARGS)
 {
@@ -173,6 +176,7 @@ face_gist_consistent(PG_FUNCTION_ARGS)
 	                                             stop, stop, NULL)) <= ball->radius);
 }
 
+/* Ordered scans: exact on leaves (so no recheck), a lower bound on inner keys. */
 Datum
 face_gist_distance(PG_FUNCTION_ARGS)
 {
@@ -200,6 +204,7 @@ face_gist_distance(PG_FUNCTION_ARGS)
 	    key, &cache->prepared, -1.0, cache->nearest_leaf_squared, &cache->nearest_upper_squared)));
 }
 
+/* The parent key: a summary of the faces while they fit, a box beyond (face_gist_union_keys). */
 Datum
 face_gist_union(PG_FUNCTION_ARGS)
 {
@@ -215,6 +220,7 @@ face_gist_union(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(result);
 }
 
+/* Sends a new face towards its nearest summarised neighbour, so pages stay compact. */
 Datum
 face_gist_penalty(PG_FUNCTION_ARGS)
 {
@@ -233,6 +239,7 @@ typedef struct SplitItem
 	float4 position;
 } SplitItem;
 
+/* qsort order of a split: position on the chosen axis. */
 static int
 compare_split_items(const void *a, const void *b)
 {
@@ -316,6 +323,7 @@ face_gist_picksplit(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(split);
 }
 
+/* Byte equality: keys are built deterministically, so equal keys are equal bytes. */
 Datum
 face_gist_same(PG_FUNCTION_ARGS)
 {
@@ -342,6 +350,7 @@ typedef struct BuildOrder
 	uint8 level[64]; /* which bit of that axis's bin */
 } BuildOrder;
 
+/* The bins and the bit order, once per sort: they depend only on the model's statistics. */
 static void
 prepare_build_order(const pgface_embedding_statistics *stats, BuildOrder *order)
 {
@@ -369,6 +378,7 @@ prepare_build_order(const pgface_embedding_statistics *stats, BuildOrder *order)
 	}
 }
 
+/* The 64-bit k-d key of a leaf, most significant split first. */
 static uint64
 build_order_key(const BuildOrder *order, FaceGistKey *key)
 {
@@ -392,6 +402,7 @@ compare_build_order(Datum a, Datum b, SortSupport ssup)
 	return za < zb ? -1 : za > zb ? 1 : 0;
 }
 
+/* The whole k-d key fits in a Datum, so the sort compares integers, not keys. */
 static Datum
 abbreviate_build_order(Datum original, SortSupport ssup)
 {
@@ -399,6 +410,7 @@ abbreviate_build_order(Datum original, SortSupport ssup)
 	    build_order_key((const BuildOrder *) ssup->ssup_extra, DatumGetFaceGistKeyP(original)));
 }
 
+/* The abbreviated key is the full order, so abbreviation never stops paying. */
 static bool
 never_abort_abbreviation(int memtupcount, SortSupport ssup)
 {

@@ -325,6 +325,7 @@ face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, floa
 	return best;
 }
 
+/* How many faces a key lists; -1 for a box, which lists none. */
 static int
 key_point_count(const FaceGistKey *key)
 {
@@ -344,6 +345,7 @@ box_add_box(FaceGistBox *box, const FaceGistBox *other)
 	}
 }
 
+/* Widens a box to hold one face. */
 static void
 box_add_point(FaceGistBox *box, const FaceGistPoint *point)
 {
@@ -353,6 +355,7 @@ box_add_point(FaceGistBox *box, const FaceGistPoint *point)
 	box_add_box(box, &single);
 }
 
+/* One index holds one model: its keys are codes on that model's axes. */
 static void
 check_same_model(const FaceGistKey *a, const FaceGistKey *b)
 {

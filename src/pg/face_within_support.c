@@ -40,6 +40,7 @@ within_index_condition(SupportRequestIndexCondition *request)
 	    pgface_in_ball_clause(&catalog, (Expr *) indexed, (Expr *) probe, (Expr *) tau));
 }
 
+/* Answers the two requests that matter: selectivity, and the index condition. */
 Datum
 face_within_support(PG_FUNCTION_ARGS)
 {

@@ -184,6 +184,7 @@ add_index_paths_with(PlannerInfo *root, RelOptInfo *rel, List *implied)
 	}
 }
 
+/* Runs after PostgreSQL has planned a table's scans: corrects estimates, adds index paths. */
 static void
 pgface_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *rte)
 {
@@ -223,6 +224,7 @@ pgface_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblE
 		add_index_paths_with(root, rel, implied);
 }
 
+/* Chained after any hook already installed, so other extensions keep theirs. */
 void
 pgface_install_planner_hook(void)
 {

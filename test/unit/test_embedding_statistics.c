@@ -28,7 +28,8 @@ registered_for_the_default_model_only(void)
 	CHECK(pgface_embedding_statistics_lookup(999) == NULL);
 }
 
-/* Orthonormal rows, sorted by spread: the bound's proof needs the first, the index's speed the second. */
+/* Orthonormal rows, sorted by spread: the bound's proof needs the first, the index's speed the
+ * second. */
 static void
 axes_orthonormal_and_sorted(void)
 {
@@ -124,7 +125,8 @@ impostor_fraction_is_a_distribution(void)
 	}
 	/* LFW: different people are about 0.82 apart, and 1:1 verification at 0.6 accepts about 1%. */
 	CHECK(fabs(pgface_impostor_fraction(stats, 0.823) - 0.5) < 0.05);
-	CHECK(pgface_impostor_fraction(stats, 0.6) > 0.002 && pgface_impostor_fraction(stats, 0.6) < 0.03);
+	CHECK(pgface_impostor_fraction(stats, 0.6) > 0.002 &&
+	      pgface_impostor_fraction(stats, 0.6) < 0.03);
 	CHECK(pgface_impostor_fraction(stats, 0.3) < 1e-5);
 }
 
