@@ -168,3 +168,40 @@ SELECT estimated_rows('SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes 
 	estimated_rows('SELECT id FROM staff WHERE emb <@ face_ball((SELECT q FROM probes WHERE pid = 1), 0.4)') < 50 AS operator_tight_is_few,
 	estimated_rows('SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) < 1.2') > 10000 AS loose_is_many,
 	estimated_rows('SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) > 0.4') > 10000 AS complement_is_many;
+
+-- Edge cases through the index, each as a sequential scan would answer it: a NULL tau or
+-- probe matches nothing, a NaN radius everything (float8's rules), and a prepared
+-- statement's generic plan, where probe and tau are parameters, still uses the index.
+SET enable_seqscan = off;
+SELECT count(*) AS null_tau FROM staff WHERE face_within(emb, (SELECT q FROM probes WHERE pid = 1), NULL);
+SELECT count(*) AS null_probe FROM staff WHERE emb <-> (SELECT q FROM probes WHERE false) < 0.5;
+SELECT count(*) AS nan_radius, (SELECT count(emb) FROM staff) AS embeddings
+FROM staff WHERE emb <@ face_ball((SELECT q FROM probes WHERE pid = 1), 'NaN');
+SELECT count(*) AS negative_radius FROM staff WHERE emb <@ face_ball((SELECT q FROM probes WHERE pid = 1), -1);
+PREPARE within_tau(face_embedding, float8) AS SELECT count(*) FROM staff WHERE emb <-> $1 < $2;
+SET plan_cache_mode = force_generic_plan;
+CREATE FUNCTION plan_of_prepared() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) EXECUTE within_tau(' || quote_literal((SELECT q FROM probes WHERE pid = 1)::text) || ', 0.45)' LOOP
+		RETURN NEXT line;
+	END LOOP;
+END $$;
+SELECT line FROM plan_of_prepared() AS line;
+CREATE FUNCTION run_prepared() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	n bigint;
+BEGIN
+	EXECUTE 'EXECUTE within_tau(' || quote_literal((SELECT q FROM probes WHERE pid = 1)::text) || ', 0.45)' INTO n;
+	RETURN n;
+END $$;
+SELECT run_prepared() AS generic_plan_rows;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+RESET enable_seqscan;
+SELECT count(*) AS seq_scan_rows FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) < 0.45;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+RESET plan_cache_mode;
+RESET enable_seqscan;
