@@ -168,12 +168,15 @@ face_gist_consistent(PG_FUNCTION_ARGS)
 	if (ball->radius < 0.0)
 		PG_RETURN_BOOL(false);
 	prefetch_page(entry);
-	/* Any face whose bound could be within the radius is enough to visit the subtree. */
+	/*
+	 * Any face whose bound could be within the radius is enough to visit the
+	 * subtree. stop is the radius with safe_lower_bound's margin undone, squared,
+	 * so the bounds compare without a square root.
+	 */
 	stop = (ball->radius + 1e-5) / (1.0 - 1e-5);
 	stop *= stop;
-	PG_RETURN_BOOL(
-	    safe_lower_bound(face_gist_bound_squared(key, &probe_cache(fcinfo, &ball->center)->prepared,
-	                                             stop, stop, NULL)) <= ball->radius);
+	PG_RETURN_BOOL(face_gist_bound_squared(key, &probe_cache(fcinfo, &ball->center)->prepared, stop,
+	                                       stop, NULL) <= stop);
 }
 
 /* Ordered scans: exact on leaves (so no recheck), a lower bound on inner keys. */

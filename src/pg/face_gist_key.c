@@ -182,11 +182,15 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 
 	if (stop_below >= 0.0)
 	{
+		/* Faces leave when their sum passes give_up; the smallest such sum still bounds them. */
+		float4 lowest_dropped = FLT_MAX;
+
 		for (int i = 0; i < count; i++)
 		{
-			best = Min(best, sum[i]);
 			if (sum[i] <= give_up)
 				alive[alive_count++] = i;
+			else
+				lowest_dropped = Min(lowest_dropped, sum[i]);
 		}
 		for (int block = 1; block < FACE_GIST_BLOCKS && alive_count > 0; block++)
 		{
@@ -194,18 +198,21 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 			const float4(*rows)[256] = probe->gap_table + block * FACE_GIST_BLOCK;
 			int kept = 0;
 
-			best = FLT_MAX;
 			for (int k = 0; k < alive_count; k++)
 			{
 				int i = alive[k];
 
 				sum[i] += block_from_table(rows, codes + i * FACE_GIST_BLOCK);
-				best = Min(best, sum[i]);
 				if (sum[i] <= give_up)
 					alive[kept++] = i;
+				else
+					lowest_dropped = Min(lowest_dropped, sum[i]);
 			}
 			alive_count = kept;
 		}
+		best = lowest_dropped;
+		for (int k = 0; k < alive_count; k++)
+			best = Min(best, sum[alive[k]]);
 		return best;
 	}
 
@@ -299,7 +306,6 @@ face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, floa
                         float8 give_up_above, float4 *nearest_upper)
 {
 	float4 no_upper = FLT_MAX;
-
 	FaceGistKey *mutable_key = (FaceGistKey *) key;
 	int count = key->kind == FACE_GIST_LEAF ? 1 : key->count;
 	float4 give_up = (float4) Min(give_up_above, FLT_MAX);
@@ -440,19 +446,17 @@ face_gist_key_centre(FaceGistKey *key, float4 *centre)
 			centre[a] = (box->low[a] + box->high[a]) / 2.0f;
 		return;
 	}
-	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	memset(centre, 0, sizeof(float4) * PGFACE_INDEX_AXES);
+	for (int p = 0; p < key_point_count(key); p++)
 	{
-		float4 sum = 0.0f;
+		FaceGistPoint point;
 
-		for (int p = 0; p < key_point_count(key); p++)
-		{
-			FaceGistPoint point;
-
-			face_gist_get_point(key, p, &point);
-			sum += point.code[a];
-		}
-		centre[a] = sum / key_point_count(key);
+		face_gist_get_point(key, p, &point);
+		for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+			centre[a] += point.code[a];
 	}
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+		centre[a] /= key_point_count(key);
 }
 
 /*
