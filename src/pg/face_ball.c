@@ -37,9 +37,14 @@ face_ball_make(const FaceEmbedding *center, float8 radius)
 bool
 face_ball_contains(const FaceBall *ball, const FaceEmbedding *embedding)
 {
-	face_embedding_check_comparable(&ball->center, embedding);
-	return float8_le(pgface_l2_distance(embedding->values, ball->center.values, embedding->dims),
-	                 ball->radius);
+	return face_embeddings_within(embedding, &ball->center, ball->radius);
+}
+
+bool
+face_embeddings_within(const FaceEmbedding *a, const FaceEmbedding *b, float8 tau)
+{
+	face_embedding_check_comparable(a, b);
+	return float8_le(pgface_l2_distance(a->values, b->values, a->dims), tau);
 }
 
 /* One message for every shape mistake, with the expected form as the hint. */
@@ -180,10 +185,6 @@ face_ball_holds(PG_FUNCTION_ARGS)
 Datum
 face_within(PG_FUNCTION_ARGS)
 {
-	FaceEmbedding *a = PG_GETARG_FACE_EMBEDDING_P(0);
-	FaceEmbedding *b = PG_GETARG_FACE_EMBEDDING_P(1);
-
-	face_embedding_check_comparable(a, b);
-	PG_RETURN_BOOL(
-	    float8_le(pgface_l2_distance(a->values, b->values, a->dims), PG_GETARG_FLOAT8(2)));
+	PG_RETURN_BOOL(face_embeddings_within(PG_GETARG_FACE_EMBEDDING_P(0),
+	                                      PG_GETARG_FACE_EMBEDDING_P(1), PG_GETARG_FLOAT8(2)));
 }

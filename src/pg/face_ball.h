@@ -30,4 +30,7 @@ extern FaceBall *face_ball_make(const FaceEmbedding *center, float8 radius);
  */
 extern bool face_ball_contains(const FaceBall *ball, const FaceEmbedding *embedding);
 
+/* a <-> b <= tau, with float8's rules; the one definition behind <@, @> and face_within(). */
+extern bool face_embeddings_within(const FaceEmbedding *a, const FaceEmbedding *b, float8 tau);
+
 #endif

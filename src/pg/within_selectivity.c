@@ -8,9 +8,6 @@
 #include "face_planner.h"
 
 #include "face/embedding_statistics.h"
-#include "catalog/pg_type.h"
-#include "nodes/makefuncs.h"
-#include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "utils/lsyscache.h"
 #include "utils/selfuncs.h"
@@ -20,46 +17,34 @@ PG_FUNCTION_INFO_V1(face_in_ball_selectivity);
 /* The 1:1 verification threshold the model was trained for. */
 #define PGFACE_VERIFICATION_TAU 0.6
 
-Selectivity
-pgface_within_selectivity(PlannerInfo *root, Node *tau)
+/* The impostor share at a known tau; a NULL tau keeps no row. */
+static Selectivity
+selectivity_at(float8 tau)
 {
-	const pgface_embedding_statistics *stats =
-	    pgface_embedding_statistics_lookup(PGFACE_MODEL_DEFAULT);
-	Node *folded = estimate_expression_value(root, tau);
-	float8 value = PGFACE_VERIFICATION_TAU;
-	Selectivity selectivity;
+	Selectivity selectivity =
+	    pgface_impostor_fraction(pgface_embedding_statistics_lookup(PGFACE_MODEL_DEFAULT), tau);
 
-	if (IsA(folded, Const))
-	{
-		if (((Const *) folded)->constisnull)
-			return 0.0;
-		value = DatumGetFloat8(((Const *) folded)->constvalue);
-	}
-	selectivity = pgface_impostor_fraction(stats, value);
 	CLAMP_PROBABILITY(selectivity);
 	return selectivity;
 }
 
-/*
- * The radius of the ball on the right of <@: a constant ball's own, or the tau
- * of face_ball(probe, tau); NULL when neither can be seen.
- */
-static Node *
-ball_radius_expression(PlannerInfo *root, Node *ball)
+Selectivity
+pgface_within_selectivity(PlannerInfo *root, Node *tau)
 {
-	Node *folded = estimate_expression_value(root, ball);
+	Node *folded = estimate_expression_value(root, tau);
 
-	if (IsA(folded, Const) && !((Const *) folded)->constisnull)
-		return (Node *) makeConst(
-		    FLOAT8OID, -1, InvalidOid, sizeof(float8),
-		    Float8GetDatum(DatumGetFaceBallP(((Const *) folded)->constvalue)->radius), false,
-		    FLOAT8PASSBYVAL);
-	if (IsA(ball, FuncExpr) && list_length(((FuncExpr *) ball)->args) == 2)
-		return (Node *) lsecond(((FuncExpr *) ball)->args);
-	return NULL;
+	if (!IsA(folded, Const))
+		return selectivity_at(PGFACE_VERIFICATION_TAU);
+	if (((Const *) folded)->constisnull)
+		return 0.0;
+	return selectivity_at(DatumGetFloat8(((Const *) folded)->constvalue));
 }
 
-/* The restriction estimator of embedding <@ ball (and of ball @> embedding). */
+/*
+ * The restriction estimator of embedding <@ ball (and of ball @> embedding):
+ * the radius of a constant ball, or the tau of face_ball(probe, tau); when
+ * neither can be seen, the model's verification threshold.
+ */
 Datum
 face_in_ball_selectivity(PG_FUNCTION_ARGS)
 {
@@ -70,12 +55,11 @@ face_in_ball_selectivity(PG_FUNCTION_ARGS)
 	/* embedding <@ ball, or its commutator ball @> embedding */
 	Node *ball =
 	    (Node *) (name != NULL && strcmp(name, "<@") == 0 ? lsecond(args) : linitial(args));
-	Node *radius;
+	Node *folded = estimate_expression_value(root, ball);
 
-	radius = ball_radius_expression(root, ball);
-	if (radius == NULL)
-		radius =
-		    (Node *) makeConst(FLOAT8OID, -1, InvalidOid, sizeof(float8),
-		                       Float8GetDatum(PGFACE_VERIFICATION_TAU), false, FLOAT8PASSBYVAL);
-	PG_RETURN_FLOAT8(pgface_within_selectivity(root, radius));
+	if (IsA(folded, Const) && !((Const *) folded)->constisnull)
+		PG_RETURN_FLOAT8(selectivity_at(DatumGetFaceBallP(((Const *) folded)->constvalue)->radius));
+	if (IsA(ball, FuncExpr) && list_length(((FuncExpr *) ball)->args) == 2)
+		PG_RETURN_FLOAT8(pgface_within_selectivity(root, lsecond(((FuncExpr *) ball)->args)));
+	PG_RETURN_FLOAT8(selectivity_at(PGFACE_VERIFICATION_TAU));
 }
