@@ -39,6 +39,9 @@ extern const pgface_model_info *face_embedding_default_model(void);
 extern Datum face_embedding_out(PG_FUNCTION_ARGS);
 extern Datum face_embedding_recv(PG_FUNCTION_ARGS);
 
+/* The distance's C function, which the planner hook recognises by address. */
+extern Datum face_distance(PG_FUNCTION_ARGS);
+
 /* Appends the binary form (int16 dims, int16 model tag, float4 values) to a message. */
 extern void face_embedding_send_to(StringInfo buf, const FaceEmbedding *embedding);
 

@@ -12,6 +12,7 @@
  * It needs pgface loaded when the query is planned: see the README on
  * session_preload_libraries.
  */
+#include "face_embedding.h"
 #include "face_planner.h"
 
 #include "nodes/nodeFuncs.h"
@@ -21,8 +22,6 @@
 #include "optimizer/restrictinfo.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
-
-extern Datum face_distance(PG_FUNCTION_ARGS);
 
 static set_rel_pathlist_hook_type previous_set_rel_pathlist_hook = NULL;
 
@@ -130,27 +129,28 @@ match_threshold(RestrictInfo *restriction, Index rti, DistanceThreshold *thresho
 	return false;
 }
 
+/* Scales the rows of the unparameterised paths in a list (their costs do not depend on them). */
+static void
+scale_path_rows(List *paths, double factor)
+{
+	ListCell *cell;
+
+	foreach (cell, paths)
+	{
+		Path *path = (Path *) lfirst(cell);
+
+		if (path->param_info == NULL)
+			path->rows = clamp_row_est(path->rows * factor);
+	}
+}
+
 /* Scales the table's row estimate, and the paths already built from it, by factor. */
 static void
 correct_row_estimates(RelOptInfo *rel, double factor)
 {
-	ListCell *cell;
-
 	rel->rows = clamp_row_est(rel->rows * factor);
-	foreach (cell, rel->pathlist)
-	{
-		Path *path = (Path *) lfirst(cell);
-
-		if (path->param_info == NULL)
-			path->rows = clamp_row_est(path->rows * factor);
-	}
-	foreach (cell, rel->partial_pathlist)
-	{
-		Path *path = (Path *) lfirst(cell);
-
-		if (path->param_info == NULL)
-			path->rows = clamp_row_est(path->rows * factor);
-	}
+	scale_path_rows(rel->pathlist, factor);
+	scale_path_rows(rel->partial_pathlist, factor);
 }
 
 /*
