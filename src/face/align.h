@@ -15,12 +15,13 @@ typedef enum pgface_alignment
 	 * dlib's get_face_chip_details(shape, 150, 0.25) + extract_image_chip: the
 	 * similarity transform that best maps dlib's mean face onto the landmarks
 	 * (eyes, nose, upper lip), then bilinear sampling. The net was trained on
-	 * chips made this way.
+	 * chips made this way. The pipeline embeds the chip and its mirror image.
 	 */
 	PGFACE_ALIGN_DLIB,
 	/*
 	 * face-api's (FaceLandmarks.alignDlib): an upright square sized by the
-	 * eye-to-mouth distance around the eyes' and mouth's centre.
+	 * eye-to-mouth distance around the eyes' and mouth's centre, embedded once,
+	 * so that descriptors equal face-api's.
 	 */
 	PGFACE_ALIGN_FACEAPI
 } pgface_alignment;

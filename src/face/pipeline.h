@@ -39,8 +39,9 @@ pgface_code pgface_embed_chip(const pgface_models *models, const unsigned char *
 /*
  * The most prominent face of a photo, aligned and embedded: of the faces found
  * at the configured detector size and at smaller ones, the best-scoring face
- * that covers the photo's centre, else the best-scoring face. PGFACE_ERR_NO_FACE
- * when the detector finds none.
+ * that covers the photo's centre, else the best-scoring face. With the dlib
+ * alignment the embedding is the mean of the aligned chip's and its mirror's.
+ * PGFACE_ERR_NO_FACE when the detector finds none.
  */
 pgface_code pgface_embed_photo(const pgface_models *models, const unsigned char *bytes,
                                size_t length, const pgface_limits *limits, float *embedding,

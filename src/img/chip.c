@@ -63,3 +63,13 @@ pgface_square_resize(const pgface_image *image, int size, int centred, float *ou
 		}
 	}
 }
+
+void
+pgface_chip_mirror(const float *in, int size, float *out)
+{
+	for (int y = 0; y < size; y++)
+		for (int x = 0; x < size; x++)
+			for (int c = 0; c < 3; c++)
+				out[((size_t) y * size + x) * 3 + c] =
+				    in[((size_t) y * size + (size - 1 - x)) * 3 + c];
+}

@@ -65,6 +65,12 @@ void pgface_image_free(pgface_image *image);
 void pgface_chip_from_image(const pgface_image *image, int size, float *out);
 
 /*
+ * chip.c: the chip mirrored left to right (size x size RGB floats, in to out;
+ * the two must not overlap).
+ */
+void pgface_chip_mirror(const float *in, int size, float *out);
+
+/*
  * chip.c: the same with the choice of where the padding goes: centred (face-api's
  * nets on face crops) or all after the image, at the bottom or right (its detector).
  */

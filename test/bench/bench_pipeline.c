@@ -1,7 +1,7 @@
 /*
  * bench_pipeline.c: the whole photo pipeline, stage by stage, on one thread:
- * decode (with EXIF), detect (one size), landmarks, align, embed, for every
- * face; then embed() and faces() end to end.
+ * decode (with EXIF), detect (one size), landmarks, align, embed (the chip
+ * and its mirror image), for every face; then embed() and faces() end to end.
  *
  *   bench_pipeline MODEL_DIR RUNS PHOTO...
  */
@@ -22,6 +22,7 @@ enum
 	LANDMARKS,
 	ALIGN,
 	EMBED,
+	MIRROR,
 	EMBED_PHOTO,
 	FACES,
 	STAGES
@@ -31,6 +32,7 @@ static const char *const stage_names[STAGES] = {"decode + EXIF",
                                                 "landmarks, all faces",
                                                 "align, all faces",
                                                 "recognition net, all faces",
+                                                "mirrored chip + net, all",
                                                 "embed(photo) end to end",
                                                 "faces(photo) end to end"};
 
@@ -69,6 +71,7 @@ main(int argc, char **argv)
 			pgface_face *faces;
 			int count;
 			float chip[PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3];
+			float mirrored[PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3];
 			float embedding[PGFACE_EMBEDDING_DIMS];
 			double t = now_ms();
 
@@ -95,6 +98,10 @@ main(int argc, char **argv)
 				t = now_ms();
 				pgface_recognition_net_embed(&models.recognition, chip, embedding, &status);
 				times[EMBED][r] += now_ms() - t;
+				t = now_ms();
+				pgface_chip_mirror(chip, PGFACE_CHIP_SIZE, mirrored);
+				pgface_recognition_net_embed(&models.recognition, mirrored, embedding, &status);
+				times[MIRROR][r] += now_ms() - t;
 			}
 			free(boxes);
 			free(image.rgb);

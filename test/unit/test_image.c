@@ -136,11 +136,31 @@ chip_resizes_like_tensorflow(void)
 		CHECK(chip[i] == (float) pixels[i]);
 }
 
+/* The mirror swaps columns, keeps rows and channels, and undoes itself. */
+static void
+chip_mirror_swaps_columns(void)
+{
+	float chip[3 * 3 * 3], mirrored[3 * 3 * 3], back[3 * 3 * 3];
+
+	for (int i = 0; i < 27; i++)
+		chip[i] = (float) i;
+	pgface_chip_mirror(chip, 3, mirrored);
+	pgface_chip_mirror(mirrored, 3, back);
+	for (int y = 0; y < 3; y++)
+		for (int x = 0; x < 3; x++)
+			for (int c = 0; c < 3; c++)
+				CHECK(mirrored[(y * 3 + x) * 3 + c] == chip[(y * 3 + 2 - x) * 3 + c]);
+	for (int i = 0; i < 27; i++)
+		CHECK(back[i] == chip[i]);
+	CHECK(mirrored[0] == chip[6] && mirrored[6] == chip[0] && mirrored[3] == chip[3]);
+}
+
 const unit_test image_tests[] = {
     {"image: decodes RGB and replicates grey", decodes_rgb_and_grey},
     {"image: empty, unknown, too large and truncated input", refuses_bad_input_clearly},
     {"image: a huge size claim is refused from the header", refuses_huge_claims_from_the_header},
     {"chip: pads to a centred square as face-api does", chip_pads_to_a_centred_square},
     {"chip: resizes like TensorFlow.js resizeBilinear", chip_resizes_like_tensorflow},
+    {"chip: the mirror swaps columns and undoes itself", chip_mirror_swaps_columns},
     {NULL, NULL},
 };
