@@ -173,6 +173,13 @@ CREATE FUNCTION face_within(a face_embedding, b face_embedding, tau double preci
 COMMENT ON FUNCTION face_within(face_embedding, face_embedding, double precision) IS
 	'true when a <-> b <= tau; uses a GiST index on either argument';
 
+-- The threshold for open-set identification
+CREATE FUNCTION face_tau(far double precision, gallery bigint DEFAULT 1)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION face_tau(double precision, bigint) IS
+	'the tau at which a stranger is accepted with probability far by a gallery of that many faces, from the model''s impostor distances';
+
 -- The GiST operator class: exact KNN (ORDER BY emb <-> probe) and threshold search
 CREATE TYPE face_gist_key;
 CREATE FUNCTION face_gist_key_in(cstring) RETURNS face_gist_key

@@ -51,9 +51,26 @@ pgface_project_embedding(const pgface_embedding_statistics *stats, const float *
 }
 
 /*
+ * The far tail below the first measured quantile falls log-linearly, at the
+ * slope of the decade above it: one neighbouring point would make the slope
+ * as noisy as that point.
+ */
+static double
+tail_slope(const pgface_embedding_statistics *stats)
+{
+	const double *x = stats->impostor_distance;
+	const double *f = stats->impostor_fraction;
+	int k = 1;
+
+	while (k < stats->impostor_points - 1 && f[k] < 10.0 * f[0])
+		k++;
+	return (log(f[k]) - log(f[0])) / (x[k] - x[0]);
+}
+
+/*
  * Between measured points the fraction is interpolated linearly; below the first
- * point it falls off log-linearly with the slope of the first two points, so a
- * tiny tau still gets a small, non-zero estimate.
+ * point it falls off log-linearly (tail_slope), so a tiny tau still gets a
+ * small, non-zero estimate.
  */
 double
 pgface_impostor_fraction(const pgface_embedding_statistics *stats, double tau)
@@ -65,13 +82,46 @@ pgface_impostor_fraction(const pgface_embedding_statistics *stats, double tau)
 	if (isnan(tau) || tau >= x[n - 1])
 		return 1.0;
 	if (tau < x[0])
-	{
-		double slope = (log(f[1]) - log(f[0])) / (x[1] - x[0]);
-
-		return tau <= 0.0 ? 0.0 : f[0] * exp(slope * (tau - x[0]));
-	}
+		return tau <= 0.0 ? 0.0 : f[0] * exp(tail_slope(stats) * (tau - x[0]));
 	for (int i = 1; i < n; i++)
 		if (tau < x[i])
 			return f[i - 1] + (f[i] - f[i - 1]) * (tau - x[i - 1]) / (x[i] - x[i - 1]);
 	return 1.0;
+}
+
+/* Mirrors pgface_impostor_fraction piece by piece, so the two round-trip. */
+double
+pgface_impostor_distance(const pgface_embedding_statistics *stats, double fraction)
+{
+	const double *x = stats->impostor_distance;
+	const double *f = stats->impostor_fraction;
+	int n = stats->impostor_points;
+
+	if (!(fraction > 0.0))
+		return 0.0;
+	if (fraction >= f[n - 1])
+		return x[n - 1];
+	if (fraction < f[0])
+	{
+		double tau = x[0] + log(fraction / f[0]) / tail_slope(stats);
+
+		return tau > 0.0 ? tau : 0.0;
+	}
+	for (int i = 1; i < n; i++)
+		if (fraction < f[i])
+			return x[i - 1] + (x[i] - x[i - 1]) * (fraction - f[i - 1]) / (f[i] - f[i - 1]);
+	return x[n - 1];
+}
+
+/*
+ * Each enrolled face is another chance for a stranger to fall within tau, so
+ * the per-pair impostor share must shrink as the gallery grows. expm1/log1p
+ * keep the per-pair share exact when it is far below machine epsilon of 1.
+ */
+double
+pgface_open_set_tau(const pgface_embedding_statistics *stats, double far, double gallery)
+{
+	double per_pair = -expm1(log1p(-far) / gallery);
+
+	return pgface_impostor_distance(stats, per_pair);
 }

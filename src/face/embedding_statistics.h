@@ -48,4 +48,20 @@ void pgface_project_embedding(const pgface_embedding_statistics *stats, const fl
  */
 double pgface_impostor_fraction(const pgface_embedding_statistics *stats, double tau);
 
+/*
+ * The inverse of pgface_impostor_fraction: the distance at or below which the
+ * given share of impostor pairs lies (0 for a share of 0 or less, the largest
+ * measured distance for 1 or more).
+ */
+double pgface_impostor_distance(const pgface_embedding_statistics *stats, double fraction);
+
+/*
+ * The threshold at which a stranger is accepted (found within tau of at least
+ * one of gallery enrolled faces) with probability far, taking the stranger's
+ * distances to the enrolled faces as independent impostor distances:
+ * far = 1 - (1 - F(tau))^gallery, solved for F(tau). Needs 0 < far < 1 and
+ * gallery >= 1.
+ */
+double pgface_open_set_tau(const pgface_embedding_statistics *stats, double far, double gallery);
+
 #endif

@@ -116,8 +116,12 @@ const fractions = [];
 for (let e = -7; e < -1; e++) for (const m of [1, 2, 5]) fractions.push(m * 10 ** e);
 for (let k = 3; k < 50; k++) fractions.push(k / 50);
 fractions.push(0.99, 0.999);
+// A quantile only where at least 100 pairs lie below it: LFW files a few people under two
+// names, and those pairs, at near-zero distance, would otherwise make up the far tail
+// (the code extrapolates the tail from the decade above the first quantile instead).
+const MIN_PAIRS_BELOW = 100;
 const impostorTable = fractions
-  .filter((f) => f * impostor.length >= 1)
+  .filter((f) => f * impostor.length >= MIN_PAIRS_BELOW)
   .map((f) => ({ fraction: f, distance: quantile(impostor, f) }));
 impostorTable.push({ fraction: 1, distance: impostor[impostor.length - 1] });
 

@@ -130,6 +130,56 @@ impostor_fraction_is_a_distribution(void)
 	CHECK(pgface_impostor_fraction(stats, 0.3) < 1e-5);
 }
 
+/* The inverse undoes the fraction everywhere, in the measured body and the extrapolated tail. */
+static void
+impostor_distance_inverts_the_fraction(void)
+{
+	const pgface_embedding_statistics *stats = default_statistics();
+
+	CHECK(pgface_impostor_distance(stats, 0.0) == 0.0);
+	CHECK(pgface_impostor_distance(stats, -0.5) == 0.0);
+	CHECK(pgface_impostor_distance(stats, NAN) == 0.0);
+	CHECK(pgface_impostor_distance(stats, 1.0) ==
+	      stats->impostor_distance[stats->impostor_points - 1]);
+	for (double log_fraction = -7.9; log_fraction < -0.01; log_fraction += 0.05)
+	{
+		double fraction = pow(10.0, log_fraction);
+		double tau = pgface_impostor_distance(stats, fraction);
+
+		CHECK(tau > 0.0 &&
+		      fabs(pgface_impostor_fraction(stats, tau) - fraction) <= 1e-9 * fraction + 1e-12);
+	}
+}
+
+/*
+ * The open-set threshold: one enrolled face is 1:1 verification; a bigger
+ * gallery needs a smaller tau for the same stranger acceptance, and the
+ * acceptance that tau gives back through 1 - (1 - F)^N is the one asked for.
+ */
+static void
+open_set_tau_shrinks_with_the_gallery(void)
+{
+	const pgface_embedding_statistics *stats = default_statistics();
+	double previous = 10.0;
+
+	CHECK(fabs(pgface_open_set_tau(stats, 0.01, 1) - pgface_impostor_distance(stats, 0.01)) <
+	      1e-12);
+	for (double gallery = 1; gallery <= 1e7; gallery *= 10)
+	{
+		double tau = pgface_open_set_tau(stats, 0.01, gallery);
+		double far = 1.0 - pow(1.0 - pgface_impostor_fraction(stats, tau), gallery);
+
+		CHECK(tau < previous);
+		CHECK(fabs(far - 0.01) < 1e-6);
+		previous = tau;
+	}
+	CHECK(pgface_open_set_tau(stats, 0.05, 1000) > pgface_open_set_tau(stats, 0.01, 1000));
+	/* LFW: 1% of impostor pairs lie within 0.617; for 1,000 faces 1% needs about 0.4. */
+	CHECK(fabs(pgface_open_set_tau(stats, 0.01, 1) - 0.617) < 0.01);
+	CHECK(pgface_open_set_tau(stats, 0.01, 1000) > 0.35 &&
+	      pgface_open_set_tau(stats, 0.01, 1000) < 0.45);
+}
+
 const unit_test embedding_statistics_tests[] = {
     {"statistics: registered for the default model only", registered_for_the_default_model_only},
     {"statistics: principal axes orthonormal and sorted by spread", axes_orthonormal_and_sorted},
@@ -137,5 +187,8 @@ const unit_test embedding_statistics_tests[] = {
      projection_bound_never_exceeds_distance},
     {"statistics: impostor fraction is a distribution with LFW's landmarks",
      impostor_fraction_is_a_distribution},
+    {"statistics: impostor distance inverts the fraction", impostor_distance_inverts_the_fraction},
+    {"statistics: the open-set tau shrinks as the gallery grows",
+     open_set_tau_shrinks_with_the_gallery},
     {NULL, NULL},
 };
