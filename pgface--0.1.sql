@@ -76,7 +76,7 @@ COMMENT ON OPERATOR <-> (face_embedding, face_embedding) IS
 CREATE FUNCTION embed(photo bytea, detect boolean DEFAULT true) RETURNS face_embedding
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION embed(bytea, boolean) IS
-	'embedding of the most prominent (largest) face in a photo; detect => false takes the whole image as the face chip';
+	'embedding of the most prominent face in a photo (the best-scoring face over its centre, else the best-scoring face), averaged with its mirror image; detect => false takes the whole image as the face chip';
 
 CREATE FUNCTION faces(photo bytea,
 	OUT face integer, OUT score double precision,

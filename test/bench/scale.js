@@ -37,6 +37,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { symmetricEigen } = require('./symmetric_eigen');
+const { psqlRunner } = require('./psql_session');
 const { spawn } = require('child_process');
 const { once } = require('events');
 
@@ -317,27 +318,7 @@ const embeddingText = (v) => {
 // PostgreSQL through psql.
 
 const psqlArgs = [...connection, '-X', '-q', '-v', 'ON_ERROR_STOP=1'];
-// Every session loads pgface first: the literal "emb <-> $1 < tau" is indexed only when
-// the planner hook is in place at planning time. jit off: compiling each one-shot query
-// would add tens of milliseconds to the seq scans and measure LLVM, not the scan.
-const SESSION = "LOAD 'pgface';\nSET jit = off;\n";
-
-// Runs a script in one psql session; resolves to its rows, tab-separated fields.
-function psql(sql) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('psql', [...psqlArgs, '-A', '-t', '-F', '\t', '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`psql failed (${code}): ${err.trim()}\n--- script:\n${sql.slice(0, 2000)}`));
-      else resolve(out.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t')));
-    });
-    child.stdin.end(SESSION + sql);
-  });
-}
+const psql = psqlRunner(connection);
 
 // COPY FROM STDIN fed row by row with back-pressure, so a million rows never sit in
 // memory as one string. rowText(k) returns the k-th line; resolves to the seconds this

@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// The open-set identification benchmark: one photo per person enrolled, then "who is
+// this?" for photos of enrolled people and of strangers, all through SQL on a real
+// server, with embed() and the GiST index.
+//
+//   Gallery   one photo (the first) of every LFW person with at least two photos.
+//   Probes    the second photo of each of them: named right, named wrong, or missed.
+//   Strangers the photo of every person with exactly one photo (never enrolled):
+//             rejected, or falsely accepted as somebody.
+//
+// Each probe's answer is its nearest gallery face (ORDER BY emb <-> probe LIMIT 1, an
+// index scan), accepted when closer than tau. Reported: rank-1 right / wrong / missed
+// rates for enrolled probes and the false-accept rate (FAR) for strangers over a sweep
+// of tau; the detection-and-identification rate (DIR: named right and closer than tau)
+// at FAR 0.1%, 1% and 5%; and face_tau()'s prediction against the FAR measured with
+// the literal "emb <-> probe < face_tau(far, N)" on galleries of 100, 1,000 and all.
+// A photo where no face is found gives no embedding: as a probe it is missed, as a
+// stranger it is rejected, in the gallery that person is not enrolled.
+//
+//   node test/bench/openset.js --socket "$PWD/.pgdata" --db bench --user postgres \
+//        [--lfw DIR] [--jobs 2] [--png FILE] [--out FILE] [--keep] [--people N]
+//
+// The server reads the photos itself (pg_read_binary_file), so the user must be a
+// superuser and LFW readable by the server. Without ../shared/data/lfw (or --lfw) it
+// says so and skips. The PNG (DIR against FAR) needs gnuplot (apt-get install
+// gnuplot-nox); without it the PNG is skipped. Without --keep the tables are dropped.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawn } = require('child_process');
+const { psqlRunner } = require('./psql_session');
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const repo = path.resolve(__dirname, '..', '..');
+const lfw = path.resolve(option('--lfw', path.join(repo, '..', 'shared', 'data', 'lfw')));
+const jobs = Number(option('--jobs', '2'));
+const pngFile = option('--png', null);
+const outFile = option('--out', null);
+const keep = args.includes('--keep');
+const peopleLimit = Number(option('--people', '0')); // a quick run on the first N people
+const connection = [];
+for (const [name, psqlFlag] of [['--socket', '-h'], ['--port', '-p'], ['--db', '-d'], ['--user', '-U']]) {
+  const value = option(name, null);
+  if (value !== null) connection.push(psqlFlag, value);
+}
+const psql = psqlRunner(connection);
+const progress = (message) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+if (!fs.existsSync(path.join(lfw, 'pairs.txt'))) {
+  console.log(`LFW not found at ${lfw}: skipped (the benchmark needs ../shared/data/lfw)`);
+  process.exit(0);
+}
+
+// Seeded draws, so that the sub-galleries are the same in every run.
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function photoRoles() {
+  const rows = [];
+  const people = fs.readdirSync(lfw).sort();
+  for (const person of peopleLimit > 0 ? people.slice(0, peopleLimit) : people) {
+    const dir = path.join(lfw, person);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    const photos = fs.readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort();
+    if (photos.length >= 2) {
+      rows.push({ person, role: 'gallery', file: path.join(dir, photos[0]) });
+      rows.push({ person, role: 'probe', file: path.join(dir, photos[1]) });
+    } else if (photos.length === 1) {
+      rows.push({ person, role: 'stranger', file: path.join(dir, photos[0]) });
+    }
+  }
+  return rows;
+}
+
+const quote = (text) => `'${text.replace(/'/g, "''")}'`;
+const pct = (x) => `${(100 * x).toFixed(2)}%`;
+
+// Embeds every photo through SQL embed(), in `jobs` sessions on disjoint rows.
+async function embedAll(rows) {
+  await psql(`
+DROP TABLE IF EXISTS openset_photos, openset_gallery;
+CREATE TABLE openset_photos (id int PRIMARY KEY, person text, role text, file text, emb face_embedding);
+INSERT INTO openset_photos (id, person, role, file) VALUES
+${rows.map((r, i) => `(${i}, ${quote(r.person)}, ${quote(r.role)}, ${quote(r.file)})`).join(',\n')};
+CREATE OR REPLACE FUNCTION openset_embed(file text) RETURNS face_embedding LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN embed(pg_read_binary_file(file));
+EXCEPTION WHEN no_data_found THEN
+  RETURN NULL;
+END $$;`);
+  const started = Date.now();
+  await Promise.all(Array.from({ length: jobs }, (_, k) =>
+    psql(`UPDATE openset_photos SET emb = openset_embed(file) WHERE id % ${jobs} = ${k};`)));
+  return (Date.now() - started) / 1000;
+}
+
+// Each probe's and stranger's nearest gallery face, through the index.
+async function nearestFaces() {
+  await psql(`
+CREATE TABLE openset_gallery AS SELECT person, emb FROM openset_photos WHERE role = 'gallery' AND emb IS NOT NULL;
+CREATE INDEX openset_gallery_emb ON openset_gallery USING gist (emb);
+ANALYZE openset_gallery;`);
+  const query = `SELECT p.person, p.role, n.person, n.distance FROM openset_photos p
+LEFT JOIN LATERAL (SELECT g.person, g.emb <-> p.emb AS distance FROM openset_gallery g
+                   ORDER BY g.emb <-> p.emb LIMIT 1) n ON p.emb IS NOT NULL
+WHERE p.role <> 'gallery'`;
+  const plan = (await psql(`SET enable_seqscan = off; EXPLAIN (COSTS off) ${query};`)).map((r) => r[0]).join('\n');
+  if (!/Index Scan using openset_gallery_emb/.test(plan)) throw new Error(`the nearest-face query does not use the index:\n${plan}`);
+  const rows = await psql(`SET enable_seqscan = off;
+${query};`);
+  return rows.map(([person, role, nearest, distance]) => ({
+    person, role, nearest: nearest || null, distance: distance ? Number(distance) : Infinity,
+  }));
+}
+
+// Rates at one tau: enrolled probes right / wrong / missed, strangers accepted.
+function ratesAt(answers, tau) {
+  const probes = answers.filter((a) => a.role === 'probe');
+  const strangers = answers.filter((a) => a.role === 'stranger');
+  const accepted = (a) => a.distance < tau;
+  const right = probes.filter((a) => accepted(a) && a.nearest === a.person).length;
+  const wrong = probes.filter((a) => accepted(a) && a.nearest !== a.person).length;
+  return {
+    tau,
+    right: right / probes.length,
+    wrong: wrong / probes.length,
+    missed: (probes.length - right - wrong) / probes.length,
+    far: strangers.filter(accepted).length / strangers.length,
+  };
+}
+
+// The largest tau whose FAR is at most far: strangers' nearest distances, sorted.
+function tauForFar(answers, far) {
+  const distances = answers.filter((a) => a.role === 'stranger').map((a) => a.distance).sort((x, y) => x - y);
+  const allowed = Math.floor(far * distances.length);
+  return distances[allowed]; // "< tau" accepts exactly the `allowed` smaller ones (ties aside)
+}
+
+// face_tau(far, N) against the FAR measured with the literal query on sub-galleries of N.
+async function checkFaceTau(galleryCount, strangerCount) {
+  const sizes = [[100, 20], [1000, 5], [galleryCount, 1]].filter(([size]) => size < galleryCount)
+    .concat([[galleryCount, 1]]);
+  const fars = [0.01, 0.05];
+  const results = [];
+  for (const [size, draws] of sizes) {
+    for (const far of fars) {
+      let accepted = 0;
+      for (let d = 0; d < draws; d++) {
+        const pick = random(1000 * size + d);
+        const rows = await psql(`
+DROP TABLE IF EXISTS openset_sub;
+CREATE TABLE openset_sub AS SELECT emb FROM openset_gallery ORDER BY md5(person || '${pick()}') LIMIT ${size};
+CREATE INDEX ON openset_sub USING gist (emb);
+ANALYZE openset_sub;
+SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM openset_sub g WHERE g.emb <-> s.emb < face_tau(${far}, ${size})))
+FROM openset_photos s WHERE s.role = 'stranger' AND s.emb IS NOT NULL;`);
+        accepted += Number(rows[0][0]);
+      }
+      const plan = (await psql(`SET enable_seqscan = off; EXPLAIN (COSTS off) SELECT 1 FROM openset_sub g
+WHERE g.emb <-> (SELECT emb FROM openset_photos LIMIT 1) < face_tau(${far}, ${size});`)).map((r) => r[0]).join('\n');
+      const tau = Number((await psql(`SELECT face_tau(${far}, ${size});`))[0][0]);
+      results.push({ size, draws, far, tau, measured: accepted / (draws * strangerCount), indexed: /openset_sub_emb_idx/.test(plan) });
+    }
+  }
+  return results;
+}
+
+function drawPng(answers, file) {
+  const data = path.join(os.tmpdir(), `openset-${process.pid}.dat`);
+  const lines = [];
+  for (let tau = 0.2; tau <= 0.75; tau += 0.0025) {
+    const r = ratesAt(answers, tau);
+    if (r.far > 0) lines.push(`${r.far} ${r.right} ${r.wrong} ${tau.toFixed(4)}`);
+  }
+  fs.writeFileSync(data, `${lines.join('\n')}\n`);
+  const script = `set terminal pngcairo size 800,560 font ",11"
+set output '${file}'
+set logscale x
+set xrange [0.0005:1]
+set yrange [0:1]
+set grid
+set key bottom right
+set xlabel 'strangers accepted (FAR)'
+set ylabel 'share of enrolled probes'
+set title 'pgface open-set identification on LFW (gallery: 1 photo per person)'
+plot '${data}' using 1:2 with lines lw 2 title 'named right (DIR)', '${data}' using 1:3 with lines lw 2 title 'named wrong'
+`;
+  return new Promise((resolve) => {
+    const child = spawn('gnuplot', [], { stdio: ['pipe', 'ignore', 'pipe'] });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => { fs.rmSync(data, { force: true }); resolve(code === 0); });
+    child.stdin.end(script);
+  });
+}
+
+(async () => {
+  const rows = photoRoles();
+  const count = (role) => rows.filter((r) => r.role === role).length;
+  progress(`${count('gallery')} enrolled people, ${count('probe')} probes, ${count('stranger')} strangers; embedding ${rows.length} photos in SQL with ${jobs} sessions`);
+  const seconds = await embedAll(rows);
+  const noFace = await psql(`SELECT role, count(*) FROM openset_photos WHERE emb IS NULL GROUP BY role ORDER BY role;`);
+  progress(`embedded in ${seconds.toFixed(0)} s; searching`);
+  const answers = await nearestFaces();
+  const enrolled = Number((await psql('SELECT count(*) FROM openset_gallery;'))[0][0]);
+  const strangersWithFace = Number((await psql(`SELECT count(*) FROM openset_photos WHERE role = 'stranger' AND emb IS NOT NULL;`))[0][0]);
+  progress('checking face_tau()');
+  const tauChecks = await checkFaceTau(enrolled, strangersWithFace);
+
+  const out = [];
+  out.push(`# Open-set identification on LFW, through SQL (${new Date().toISOString().slice(0, 10)})`);
+  out.push('');
+  out.push(`Gallery: ${enrolled} people enrolled with one photo each; probes: ${count('probe')} second photos of them; strangers: ${count('stranger')} people never enrolled. `
+    + `Photos without a face found: ${noFace.map(([role, n]) => `${n} ${role}`).join(', ') || 'none'}. `
+    + `embed() of ${rows.length} photos took ${seconds.toFixed(0)} s with ${jobs} sessions.`);
+  out.push('');
+  out.push('| tau | named right | named wrong | missed | strangers accepted (FAR) |');
+  out.push('| --- | --- | --- | --- | --- |');
+  for (let tau = 0.3; tau <= 0.651; tau += 0.025) {
+    const r = ratesAt(answers, tau);
+    out.push(`| ${tau.toFixed(3)} | ${pct(r.right)} | ${pct(r.wrong)} | ${pct(r.missed)} | ${pct(r.far)} |`);
+  }
+  out.push('');
+  out.push('| FAR at most | tau | DIR (named right) | named wrong | measured FAR |');
+  out.push('| --- | --- | --- | --- | --- |');
+  for (const far of [0.001, 0.01, 0.05]) {
+    const tau = tauForFar(answers, far);
+    const r = ratesAt(answers, tau);
+    out.push(`| ${pct(far)} | ${tau.toFixed(3)} | ${pct(r.right)} | ${pct(r.wrong)} | ${pct(r.far)} |`);
+  }
+  out.push('');
+  out.push('face_tau(far, N) against the FAR measured with `emb <-> stranger < face_tau(far, N)` on random galleries of N of the enrolled faces:');
+  out.push('');
+  out.push('| N | galleries drawn | far asked | face_tau | measured FAR | measured / asked | index used |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const c of tauChecks) {
+    out.push(`| ${c.size} | ${c.draws} | ${pct(c.far)} | ${c.tau.toFixed(3)} | ${pct(c.measured)} | ${(c.measured / c.far).toFixed(2)} | ${c.indexed ? 'yes' : 'NO'} |`);
+  }
+  if (pngFile) {
+    out.push('');
+    out.push(await drawPng(answers, pngFile) ? `Curve: ${path.relative(repo, path.resolve(pngFile))}` : 'Curve: skipped (gnuplot not found: apt-get install gnuplot-nox)');
+  }
+  const report = `${out.join('\n')}\n`;
+  process.stdout.write(report);
+  if (outFile) fs.writeFileSync(outFile, report);
+  if (!keep) await psql('DROP TABLE IF EXISTS openset_photos, openset_gallery, openset_sub; DROP FUNCTION IF EXISTS openset_embed(text);');
+})().catch((e) => {
+  console.error(e.message);
+  process.exit(1);
+});
