@@ -11,7 +11,7 @@ SELECT 'colleague_' || face, embedding FROM faces(pg_read_binary_file(:'photo_di
 CREATE INDEX staff_photos_emb ON staff_photos USING gist (emb);
 ANALYZE staff_photos;
 -- A new photo of Alice, and a stranger (a face of another photo).
-CREATE TABLE probes AS
+CREATE TABLE qp_probes AS
 SELECT 'alice, new photo' AS who, embed(pg_read_binary_file(:'photo_dir' || '/variants/converted.png')) AS q
 UNION ALL
 SELECT 'stranger', embedding FROM faces(pg_read_binary_file(:'photo_dir' || '/sample3.jpg')) WHERE face = 2;
@@ -22,12 +22,12 @@ SELECT count(*) AS staff_rows, count(DISTINCT name) AS people FROM staff_photos;
 SELECT p.who,
 	coalesce((SELECT name FROM staff_photos WHERE emb <-> p.q < 0.45 ORDER BY emb <-> p.q LIMIT 1),
 		'unknown') AS identified_as
-FROM probes p ORDER BY p.who;
+FROM qp_probes p ORDER BY p.who;
 
 -- Top-k candidates with distances, one row per person: the nearest photos through the
 -- index, then each person's minimum.
 SELECT p.who, c.rank, c.name, c.distance < 0.45 AS within_tau
-FROM probes p, LATERAL (
+FROM qp_probes p, LATERAL (
 	SELECT name, row_number() OVER (ORDER BY min(d)) AS rank, min(d) AS distance
 	FROM (SELECT name, emb <-> p.q AS d FROM staff_photos ORDER BY emb <-> p.q LIMIT 10) nearest
 	GROUP BY name ORDER BY min(d) LIMIT 3) c
@@ -36,8 +36,8 @@ ORDER BY c.rank;
 -- These plans use the index, even on a small table once seq scans are discouraged.
 SET enable_seqscan = off;
 EXPLAIN (COSTS off)
-SELECT name FROM staff_photos WHERE emb <-> (SELECT q FROM probes LIMIT 1) < 0.45
-ORDER BY emb <-> (SELECT q FROM probes LIMIT 1) LIMIT 1;
+SELECT name FROM staff_photos WHERE emb <-> (SELECT q FROM qp_probes LIMIT 1) < 0.45
+ORDER BY emb <-> (SELECT q FROM qp_probes LIMIT 1) LIMIT 1;
 RESET enable_seqscan;
 
 -- embed() once per query. With a parameter in a generic plan (a prepared statement

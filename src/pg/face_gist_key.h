@@ -25,9 +25,11 @@
 
 /*
  * The key kinds carry the index format in their high bits, so that code of
- * another format refuses an index instead of misreading it. Format 2: 64 axes.
+ * another format refuses an index instead of misreading it. The codes are
+ * coordinates on the fitted principal axes, so refitted statistics are a new
+ * format too. Format 2: 64 axes; 3: axes refitted on mirror-averaged embeddings.
  */
-#define FACE_GIST_FORMAT  2
+#define FACE_GIST_FORMAT  3
 #define FACE_GIST_LEAF    (FACE_GIST_FORMAT << 4 | 1)
 #define FACE_GIST_SUMMARY (FACE_GIST_FORMAT << 4 | 2)
 #define FACE_GIST_BOX     (FACE_GIST_FORMAT << 4 | 3)

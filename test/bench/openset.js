@@ -29,13 +29,10 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
-const { psqlRunner } = require('./psql_session');
+const { psqlRunner, optionReader, connectionFromOptions } = require('./psql_session');
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
+const option = optionReader(args);
 const repo = path.resolve(__dirname, '..', '..');
 const lfw = path.resolve(option('--lfw', path.join(repo, '..', 'shared', 'data', 'lfw')));
 const jobs = Number(option('--jobs', '2'));
@@ -43,11 +40,7 @@ const pngFile = option('--png', null);
 const outFile = option('--out', null);
 const keep = args.includes('--keep');
 const peopleLimit = Number(option('--people', '0')); // a quick run on the first N people
-const connection = [];
-for (const [name, psqlFlag] of [['--socket', '-h'], ['--port', '-p'], ['--db', '-d'], ['--user', '-U']]) {
-  const value = option(name, null);
-  if (value !== null) connection.push(psqlFlag, value);
-}
+const connection = connectionFromOptions(option);
 const psql = psqlRunner(connection);
 const progress = (message) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -221,6 +214,8 @@ plot '${data}' using 1:2 with lines lw 2 title 'named right (DIR)', '${data}' us
 
   const out = [];
   out.push(`# Open-set identification on LFW, through SQL (${new Date().toISOString().slice(0, 10)})`);
+  out.push('');
+  out.push(`Command: \`node test/bench/openset.js ${args.join(' ')}\``);
   out.push('');
   out.push(`Gallery: ${enrolled} people enrolled with one photo each; probes: ${count('probe')} second photos of them; strangers: ${count('stranger')} people never enrolled. `
     + `Photos without a face found: ${noFace.map(([role, n]) => `${n} ${role}`).join(', ') || 'none'}. `

@@ -27,4 +27,22 @@ function psqlRunner(connection) {
   };
 }
 
-module.exports = { psqlRunner };
+// A command line's "--name value" options: option(name, fallback).
+function optionReader(args) {
+  return (name, fallback) => {
+    const i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+  };
+}
+
+// psql's connection flags from the benchmarks' --socket, --port, --db and --user options.
+function connectionFromOptions(option) {
+  const connection = [];
+  for (const [name, psqlFlag] of [['--socket', '-h'], ['--port', '-p'], ['--db', '-d'], ['--user', '-U']]) {
+    const value = option(name, null);
+    if (value !== null) connection.push(psqlFlag, value);
+  }
+  return connection;
+}
+
+module.exports = { psqlRunner, optionReader, connectionFromOptions };

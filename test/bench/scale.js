@@ -37,15 +37,12 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { symmetricEigen } = require('./symmetric_eigen');
-const { psqlRunner } = require('./psql_session');
+const { psqlRunner, optionReader, connectionFromOptions } = require('./psql_session');
 const { spawn } = require('child_process');
 const { once } = require('events');
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
+const option = optionReader(args);
 const flag = (name) => args.includes(name);
 const sizes = option('--sizes', '10000,100000,1000000').split(',').map(Number);
 const probeCount = Number(option('--probes', '100'));
@@ -55,11 +52,7 @@ const fitPairs = Number(option('--fit-pairs', '20000'));
 const statsFile = option('--stats', path.join(__dirname, 'lfw_statistics.json'));
 const outFile = option('--out', null);
 const keep = flag('--keep');
-const connection = [];
-for (const [name, psqlFlag] of [['--socket', '-h'], ['--port', '-p'], ['--db', '-d'], ['--user', '-U']]) {
-  const value = option(name, null);
-  if (value !== null) connection.push(psqlFlag, value);
-}
+const connection = connectionFromOptions(option);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(probeCount >= 1) || !(calibrationCount >= 100)) {
   console.error('usage: scale.js [--sizes N,N,...] [--probes P] [--calibration C>=100] [--socket DIR] ...');
   process.exit(2);
