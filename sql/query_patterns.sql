@@ -71,3 +71,16 @@ RESET plan_cache_mode;
 RESET track_functions;
 DEALLOCATE per_row;
 DEALLOCATE once;
+
+-- The ratio rule, for large galleries: name the nearest person only when they are
+-- clearly nearer than the second nearest (distance below r = 0.84 times theirs), and
+-- within the model's 0.6. One threshold serves galleries of any size (README).
+SELECT p.who,
+	CASE WHEN min(b.d) FILTER (WHERE b.rank = 1) < 0.6
+		AND (count(*) = 1 OR min(b.d) FILTER (WHERE b.rank = 1) < 0.84 * min(b.d) FILTER (WHERE b.rank = 2))
+	THEN min(b.name) FILTER (WHERE b.rank = 1) ELSE 'unknown' END AS identified_as
+FROM qp_probes p, LATERAL (
+	SELECT name, min(d) AS d, row_number() OVER (ORDER BY min(d)) AS rank
+	FROM (SELECT name, emb <-> p.q AS d FROM staff_photos ORDER BY emb <-> p.q LIMIT 10) nearest
+	GROUP BY name ORDER BY min(d) LIMIT 2) b
+GROUP BY p.who ORDER BY p.who;

@@ -14,6 +14,9 @@
 // of tau; the detection-and-identification rate (DIR: named right and closer than tau)
 // at FAR 0.1%, 1% and 5%; and face_tau()'s prediction against the FAR measured with
 // the literal "emb <-> probe < face_tau(far, N)" on galleries of 100, 1,000 and all.
+// The same for a second rule, the ratio test: name the nearest person when their
+// distance is below r times the second nearest person's (LIMIT 2 through the index);
+// its thresholds, chosen on the whole gallery, are then tried on the smaller ones.
 // A photo where no face is found gives no embedding: as a probe it is missed, as a
 // stranger it is rejected, in the gallery that person is not enrolled.
 //
@@ -106,24 +109,38 @@ async function nearestFaces() {
 CREATE TABLE openset_gallery AS SELECT person, emb FROM openset_photos WHERE role = 'gallery' AND emb IS NOT NULL;
 CREATE INDEX openset_gallery_emb ON openset_gallery USING gist (emb);
 ANALYZE openset_gallery;`);
-  const query = `SELECT p.person, p.role, n.person, n.distance FROM openset_photos p
-LEFT JOIN LATERAL (SELECT g.person, g.emb <-> p.emb AS distance FROM openset_gallery g
-                   ORDER BY g.emb <-> p.emb LIMIT 1) n ON p.emb IS NOT NULL
-WHERE p.role <> 'gallery'`;
-  const plan = (await psql(`SET enable_seqscan = off; EXPLAIN (COSTS off) ${query};`)).map((r) => r[0]).join('\n');
-  if (!/Index Scan using openset_gallery_emb/.test(plan)) throw new Error(`the nearest-face query does not use the index:\n${plan}`);
-  const rows = await psql(`SET enable_seqscan = off;
-${query};`);
-  return rows.map(([person, role, nearest, distance]) => ({
-    person, role, nearest: nearest || null, distance: distance ? Number(distance) : Infinity,
-  }));
+  return nearestTwo('openset_gallery', 'openset_gallery_emb', 'true');
 }
 
-// Rates at one tau: enrolled probes right / wrong / missed, strangers accepted.
-function ratesAt(answers, tau) {
+// The two nearest enrolled people of each probe and stranger (one photo per person, so
+// the two nearest faces), through the index; `which` filters the probes (SQL).
+async function nearestTwo(gallery, index, which) {
+  const query = `SELECT p.id, p.person, p.role, n.person, n.distance FROM openset_photos p
+LEFT JOIN LATERAL (SELECT g.person, g.emb <-> p.emb AS distance FROM ${gallery} g
+                   ORDER BY g.emb <-> p.emb LIMIT 2) n ON p.emb IS NOT NULL
+WHERE p.role <> 'gallery' AND (${which})`;
+  const plan = (await psql(`SET enable_seqscan = off; EXPLAIN (COSTS off) ${query};`)).map((r) => r[0]).join('\n');
+  if (!new RegExp(`Index Scan using ${index}`).test(plan)) throw new Error(`the nearest-face query does not use the index:\n${plan}`);
+  const byProbe = new Map();
+  for (const [id, person, role, nearest, distance] of await psql(`SET enable_seqscan = off;\n${query} ORDER BY p.id, n.distance;`)) {
+    if (!byProbe.has(id)) byProbe.set(id, { person, role, nearest: nearest || null, distance: distance ? Number(distance) : Infinity, second: Infinity });
+    else byProbe.get(id).second = Number(distance);
+  }
+  return [...byProbe.values()];
+}
+
+// The two acceptance rules: the nearest distance below tau, or the ratio of the nearest
+// person's distance to the second nearest person's below r (no second person: no ratio).
+const RULES = {
+  distance: (a) => a.distance,
+  ratio: (a) => (Number.isFinite(a.second) && a.second > 0 ? a.distance / a.second : Infinity),
+};
+
+// Rates at one threshold of a rule's score: enrolled probes right / wrong / missed, strangers accepted.
+function ratesAt(answers, tau, score = RULES.distance) {
   const probes = answers.filter((a) => a.role === 'probe');
   const strangers = answers.filter((a) => a.role === 'stranger');
-  const accepted = (a) => a.distance < tau;
+  const accepted = (a) => score(a) < tau;
   const right = probes.filter((a) => accepted(a) && a.nearest === a.person).length;
   const wrong = probes.filter((a) => accepted(a) && a.nearest !== a.person).length;
   return {
@@ -135,40 +152,55 @@ function ratesAt(answers, tau) {
   };
 }
 
-// The largest tau whose FAR is at most far: strangers' nearest distances, sorted.
-function tauForFar(answers, far) {
-  const distances = answers.filter((a) => a.role === 'stranger').map((a) => a.distance).sort((x, y) => x - y);
+// The largest threshold whose FAR is at most far: the strangers' scores, sorted.
+function tauForFar(answers, far, score = RULES.distance) {
+  const distances = answers.filter((a) => a.role === 'stranger').map(score).sort((x, y) => x - y);
   const allowed = Math.floor(far * distances.length);
   return distances[allowed]; // "< tau" accepts exactly the `allowed` smaller ones (ties aside)
 }
 
-// face_tau(far, N) against the FAR measured with the literal query on sub-galleries of N.
-async function checkFaceTau(galleryCount, strangerCount) {
-  const sizes = [[100, 20], [1000, 5], [galleryCount, 1]].filter(([size]) => size < galleryCount)
-    .concat([[galleryCount, 1]]);
+// Random sub-galleries of N of the enrolled people (seeded, the same in every run):
+//   - face_tau(far, N) against the FAR measured with the literal query
+//     "emb <-> stranger < face_tau(far, N)", through the index;
+//   - the ratio rule at the thresholds chosen on the whole gallery, to show whether one
+//     threshold serves galleries of any size (FAR and DIR of the probes enrolled there).
+async function checkSubGalleries(galleryCount, strangerCount, ratioThresholds) {
+  const sizes = [[100, 20], [1000, 5]].filter(([size]) => size < galleryCount).concat([[galleryCount, 1]]);
   const fars = [0.01, 0.05];
-  const results = [];
+  const tauResults = [];
+  const ratioResults = [];
   for (const [size, draws] of sizes) {
-    for (const far of fars) {
-      let accepted = 0;
-      for (let d = 0; d < draws; d++) {
-        const pick = random(1000 * size + d);
-        const rows = await psql(`
+    const accepted = fars.map(() => 0);
+    const ratio = ratioThresholds.map(() => ({ far: 0, right: 0 }));
+    let indexed = true;
+    for (let d = 0; d < draws; d++) {
+      const pick = random(1000 * size + d);
+      const rows = await psql(`
 DROP TABLE IF EXISTS openset_sub;
-CREATE TABLE openset_sub AS SELECT emb FROM openset_gallery ORDER BY md5(person || '${pick()}') LIMIT ${size};
-CREATE INDEX ON openset_sub USING gist (emb);
+CREATE TABLE openset_sub AS SELECT person, emb FROM openset_gallery ORDER BY md5(person || '${pick()}') LIMIT ${size};
+CREATE INDEX openset_sub_emb ON openset_sub USING gist (emb);
 ANALYZE openset_sub;
-SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM openset_sub g WHERE g.emb <-> s.emb < face_tau(${far}, ${size})))
+SELECT ${fars.map((far) => `count(*) FILTER (WHERE EXISTS (SELECT 1 FROM openset_sub g WHERE g.emb <-> s.emb < face_tau(${far}, ${size})))`).join(', ')}
 FROM openset_photos s WHERE s.role = 'stranger' AND s.emb IS NOT NULL;`);
-        accepted += Number(rows[0][0]);
-      }
+      fars.forEach((_, k) => { accepted[k] += Number(rows[0][k]); });
       const plan = (await psql(`SET enable_seqscan = off; EXPLAIN (COSTS off) SELECT 1 FROM openset_sub g
-WHERE g.emb <-> (SELECT emb FROM openset_photos LIMIT 1) < face_tau(${far}, ${size});`)).map((r) => r[0]).join('\n');
-      const tau = Number((await psql(`SELECT face_tau(${far}, ${size});`))[0][0]);
-      results.push({ size, draws, far, tau, measured: accepted / (draws * strangerCount), indexed: /openset_sub_emb_idx/.test(plan) });
+WHERE g.emb <-> (SELECT emb FROM openset_photos LIMIT 1) < face_tau(0.01, ${size});`)).map((r) => r[0]).join('\n');
+      indexed = indexed && /openset_sub_emb/.test(plan);
+      const answers = await nearestTwo('openset_sub', 'openset_sub_emb',
+        "p.role = 'stranger' OR p.person IN (SELECT person FROM openset_sub)");
+      ratioThresholds.forEach((r, k) => {
+        const rates = ratesAt(answers, r, RULES.ratio);
+        ratio[k].far += rates.far / draws;
+        ratio[k].right += rates.right / draws;
+      });
     }
+    for (const [k, far] of fars.entries()) {
+      const tau = Number((await psql(`SELECT face_tau(${far}, ${size});`))[0][0]);
+      tauResults.push({ size, draws, far, tau, measured: accepted[k] / (draws * strangerCount), indexed });
+    }
+    ratioThresholds.forEach((r, k) => ratioResults.push({ size, draws, r, ...ratio[k] }));
   }
-  return results;
+  return { tauResults, ratioResults };
 }
 
 function drawPng(answers, file) {
@@ -176,7 +208,12 @@ function drawPng(answers, file) {
   const lines = [];
   for (let tau = 0.2; tau <= 0.75; tau += 0.0025) {
     const r = ratesAt(answers, tau);
-    if (r.far > 0) lines.push(`${r.far} ${r.right} ${r.wrong} ${tau.toFixed(4)}`);
+    if (r.far > 0) lines.push(`${r.far} ${r.right} ${r.wrong}`);
+  }
+  lines.push('', '');
+  for (let ratio = 0.5; ratio <= 1.0; ratio += 0.002) {
+    const r = ratesAt(answers, ratio, RULES.ratio);
+    if (r.far > 0) lines.push(`${r.far} ${r.right} ${r.wrong}`);
   }
   fs.writeFileSync(data, `${lines.join('\n')}\n`);
   const script = `set terminal pngcairo size 800,560 font ",11"
@@ -189,7 +226,10 @@ set key bottom right
 set xlabel 'strangers accepted (FAR)'
 set ylabel 'share of enrolled probes'
 set title 'pgface open-set identification on LFW (gallery: 1 photo per person)'
-plot '${data}' using 1:2 with lines lw 2 title 'named right (DIR)', '${data}' using 1:3 with lines lw 2 title 'named wrong'
+plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), nearest distance < tau', \\
+  '${data}' index 1 using 1:2 with lines lw 2 title 'named right (DIR), nearest / second nearest < r', \\
+  '${data}' index 0 using 1:3 with lines lw 2 title 'named wrong, distance rule', \\
+  '${data}' index 1 using 1:3 with lines lw 2 title 'named wrong, ratio rule'
 `;
   return new Promise((resolve) => {
     const child = spawn('gnuplot', [], { stdio: ['pipe', 'ignore', 'pipe'] });
@@ -209,8 +249,9 @@ plot '${data}' using 1:2 with lines lw 2 title 'named right (DIR)', '${data}' us
   const answers = await nearestFaces();
   const enrolled = Number((await psql('SELECT count(*) FROM openset_gallery;'))[0][0]);
   const strangersWithFace = Number((await psql(`SELECT count(*) FROM openset_photos WHERE role = 'stranger' AND emb IS NOT NULL;`))[0][0]);
-  progress('checking face_tau()');
-  const tauChecks = await checkFaceTau(enrolled, strangersWithFace);
+  const ratioThresholds = [0.001, 0.01, 0.05].map((far) => tauForFar(answers, far, RULES.ratio));
+  progress('sub-galleries: face_tau() and the ratio rule');
+  const { tauResults: tauChecks, ratioResults } = await checkSubGalleries(enrolled, strangersWithFace, ratioThresholds);
 
   const out = [];
   out.push(`# Open-set identification on LFW, through SQL (${new Date().toISOString().slice(0, 10)})`);
@@ -235,6 +276,21 @@ plot '${data}' using 1:2 with lines lw 2 title 'named right (DIR)', '${data}' us
     const r = ratesAt(answers, tau);
     out.push(`| ${pct(far)} | ${tau.toFixed(3)} | ${pct(r.right)} | ${pct(r.wrong)} | ${pct(r.far)} |`);
   }
+  out.push('');
+  out.push('The ratio rule: name the nearest person when their distance is below r times the second nearest person\'s:');
+  out.push('');
+  out.push('| FAR at most | r | DIR (named right) | named wrong | measured FAR |');
+  out.push('| --- | --- | --- | --- | --- |');
+  for (const [k, far] of [0.001, 0.01, 0.05].entries()) {
+    const r = ratesAt(answers, ratioThresholds[k], RULES.ratio);
+    out.push(`| ${pct(far)} | ${ratioThresholds[k].toFixed(3)} | ${pct(r.right)} | ${pct(r.wrong)} | ${pct(r.far)} |`);
+  }
+  out.push('');
+  out.push('The same r on random galleries of N of the enrolled people (FAR of all strangers, DIR of the probes enrolled there):');
+  out.push('');
+  out.push('| N | galleries drawn | r | FAR | DIR |');
+  out.push('| --- | --- | --- | --- | --- |');
+  for (const c of ratioResults) out.push(`| ${c.size} | ${c.draws} | ${c.r.toFixed(3)} | ${pct(c.far)} | ${pct(c.right)} |`);
   out.push('');
   out.push('face_tau(far, N) against the FAR measured with `emb <-> stranger < face_tau(far, N)` on random galleries of N of the enrolled faces:');
   out.push('');
