@@ -222,7 +222,7 @@ set logscale x
 set xrange [0.0005:1]
 set yrange [0:1]
 set grid
-set key bottom right
+set key top left
 set xlabel 'strangers accepted (FAR)'
 set ylabel 'share of enrolled probes'
 set title 'pgface open-set identification on LFW (gallery: 1 photo per person)'
