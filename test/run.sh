@@ -146,6 +146,13 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 		record 1 "pg_regress ran no test"
 	fi
 	[ -f regression.diffs ] && [ "$regress_failed" -gt 0 ] && cat regression.diffs
+
+	echo "# pg_dump and pg_restore, plain and custom format"
+	bash test/dump_restore.sh "$data" >"$log/dump.log" 2>&1
+	cat "$log/dump.log"
+	passed=$((passed + $(grep -c '^ok ' "$log/dump.log")))
+	failed=$((failed + $(grep -c '^not ok ' "$log/dump.log")))
+	grep -q '^ok ' "$log/dump.log" || record 1 "dump and restore produced no result"
 else
 	record 1 "start a throwaway cluster"
 fi

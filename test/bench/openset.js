@@ -123,7 +123,7 @@ WHERE p.role <> 'gallery' AND (${which})`;
   if (!new RegExp(`Index Scan using ${index}`).test(plan)) throw new Error(`the nearest-face query does not use the index:\n${plan}`);
   const byProbe = new Map();
   for (const [id, person, role, nearest, distance] of await psql(`SET enable_seqscan = off;\n${query} ORDER BY p.id, n.distance;`)) {
-    if (!byProbe.has(id)) byProbe.set(id, { person, role, nearest: nearest || null, distance: distance ? Number(distance) : Infinity, second: Infinity });
+    if (!byProbe.has(id)) byProbe.set(id, { id: Number(id), person, role, nearest: nearest || null, distance: distance ? Number(distance) : Infinity, second: Infinity });
     else byProbe.get(id).second = Number(distance);
   }
   return [...byProbe.values()];
@@ -284,6 +284,19 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
   for (const [k, far] of [0.001, 0.01, 0.05].entries()) {
     const r = ratesAt(answers, ratioThresholds[k], RULES.ratio);
     out.push(`| ${pct(far)} | ${ratioThresholds[k].toFixed(3)} | ${pct(r.right)} | ${pct(r.wrong)} | ${pct(r.far)} |`);
+  }
+  out.push('');
+  out.push('Held out: each rule\'s threshold chosen on the strangers with an even id, its FAR measured on those with an odd id (DIR on all probes):');
+  out.push('');
+  out.push('| FAR asked | rule | threshold | FAR on the other strangers | DIR |');
+  out.push('| --- | --- | --- | --- | --- |');
+  const half = (parity) => answers.filter((a) => a.role !== 'stranger' || a.id % 2 === parity);
+  for (const far of [0.001, 0.01, 0.05]) {
+    for (const [name, score] of Object.entries(RULES)) {
+      const threshold = tauForFar(half(0), far, score);
+      const held = ratesAt(half(1), threshold, score);
+      out.push(`| ${pct(far)} | ${name} | ${threshold.toFixed(3)} | ${pct(held.far)} | ${pct(held.right)} |`);
+    }
   }
   out.push('');
   out.push('The same r on random galleries of N of the enrolled people (FAR of all strangers, DIR of the probes enrolled there):');
