@@ -84,3 +84,24 @@ FROM qp_probes p, LATERAL (
 	FROM (SELECT name, emb <-> p.q AS d FROM staff_photos ORDER BY emb <-> p.q LIMIT 10) nearest
 	GROUP BY name ORDER BY min(d) LIMIT 2) b
 GROUP BY p.who ORDER BY p.who;
+
+-- Bulk enrolment in parallel: embed() is declared as costly as it is, so a CREATE TABLE
+-- ... AS SELECT embed(photo) runs it in parallel workers (PostgreSQL 15 runs no
+-- INSERT ... SELECT in parallel). A parallel scan hands out whole pages, so the photos'
+-- rows must span pages; here a wide column does that, and parallel_workers stands in
+-- for a table big enough to earn workers by itself.
+CREATE TABLE qp_photos (name text, photo bytea, note char(2500));
+ALTER TABLE qp_photos ALTER note SET STORAGE plain;
+INSERT INTO qp_photos SELECT v || ' ' || i, pg_read_binary_file(:'photo_dir' || '/variants/' || v), ''
+FROM unnest(ARRAY['original.jpg', 'recompressed.jpg', 'converted.png']) v, generate_series(1, 4) i;
+ALTER TABLE qp_photos SET (parallel_workers = 2);
+ANALYZE qp_photos;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS off, VERBOSE)
+CREATE TABLE qp_enrolled AS SELECT name, embed(photo) AS emb FROM qp_photos;
+CREATE TABLE qp_enrolled AS SELECT name, embed(photo) AS emb FROM qp_photos;
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS photos, count(*) FILTER (WHERE face_embedding_send(e.emb) = face_embedding_send(embed(p.photo)))
+	AS same_as_serial
+FROM qp_enrolled e JOIN qp_photos p USING (name);
+RESET max_parallel_workers_per_gather;
