@@ -23,6 +23,12 @@ record() {
 	fi
 }
 
+# Adds the ok / not ok lines of a TAP-style log to the tally.
+tally() {
+	passed=$((passed + $(grep -c '^ok ' "$1")))
+	failed=$((failed + $(grep -c '^not ok ' "$1")))
+}
+
 finish() {
 	[ -n "${data:-}" ] && cluster_stop "$data"
 	echo "$passed passed, $failed failed"
@@ -44,10 +50,8 @@ echo "# core unit tests (ASan + UBSan)"
 if make -s build/unit_tests >"$log/unit-build.log" 2>&1; then
 	build/unit_tests | sed 's/^\([0-9]* passed\)/# unit tests: \1/' | tee "$log/unit.log"
 	unit_rc=${PIPESTATUS[0]}
-	unit_passed=$(grep -c '^ok ' "$log/unit.log")
 	unit_failed=$(grep -c '^not ok ' "$log/unit.log")
-	passed=$((passed + unit_passed))
-	failed=$((failed + unit_failed))
+	tally "$log/unit.log"
 	# A crash or sanitizer report ends the run early; that is a failure too.
 	[ "$unit_rc" -ne 0 ] && [ "$unit_failed" -eq 0 ] && record 1 "unit tests exited with $unit_rc"
 else
@@ -82,8 +86,7 @@ if make -s build/cut_chips >"$log/golden-build.log" 2>&1 &&
 			>"$log/golden-$simd.log"
 		record $? "golden chips with the $simd kernels: $(grep -c '^ok ' "$log/golden-$simd.log") of 10 within 2e-4"
 	done
-	passed=$((passed + $(grep -c '^ok ' "$log/golden.log")))
-	failed=$((failed + $(grep -c '^not ok ' "$log/golden.log")))
+	tally "$log/golden.log"
 else
 	cat "$log/golden-build.log"
 	record 1 "cut the golden chips"
@@ -95,8 +98,7 @@ build/pgface detect --alignment faceapi --models build/models build/models/face-
 node test/golden/compare_detections.js test/golden/detections.jsonl "$log/detections.jsonl" |
 	tee "$log/detections.log"
 [ -s "$log/detections.log" ] || record 1 "detection comparison produced no result"
-passed=$((passed + $(grep -c '^ok ' "$log/detections.log")))
-failed=$((failed + $(grep -c '^not ok ' "$log/detections.log")))
+tally "$log/detections.log"
 
 echo "# the CLI under valgrind: no memory errors, every allocation freed"
 valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
@@ -150,8 +152,7 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	echo "# pg_dump and pg_restore, plain and custom format"
 	bash test/dump_restore.sh "$data" >"$log/dump.log" 2>&1
 	cat "$log/dump.log"
-	passed=$((passed + $(grep -c '^ok ' "$log/dump.log")))
-	failed=$((failed + $(grep -c '^not ok ' "$log/dump.log")))
+	tally "$log/dump.log"
 	grep -q '^ok ' "$log/dump.log" || record 1 "dump and restore produced no result"
 else
 	record 1 "start a throwaway cluster"

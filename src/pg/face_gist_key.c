@@ -82,6 +82,16 @@ face_gist_make_leaf(const FaceEmbedding *embedding)
 	return key;
 }
 
+/* Face i of a SUMMARY, written into the block-major layout face_gist_get_point reads. */
+static void
+summary_set_point(FaceGistKey *key, int i, const FaceGistPoint *point)
+{
+	face_gist_summary_residuals(key)[i] = point->residual;
+	for (int block = 0; block < FACE_GIST_BLOCKS; block++)
+		memcpy(face_gist_summary_block(key, block) + i * FACE_GIST_BLOCK,
+		       point->code + block * FACE_GIST_BLOCK, FACE_GIST_BLOCK);
+}
+
 void
 face_gist_get_point(FaceGistKey *key, int i, FaceGistPoint *point)
 {
@@ -398,11 +408,7 @@ face_gist_union_keys(FaceGistKey **keys, int count)
 				FaceGistPoint point;
 
 				face_gist_get_point(keys[i], p, &point);
-				face_gist_summary_residuals(result)[next] = point.residual;
-				for (int block = 0; block < FACE_GIST_BLOCKS; block++)
-					memcpy(face_gist_summary_block(result, block) + next * FACE_GIST_BLOCK,
-					       point.code + block * FACE_GIST_BLOCK, FACE_GIST_BLOCK);
-				next++;
+				summary_set_point(result, next++, &point);
 			}
 		return result;
 	}

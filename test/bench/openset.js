@@ -112,6 +112,11 @@ ANALYZE openset_gallery;`);
   return nearestTwo('openset_gallery', 'openset_gallery_emb', 'true');
 }
 
+// The plan of a query with seq scans discouraged, as one text: is the index usable?
+async function planOf(query) {
+  return (await psql(`SET enable_seqscan = off; EXPLAIN (COSTS off) ${query};`)).map((r) => r[0]).join('\n');
+}
+
 // The two nearest enrolled people of each probe and stranger (one photo per person, so
 // the two nearest faces), through the index; `which` filters the probes (SQL).
 async function nearestTwo(gallery, index, which) {
@@ -119,7 +124,7 @@ async function nearestTwo(gallery, index, which) {
 LEFT JOIN LATERAL (SELECT g.person, g.emb <-> p.emb AS distance FROM ${gallery} g
                    ORDER BY g.emb <-> p.emb LIMIT 2) n ON p.emb IS NOT NULL
 WHERE p.role <> 'gallery' AND (${which})`;
-  const plan = (await psql(`SET enable_seqscan = off; EXPLAIN (COSTS off) ${query};`)).map((r) => r[0]).join('\n');
+  const plan = await planOf(query);
   if (!new RegExp(`Index Scan using ${index}`).test(plan)) throw new Error(`the nearest-face query does not use the index:\n${plan}`);
   const byProbe = new Map();
   for (const [id, person, role, nearest, distance] of await psql(`SET enable_seqscan = off;\n${query} ORDER BY p.id, n.distance;`)) {
@@ -183,8 +188,8 @@ ANALYZE openset_sub;
 SELECT ${fars.map((far) => `count(*) FILTER (WHERE EXISTS (SELECT 1 FROM openset_sub g WHERE g.emb <-> s.emb < face_tau(${far}, ${size})))`).join(', ')}
 FROM openset_photos s WHERE s.role = 'stranger' AND s.emb IS NOT NULL;`);
       fars.forEach((_, k) => { accepted[k] += Number(rows[0][k]); });
-      const plan = (await psql(`SET enable_seqscan = off; EXPLAIN (COSTS off) SELECT 1 FROM openset_sub g
-WHERE g.emb <-> (SELECT emb FROM openset_photos LIMIT 1) < face_tau(0.01, ${size});`)).map((r) => r[0]).join('\n');
+      const plan = await planOf(`SELECT 1 FROM openset_sub g
+WHERE g.emb <-> (SELECT emb FROM openset_photos LIMIT 1) < face_tau(0.01, ${size})`);
       indexed = indexed && /openset_sub_emb/.test(plan);
       const answers = await nearestTwo('openset_sub', 'openset_sub_emb',
         "p.role = 'stranger' OR p.person IN (SELECT person FROM openset_sub)");
