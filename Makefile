@@ -19,7 +19,7 @@ WARNINGS = -Wall -Wextra -Werror
 SYSTEM_INCLUDES = -isystem $(shell $(PG_CONFIG) --includedir-server) -isystem /usr/include/stb
 PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/pg $(SYSTEM_INCLUDES)
 PG_CFLAGS = -std=gnu11 $(WARNINGS)
-SHLIB_LINK = -lopenblas -lm
+SHLIB_LINK = -lopenblas -lm -pthread
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -34,7 +34,7 @@ MODEL_FILES = $(MODELS)/face_recognition_model.pgfm $(MODELS)/tiny_face_detector
 MODEL_INSTALL_DIR = $(datadir)/pgface
 CORE_HEADERS = $(wildcard src/*/*.h)
 CORE_CFLAGS = -std=gnu11 $(WARNINGS) -Isrc -isystem /usr/include/stb
-CORE_LIBS = -lopenblas -lm
+CORE_LIBS = -lopenblas -lm -pthread
 
 all: $(MODEL_FILES) $(BUILD)/pgface
 

@@ -13,7 +13,9 @@ no_interrupts(void)
 }
 
 static const pgface_runtime default_runtime = {malloc, realloc, free, no_interrupts};
-static pgface_runtime current_runtime = {malloc, realloc, free, no_interrupts};
+/* Per thread: the host's runtime is installed on its own thread; offloaded work keeps these
+ * defaults. */
+static _Thread_local pgface_runtime current_runtime = {malloc, realloc, free, no_interrupts};
 
 void
 pgface_set_runtime(const pgface_runtime *runtime)

@@ -15,6 +15,7 @@ typedef enum pgface_code
 	PGFACE_ERR_IMAGE_FORMAT,     /* not an image format the decoder knows */
 	PGFACE_ERR_IMAGE_CORRUPT,    /* a known format, but truncated or corrupt */
 	PGFACE_ERR_IMAGE_TOO_LARGE,  /* more pixels than the configured limit */
+	PGFACE_ERR_INPUT_TOO_LARGE,  /* more bytes of input than the configured limit */
 	PGFACE_ERR_INVALID_ARGUMENT, /* a caller passed something out of range */
 	PGFACE_ERR_NO_FACE           /* the photo holds no face the detector can find */
 } pgface_code;

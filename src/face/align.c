@@ -91,6 +91,8 @@ halve(const pgface_image *in, pgface_image *out, pgface_status *status)
 	if (out->rgb == NULL)
 		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the image pyramid");
 	for (int y = 0; y < out->height; y++)
+	{
+		pgface_check_interrupts(); /* a pass over a whole photo: tens of ms at 50 megapixels */
 		for (int x = 0; x < out->width; x++)
 			for (int c = 0; c < 3; c++)
 			{
@@ -98,6 +100,7 @@ halve(const pgface_image *in, pgface_image *out, pgface_status *status)
 				int sum = p[0] + p[3] + p[in->width * 3] + p[in->width * 3 + 3];
 				out->rgb[((size_t) y * out->width + x) * 3 + c] = (uint8_t) ((sum + 2) / 4);
 			}
+	}
 	return PGFACE_OK;
 }
 

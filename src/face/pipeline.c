@@ -73,6 +73,22 @@ describe_face(const pgface_models *models, const pgface_image *image, const pgfa
 static const int extra_input_sizes[] = {320, 224, 160, 128};
 #define MAX_DETECTOR_RUNS 5
 
+/*
+ * The one way the pipeline decodes: the input's length is judged before any byte of it is
+ * read, then the decoder judges the pixel count from the header before allocating.
+ */
+static pgface_code
+decode_within_limits(const unsigned char *bytes, size_t length, const pgface_limits *limits,
+                     pgface_image *image, pgface_status *status)
+{
+	image->rgb = NULL;
+	if (limits->max_image_bytes > 0 && length > limits->max_image_bytes)
+		return pgface_fail(status, PGFACE_ERR_INPUT_TOO_LARGE,
+		                   "the image is %zu bytes, over the limit of %zu", length,
+		                   limits->max_image_bytes);
+	return pgface_image_decode(bytes, length, limits->max_image_pixels, image, status);
+}
+
 /* Decodes the photo and runs the detector at one size; the caller frees both outputs. */
 static pgface_code
 detect(const pgface_models *models, const unsigned char *bytes, size_t length,
@@ -80,7 +96,7 @@ detect(const pgface_models *models, const unsigned char *bytes, size_t length,
        pgface_status *status)
 {
 	*boxes = NULL;
-	if (pgface_image_decode(bytes, length, limits->max_image_pixels, image, status) != PGFACE_OK)
+	if (decode_within_limits(bytes, length, limits, image, status) != PGFACE_OK)
 		return status->code;
 	if (pgface_detect_faces(&models->detector, image, limits->detector_input_size,
 	                        limits->detector_threshold, boxes, count, status) != PGFACE_OK)
@@ -153,7 +169,7 @@ pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size
 	int found;
 	pgface_code code;
 
-	if (pgface_image_decode(bytes, length, limits->max_image_pixels, &image, status) != PGFACE_OK)
+	if (decode_within_limits(bytes, length, limits, &image, status) != PGFACE_OK)
 		return status->code;
 	if (most_prominent_face(models, &image, limits, &box, &found, status) != PGFACE_OK)
 	{
@@ -217,7 +233,7 @@ pgface_embed_chip(const pgface_models *models, const unsigned char *bytes, size_
 	float *chip;
 	pgface_code code;
 
-	if (pgface_image_decode(bytes, length, limits->max_image_pixels, &image, status) != PGFACE_OK)
+	if (decode_within_limits(bytes, length, limits, &image, status) != PGFACE_OK)
 		return status->code;
 	chip = pgface_alloc(sizeof(float) * PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3);
 	if (chip == NULL)

@@ -18,6 +18,7 @@ typedef struct pgface_limits
 	int detector_input_size;   /* the square the detector sees; a multiple of 32 (416) */
 	double detector_threshold; /* detections must score above this (0.5) */
 	pgface_alignment alignment;
+	size_t max_image_bytes; /* refuse longer inputs before reading them; 0: no limit of our own */
 } pgface_limits;
 
 /* One face found in a photo: where, how sure, its landmarks and its embedding. */

@@ -4,6 +4,7 @@
  */
 #include <math.h>
 
+#include "common/runtime.h"
 #include "img/image.h"
 
 /* Pixel of the padded square: zero outside the original image. */
@@ -41,6 +42,8 @@ pgface_square_resize(const pgface_image *image, int size, int centred, float *ou
 		int top = (int) floorf(source_y);
 		int bottom = (int) ceilf(source_y) < side - 1 ? (int) ceilf(source_y) : side - 1;
 		float y_fraction = source_y - (float) top;
+
+		pgface_check_interrupts(); /* rows of a large photo are far apart: cache and TLB misses */
 
 		for (int x = 0; x < size; x++)
 		{

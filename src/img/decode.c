@@ -2,11 +2,115 @@
  * decode.c: bytes to RGB pixels, refusing oversized images before decoding them.
  */
 #include <stb_image.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/offload.h"
 
 #include "common/runtime.h"
 #include "img/image.h"
 
 static const char *const format_names[] = {"image", "PNG", "JPEG", "GIF", "BMP"};
+
+/*
+ * One decode as offloaded to its own thread: everything in it is the thread's, in
+ * malloc'd memory, so that it outlives an interrupted caller and is freed with free().
+ */
+typedef struct decode_job
+{
+	unsigned char *input; /* a copy: the caller's bytes may be freed while stb still reads */
+	size_t length;
+	unsigned char *rgb;
+	int width;
+	int height;
+	int out_of_memory;
+	char reason[64]; /* stb's failure reason is per thread: read on the decoding thread */
+} decode_job;
+
+/* stb's whole decode, on the offload thread (whose allocator is malloc). */
+static void
+decode_job_run(void *arg)
+{
+	decode_job *job = arg;
+	int channels;
+
+	job->rgb = stbi_load_from_memory(job->input, (int) job->length, &job->width, &job->height,
+	                                 &channels, 3);
+	if (job->rgb == NULL)
+	{
+		snprintf(job->reason, sizeof(job->reason), "%s", stbi_failure_reason());
+		job->out_of_memory = strcmp(job->reason, "outofmem") == 0;
+	}
+}
+
+static void
+decode_job_free(void *arg)
+{
+	decode_job *job = arg;
+
+	free(job->rgb);
+	free(job->input);
+	free(job);
+}
+
+/*
+ * Decodes off the calling thread, then copies the pixels into the caller's allocator:
+ * stb's decoders run for up to seconds on a large photo without a point where they
+ * could be cancelled, so the caller waits where it can answer interrupts.
+ */
+static pgface_code
+decode_pixels(const unsigned char *bytes, size_t length, pgface_image *image, pgface_status *status)
+{
+	const size_t chunk = 4 << 20;
+	decode_job *job = calloc(1, sizeof(decode_job));
+	size_t size;
+
+	if (job == NULL || (job->input = malloc(length)) == NULL)
+	{
+		free(job);
+		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for a %zu-byte image",
+		                   length);
+	}
+	memcpy(job->input, bytes, length);
+	job->length = length;
+	if (pgface_offload(decode_job_run, decode_job_free, job) != 0)
+	{
+		decode_job_free(job);
+		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "cannot start a thread to decode on");
+	}
+	/* From here the job belongs to the offload: pgface_offload_finish (or an interrupt) frees it.
+	 */
+	if (job->rgb == NULL)
+	{
+		if (job->out_of_memory)
+			pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory decoding the image");
+		else
+			pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT, "the image is corrupt or truncated: %s",
+			            job->reason);
+		pgface_offload_finish();
+		return status->code;
+	}
+	size = (size_t) job->width * (size_t) job->height * 3;
+	image->rgb = pgface_alloc(size);
+	if (image->rgb == NULL)
+	{
+		pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for a %dx%d image", job->width,
+		            job->height);
+		pgface_offload_finish();
+		return status->code;
+	}
+	image->width = job->width;
+	image->height = job->height;
+	/* Fresh pages fault in slowly: copying 50 megapixels takes about half a second here. */
+	for (size_t done = 0; done < size; done += chunk)
+	{
+		pgface_check_interrupts();
+		memcpy(image->rgb + done, job->rgb + done, size - done < chunk ? size - done : chunk);
+	}
+	pgface_offload_finish();
+	return PGFACE_OK;
+}
 
 static pgface_code
 too_large(pgface_status *status, int64_t width, int64_t height, int64_t max_pixels)
@@ -51,12 +155,8 @@ pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixel
 	if ((int64_t) width * (int64_t) height > max_pixels)
 		return too_large(status, width, height, max_pixels);
 
-	image->rgb = stbi_load_from_memory(bytes, (int) length, &width, &height, &channels, 3);
-	if (image->rgb == NULL)
-		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT,
-		                   "the image is corrupt or truncated: %s", stbi_failure_reason());
-	image->width = width;
-	image->height = height;
+	if (decode_pixels(bytes, length, image, status) != PGFACE_OK)
+		return status->code;
 	if (pgface_image_orient(image, pgface_jpeg_orientation(bytes, length), status) != PGFACE_OK)
 	{
 		pgface_image_free(image);

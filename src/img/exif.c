@@ -100,6 +100,8 @@ pgface_image_orient(pgface_image *image, int orientation, pgface_status *status)
 		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory to turn the image upright");
 
 	for (int y = 0; y < out_height; y++)
+	{
+		pgface_check_interrupts(); /* a pass over the whole photo */
 		for (int x = 0; x < out_width; x++)
 		{
 			/* source pixel of upright (x, y), by the EXIF definition of each orientation */
@@ -131,6 +133,7 @@ pgface_image_orient(pgface_image *image, int orientation, pgface_status *status)
 			memcpy(upright + ((size_t) y * (size_t) out_width + (size_t) x) * 3,
 			       image->rgb + ((size_t) sy * (size_t) width + (size_t) sx) * 3, 3);
 		}
+	}
 	pgface_free(image->rgb);
 	image->rgb = upright;
 	image->width = out_width;

@@ -37,6 +37,11 @@ pgface_report_core_error(const pgface_status *status)
 			        (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("pgface: %s", status->message),
 			         errhint("Raise pgface.max_image_pixels, or send a smaller image.")));
 			break;
+		case PGFACE_ERR_INPUT_TOO_LARGE:
+			ereport(ERROR,
+			        (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("pgface: %s", status->message),
+			         errhint("Raise pgface.max_image_bytes, or send a smaller file.")));
+			break;
 		case PGFACE_ERR_INVALID_ARGUMENT:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			                errmsg("pgface: %s", status->message)));

@@ -9,6 +9,7 @@
 
 char *pgface_model_dir_setting = NULL;
 int pgface_max_image_pixels = 50000000;
+int pgface_max_image_kb = 100 * 1024;
 int pgface_detector_input_size = 416;
 double pgface_detector_score_threshold = 0.5;
 int pgface_alignment_setting = PGFACE_ALIGN_DLIB;
@@ -34,9 +35,9 @@ check_detector_input_size(int *newval, void **extra, GucSource source)
 pgface_limits
 pgface_current_limits(void)
 {
-	pgface_limits limits = {pgface_max_image_pixels, pgface_detector_input_size,
-	                        pgface_detector_score_threshold,
-	                        (pgface_alignment) pgface_alignment_setting};
+	pgface_limits limits = {
+	    pgface_max_image_pixels, pgface_detector_input_size, pgface_detector_score_threshold,
+	    (pgface_alignment) pgface_alignment_setting, (size_t) pgface_max_image_kb * 1024};
 	return limits;
 }
 
@@ -53,6 +54,13 @@ pgface_define_gucs(void)
 	    "pgface.max_image_pixels", "Largest image, in pixels, that pgface will decode.",
 	    "Checked from the image header before decoding, so an oversized image costs nothing.",
 	    &pgface_max_image_pixels, 50000000, 1, INT_MAX, PGC_USERSET, 0, NULL, NULL, NULL);
+
+	DefineCustomIntVariable(
+	    "pgface.max_image_bytes", "Longest image file that pgface will read.",
+	    "Checked before the first byte is decoded. 100MB by default; at most 1GB, PostgreSQL's "
+	    "limit for one value.",
+	    &pgface_max_image_kb, 100 * 1024, 1, 1024 * 1024, PGC_USERSET, GUC_UNIT_KB, NULL, NULL,
+	    NULL);
 
 	DefineCustomIntVariable(
 	    "pgface.detector_input_size", "Side of the square the face detector looks at, in pixels.",

@@ -15,6 +15,7 @@
 /* guc.c: the pgface.* settings. */
 extern char *pgface_model_dir_setting;
 extern int pgface_max_image_pixels;
+extern int pgface_max_image_kb;
 extern int pgface_detector_input_size;
 extern double pgface_detector_score_threshold;
 extern int pgface_alignment_setting;

@@ -5,6 +5,7 @@
  */
 #include "pgface_pg.h"
 
+#include "common/offload.h"
 #include "common/runtime.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
@@ -29,10 +30,25 @@ pg_free(void *ptr)
 	pfree(ptr);
 }
 
+/*
+ * A cancel that arrives while a decode runs on its own thread leaves by longjmp from
+ * the wait: the thread is told, on the way out, to free the decode when it ends.
+ */
 static void
 pg_check_interrupts(void)
 {
-	CHECK_FOR_INTERRUPTS();
+	if (!INTERRUPTS_PENDING_CONDITION())
+		return;
+	PG_TRY();
+	{
+		ProcessInterrupts();
+	}
+	PG_CATCH();
+	{
+		pgface_offload_abandon();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 }
 
 void
