@@ -10,7 +10,7 @@ PG_SRCS = $(wildcard src/pg/*.c)
 OBJS = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
 REGRESS = pgface_catalog face_embedding_io face_embedding_binary face_embedding_cast face_distance face_ball face_index face_tau \
-	embed_chip embed_photo query_patterns
+	embed_chip embed_photo query_patterns hostile_input
 REGRESS_OPTS = --load-extension=pgface
 
 PG_CONFIG ?= pg_config
@@ -83,6 +83,10 @@ $(BUILD)/make_variants: test/golden/make_variants.c test/common/jpeg_buffer.h te
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_variants.c $(CORE_SRCS) $(CORE_LIBS)
 
+$(BUILD)/make_large_photo: test/stress/make_large_photo.c test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/stress/make_large_photo.c $(CORE_SRCS) $(CORE_LIBS)
+
 # ---- benchmark (not a test): ms per chip against the sgemm bound and face-api ----
 $(BUILD)/bench_recognition: test/bench/bench_recognition.c test/bench/bench_clock.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
@@ -110,5 +114,5 @@ format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch])
 
 .PHONY: unit vec-report test format install-models install-cli bench
-EXTRA_CLEAN = $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
+EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
 	regression.out

@@ -126,6 +126,11 @@ make -s build/make_variants >>"$log/golden-build.log" 2>&1 &&
 	build/make_variants build/models/face-api/demo/sample2.jpg 1300 80 480 460 "$chips/no_face.png" \
 		"$chips/variants" || record 1 "make the face variants"
 
+# A 48-megapixel photo (8000x6000), for the cancel test of hostile_input.
+make -s build/make_large_photo >>"$log/golden-build.log" 2>&1 &&
+	build/make_large_photo build/models/face-api/demo/sample2.jpg 8000 6000 "$chips/large_48mp.jpg" ||
+	record 1 "make the large photo"
+
 # Damaged copies of the recognition model, for the error tests.
 bad_models="$log/bad-models"
 mkdir -p "$bad_models/truncated" "$bad_models/flipped"

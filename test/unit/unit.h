@@ -30,6 +30,7 @@ extern const unit_test nn_layer_tests[];
 extern const unit_test gemm_tests[];
 extern const unit_test model_file_tests[];
 extern const unit_test image_tests[];
+extern const unit_test offload_tests[];
 extern const unit_test exif_tests[];
 extern const unit_test embedding_statistics_tests[];
 
