@@ -7,27 +7,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 source scripts/cluster.sh
 
-passed=0
-failed=0
+source test/tap.sh
 log=$(mktemp -d /tmp/pgface-test.XXXXXX)
 chmod 755 "$log"
-
-# Adds one named check's outcome to the tally.
-record() {
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1))
-		echo "ok - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok - $2"
-	fi
-}
-
-# Adds the ok / not ok lines of a TAP-style log to the tally.
-tally() {
-	passed=$((passed + $(grep -c '^ok ' "$1")))
-	failed=$((failed + $(grep -c '^not ok ' "$1")))
-}
 
 finish() {
 	[ -n "${data:-}" ] && cluster_stop "$data"

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# pgbench mixing enrolment (INSERT ... faces() / embed()) with identification (the KNN
+# and the literal threshold query through the GiST index, each probe embedded in the
+# query) on database "stress" of the cluster whose socket is in $1, which holds the
+# table photos(name, photo) that test/stress/run.sh loads. Prints TAP lines and figures.
+#   test/stress/concurrency.sh SOCKET_DIR SECONDS CLIENTS
+set -u
+host=$1
+seconds=$2
+clients=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$host" -U postgres -d stress "$@"; }
+check() { # check STATUS DESCRIPTION
+	if [ "$1" -eq 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi
+}
+
+# The gallery: every face of the six sample photos, named photo#face, and one more photo
+# of the person in sample2. Probes: the six photos and four altered copies of sample2's
+# face. Enrolment adds the same people again: group photos through faces(), single
+# photos through embed(), so every probe's answer is fixed whatever the interleaving.
+sql <<'SQL'
+ALTER DATABASE stress SET session_preload_libraries = 'pgface';
+CREATE TABLE staff (id bigserial PRIMARY KEY, person text NOT NULL, emb face_embedding NOT NULL);
+INSERT INTO staff (person, emb)
+SELECT p.name || '#' || f.face, f.embedding
+FROM photos p, faces(p.photo) f WHERE p.name LIKE 'sample_.jpg' ORDER BY p.name, f.face;
+INSERT INTO staff (person, emb) SELECT 'sample2.jpg#1', embed(photo) FROM photos WHERE name = 'original.jpg';
+CREATE INDEX staff_emb ON staff USING gist (emb);
+CREATE TABLE probes AS
+SELECT row_number() OVER (ORDER BY name)::int AS id, name, photo FROM photos
+WHERE name LIKE 'sample_.jpg' OR name IN ('exif_rotated.jpg', 'enlarged_in_scene.png',
+	'recompressed.jpg', 'converted.png');
+CREATE TABLE sources AS
+SELECT row_number() OVER (ORDER BY name)::int AS id, name, photo,
+	CASE WHEN name LIKE 'sample_.jpg' THEN 'group' ELSE 'single' END AS kind
+FROM photos WHERE name LIKE 'sample_.jpg' OR name IN ('original.jpg', 'exif_rotated.jpg',
+	'enlarged_in_scene.png', 'recompressed.jpg', 'converted.png');
+CREATE TABLE answers (probe int, nearest text, within text);
+-- The answer to one probe: the nearest person, and every person within 0.4.
+CREATE FUNCTION identify(probe int) RETURNS TABLE (nearest text, within text) LANGUAGE sql AS $$
+	SELECT (SELECT person FROM staff ORDER BY emb <-> q.e LIMIT 1),
+		(SELECT string_agg(DISTINCT person, ',' ORDER BY person) FROM staff WHERE emb <-> q.e < 0.4)
+	FROM (SELECT embed(photo) AS e FROM probes WHERE id = probe) q
+$$;
+CREATE TABLE expected AS SELECT p.id, i.* FROM probes p, identify(p.id) i;
+SQL
+probes=$(sql -c "SELECT count(*) FROM probes")
+sources=$(sql -c "SELECT count(*) FROM sources")
+rows_before=$(sql -c "SELECT count(*) FROM staff")
+echo "# gallery: $rows_before faces; $probes probes; $sources enrolment photos"
+
+# The plans the workload runs: both identification queries use the index.
+plans=$(sql -c "EXPLAIN (COSTS OFF) SELECT person FROM staff ORDER BY emb <-> (SELECT emb FROM staff LIMIT 1) LIMIT 1" \
+	-c "EXPLAIN (COSTS OFF) SELECT person FROM staff WHERE emb <-> (SELECT emb FROM staff LIMIT 1) < 0.4" |
+	grep -c "Index Scan using staff_emb")
+[ "$plans" -eq 2 ]
+check $? "the KNN and the threshold query both use the GiST index"
+
+cat >"$work/enrol.sql" <<SQL
+\set source random(1, $sources)
+INSERT INTO staff (person, emb)
+SELECT s.name || '#' || f.face, f.embedding FROM sources s, faces(s.photo) f
+WHERE s.id = :source AND s.kind = 'group';
+INSERT INTO staff (person, emb)
+SELECT 'sample2.jpg#1', embed(s.photo) FROM sources s WHERE s.id = :source AND s.kind = 'single';
+SQL
+cat >"$work/identify.sql" <<SQL
+\set probe random(1, $probes)
+INSERT INTO answers SELECT :probe, i.* FROM identify(:probe) i;
+SQL
+pgbench -n -h "$host" -U postgres -c "$clients" -j 2 -T "$seconds" \
+	-f "$work/enrol.sql@1" -f "$work/identify.sql@2" stress >"$work/pgbench.log" 2>&1
+pgbench_rc=$?
+grep -E "^(number of|tps|latency average|SQL script|  - weight| - number of trans)" "$work/pgbench.log" | sed 's/^/# /'
+[ "$pgbench_rc" -eq 0 ] && grep -q "number of failed transactions: 0 " "$work/pgbench.log" &&
+	! grep -qi "aborted\|error" "$work/pgbench.log"
+check $? "pgbench: $clients clients for $seconds s, no error, no aborted client"
+
+read -r answered wrong enrolled <<<"$(sql -F ' ' -c "
+	SELECT (SELECT count(*) FROM answers),
+		(SELECT count(*) FROM answers a JOIN expected e ON a.probe = e.id
+		 WHERE a.nearest IS DISTINCT FROM e.nearest OR a.within IS DISTINCT FROM e.within),
+		(SELECT count(*) FROM staff) - $rows_before")"
+echo "# $answered identifications and $enrolled enrolled faces in $seconds s:" \
+	"$(awk -v a="$answered" -v s="$seconds" 'BEGIN { printf "%.2f", a / s }') identifications/s," \
+	"$(awk -v e="$enrolled" -v s="$seconds" 'BEGIN { printf "%.2f", e / s }') faces enrolled/s"
+[ "$answered" -gt 0 ] && [ "$enrolled" -gt 0 ] && [ "$wrong" -eq 0 ]
+check $? "every one of $answered concurrent identifications gave the serial run's answer"
+
+# After the run, serially: the same answers, and the index agrees with a seq scan.
+again=$(sql -c "SELECT count(*) FROM probes p, identify(p.id) i JOIN expected e ON true
+	WHERE e.id = p.id AND (i.nearest IS DISTINCT FROM e.nearest OR i.within IS DISTINCT FROM e.within)")
+[ "$again" -eq 0 ]
+check $? "after the run, every probe still gets the answer it got before"
+for mode in index seq; do
+	settings="SET enable_seqscan = off;"
+	[ "$mode" = seq ] && settings="SET enable_indexscan = off; SET enable_bitmapscan = off;"
+	sql -c "$settings" -c "
+		SELECT p.id,
+			(SELECT array_agg(d ORDER BY d) FROM (SELECT emb <-> q.e AS d FROM staff
+				ORDER BY emb <-> q.e LIMIT 20) k),
+			(SELECT array_agg(id ORDER BY id) FROM staff WHERE emb <-> q.e < 0.5)
+		FROM probes p, LATERAL (SELECT embed(p.photo) AS e) q ORDER BY p.id" >"$work/answers-$mode"
+done
+cmp -s "$work/answers-index" "$work/answers-seq" && [ -s "$work/answers-index" ]
+check $? "after the run, the index's KNN (k = 20) and threshold answers equal the seq scan's"

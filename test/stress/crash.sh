@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Crash safety on database "stress" of the cluster whose data directory (and socket) is
+# $1, run as root: kill -9 of a backend in the middle of an embed, then kill -9 of the
+# postmaster and all its processes in the middle of a bulk insert into a GiST-indexed
+# table. After each, the server recovers, committed data is all there, and the indexes
+# answer as seq scans do. Prints TAP lines and figures.
+#   test/stress/crash.sh DATA_DIR
+set -u
+data=$1
+source "$(dirname "$0")/../../scripts/cluster.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$data" -U postgres -d stress "$@"; }
+check() { # check STATUS DESCRIPTION
+	if [ "$1" -eq 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi
+}
+
+# Waits up to a minute until the server accepts queries again.
+wait_for_server() {
+	for _ in $(seq 1 120); do
+		sql -c "SELECT 1" >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# KNN (k = 10, by distance) and threshold (ids) answers for 20 probes drawn from the table
+# itself, through the index or a seq scan: equal when the index is intact.
+answers() { # answers TABLE TAU index|seq
+	local settings="SET enable_seqscan = off;"
+	[ "$3" = seq ] && settings="SET enable_indexscan = off; SET enable_bitmapscan = off;"
+	sql -c "$settings" -c "
+		SELECT p.id,
+			(SELECT array_agg(d ORDER BY d) FROM (SELECT t.emb <-> p.emb AS d FROM $1 t
+				ORDER BY t.emb <-> p.emb LIMIT 10) k),
+			(SELECT array_agg(t.id ORDER BY t.id) FROM $1 t WHERE t.emb <-> p.emb < $2)
+		FROM (SELECT id, emb FROM $1 ORDER BY id LIMIT 20) p ORDER BY p.id"
+}
+
+index_agrees() { # index_agrees TABLE TAU
+	answers "$1" "$2" index >"$work/index" && answers "$1" "$2" seq >"$work/seq" &&
+		[ -s "$work/index" ] && cmp -s "$work/index" "$work/seq"
+}
+
+echo "# kill -9 of a backend embedding a 48-megapixel PNG"
+rows_before=$(sql -c "SELECT count(*) FROM staff")
+sql -c "INSERT INTO staff (person, emb) SELECT 'killed', embed(photo) FROM photos WHERE name = 'large_48mp.png'" \
+	>"$work/killed.out" 2>&1 &
+client=$!
+victim=""
+for _ in $(seq 1 50); do
+	victim=$(sql -c "SELECT pid FROM pg_stat_activity WHERE query LIKE 'INSERT INTO staff (person, emb) SELECT ''killed''%'" 2>/dev/null)
+	[ -n "$victim" ] && break
+	sleep 0.1
+done
+sleep 0.5 # into the decode
+[ -n "$victim" ] && kill -9 "$victim"
+wait "$client"
+wait_for_server
+check $? "the server restarts after backend $victim was killed mid-embed"
+grep -q "terminated by signal 9" "$data/server.log"
+check $? "the server log records the killed backend"
+rows_after=$(sql -c "SELECT count(*) FROM staff")
+[ "$rows_after" -eq "$rows_before" ] && [ "$(sql -c "SELECT count(*) FROM staff WHERE person = 'killed'")" -eq 0 ]
+check $? "staff has its $rows_before rows, and none from the killed insert"
+index_agrees staff 0.6
+check $? "staff's GiST index answers KNN and threshold queries as a seq scan does"
+sql -c "SELECT embed(photo) IS NOT NULL FROM photos WHERE name = 'sample2.jpg'" | grep -q t
+check $? "embed() works in a new backend"
+
+echo "# kill -9 of the postmaster and every server process during a bulk insert"
+sql <<'SQL'
+CREATE TABLE bulk (id bigint PRIMARY KEY, batch int NOT NULL, emb face_embedding NOT NULL);
+CREATE INDEX bulk_emb ON bulk USING gist (emb);
+-- Batches of 500 random embeddings, each committed, each announced after its commit.
+CREATE PROCEDURE bulk_load(batches int) LANGUAGE plpgsql AS $$
+BEGIN
+	FOR b IN 1..batches LOOP
+		INSERT INTO bulk
+		SELECT b * 1000 + i, b,
+			(SELECT array_agg((random() - 0.5 + 0 * i)::real) FROM generate_series(1, 128))::face_embedding
+		FROM generate_series(1, 500) i;
+		COMMIT;
+		RAISE NOTICE 'committed batch %', b;
+	END LOOP;
+END $$;
+SQL
+sql -c "CALL bulk_load(100000)" >"$work/bulk.out" 2>&1 &
+client=$!
+sleep 4
+postmaster=$(head -1 "$data/postmaster.pid")
+children=$(pgrep -P "$postmaster" | tr '\n' ' ')
+kill -9 "$postmaster" $children
+wait "$client"
+announced=$(grep -o 'committed batch [0-9]*' "$work/bulk.out" | tail -1 | grep -o '[0-9]*$')
+echo "# killed postmaster $postmaster and its processes ($children) after batch ${announced:-none} was committed"
+cluster_start "$data" -c shared_buffers=256MB -c max_connections=40 && wait_for_server
+check $? "the server recovers after the postmaster was killed"
+grep -q "database system was interrupted\|was not properly shut down" "$data/server.log"
+check $? "the server log shows crash recovery"
+read -r batches complete last <<<"$(sql -F ' ' -c "
+	SELECT count(*), count(*) FILTER (WHERE n = 500), coalesce(max(batch), 0)
+	FROM (SELECT batch, count(*) AS n FROM bulk GROUP BY batch) b")"
+echo "# after recovery: $batches batches in bulk, $complete of them complete, the last is $last"
+[ -n "$announced" ] && [ "$batches" -eq "$complete" ] && [ "$last" -ge "$announced" ] &&
+	[ "$batches" -eq "$last" ]
+check $? "every committed batch is there whole (at least the $announced announced), and nothing else"
+index_agrees bulk 4.2
+check $? "bulk's GiST index answers KNN and threshold queries as a seq scan does"
+index_agrees staff 0.6
+check $? "staff's GiST index still answers as a seq scan does"
+sql -c "INSERT INTO bulk SELECT 0, 0, emb FROM bulk ORDER BY id LIMIT 1" -c "SELECT count(*) FROM bulk WHERE batch = 0" | grep -qx 1
+check $? "the recovered table and index take new rows"

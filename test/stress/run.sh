@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# The stress suite (make stress): limits and peak memory, cancel latency, a long leak
+# loop, pgbench concurrency, crash safety (kill -9 of a backend and of the postmaster),
+# and the fuzzers. Runs on its own throwaway cluster, prints its figures, and ends with
+# "N passed, N failed". Settings (environment):
+#   STRESS_PGBENCH_SECONDS (120), STRESS_PGBENCH_CLIENTS (8), STRESS_LEAK_EMBEDS (10000),
+#   FUZZ_SECONDS (60 per fuzzer; 0 skips the fuzzers).
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+source scripts/cluster.sh
+source test/tap.sh
+
+pgbench_seconds=${STRESS_PGBENCH_SECONDS:-120}
+pgbench_clients=${STRESS_PGBENCH_CLIENTS:-8}
+leak_embeds=${STRESS_LEAK_EMBEDS:-10000}
+fuzz_seconds=${FUZZ_SECONDS:-60}
+
+work=$(mktemp -d /tmp/pgface-stress.XXXXXX)
+chmod 755 "$work"
+data="$work/data"
+photos="$work/photos"
+mkdir -p "$photos"
+
+finish() {
+	cluster_stop "$data"
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && rm -rf "$work"
+	[ "$failed" -eq 0 ]
+}
+
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$data" -U postgres -d stress "$@"; }
+
+echo "# build, install, photos"
+if ! { make -s >"$work/build.log" 2>&1 && make -s install >>"$work/build.log" 2>&1 &&
+	make -s build/make_large_photo build/make_variants build/cut_chips >>"$work/build.log" 2>&1; }; then
+	cat "$work/build.log"
+	record 1 "build and install"
+	finish
+	exit 1
+fi
+demo=build/models/face-api/demo
+cp "$demo"/sample*.jpg "$photos/"
+build/cut_chips test/golden/no_face.txt "$demo" "$photos" >/dev/null
+mkdir -p "$photos/variants"
+build/make_variants "$demo/sample2.jpg" 1300 80 480 460 "$photos/no_face.png" "$photos/variants" >/dev/null
+for size in "4000 3000 12mp" "8000 6000 48mp"; do
+	set -- $size
+	build/make_large_photo "$demo/sample2.jpg" "$1" "$2" "$photos/large_$3.jpg"
+	build/make_large_photo "$demo/sample2.jpg" "$1" "$2" "$photos/large_$3.png"
+done
+chmod -R a+rX "$photos"
+
+cluster_init "$data" && cluster_start "$data" -c shared_buffers=256MB -c max_connections=40 || {
+	record 1 "start a throwaway cluster"
+	finish
+	exit 1
+}
+psql -X -q -h "$data" -U postgres -d postgres -c "CREATE DATABASE stress"
+sql <<SQL
+CREATE EXTENSION pgface;
+CREATE TABLE photos AS
+SELECT regexp_replace(name, '^.*/', '') AS name, pg_read_binary_file(name) AS photo
+FROM unnest(ARRAY(SELECT '$photos/' || f FROM pg_ls_dir('$photos') AS f WHERE f LIKE '%.%'
+	UNION ALL SELECT '$photos/variants/' || f FROM pg_ls_dir('$photos/variants') AS f)) AS name;
+-- Peak and current resident memory of this backend, and a reset of the peak (Linux).
+CREATE FUNCTION status_kb(field text) RETURNS bigint LANGUAGE sql AS \$\$
+	SELECT (regexp_match(pg_read_file('/proc/self/status'), field || ':\s+(\d+)'))[1]::bigint
+\$\$;
+CREATE FUNCTION reset_peak() RETURNS void LANGUAGE plpgsql AS \$\$
+BEGIN
+	COPY (SELECT 5) TO '/proc/self/clear_refs';
+END \$\$;
+SQL
+
+echo "# limits: peak memory of one embed"
+# The backend's peak RSS over one embed, above its RSS just before (models already loaded).
+for name in large_12mp.jpg large_12mp.png large_48mp.jpg large_48mp.png; do
+	line=$(sql -F ' ' <<SQL
+SELECT embed(photo) IS NOT NULL AS ok FROM photos WHERE name = 'sample2.jpg' \gset warm_
+CREATE TEMP TABLE one AS SELECT photo FROM photos WHERE name = '$name';
+SELECT reset_peak();
+SELECT status_kb('VmRSS') AS before_kb \gset
+SELECT embed(photo) IS NOT NULL AS embedded FROM one \gset
+SELECT :'embedded', status_kb('VmHWM') - :before_kb, length(photo) FROM one;
+SQL
+	)
+	set -- $line
+	echo "# $name: $(($3 / 1024)) kB file, peak +$(($2 / 1024)) MB over the backend's resident set"
+	peak_kb=$2
+	pixels=$([[ $name == *12mp* ]] && echo 12000000 || echo 48000000)
+	# The bound: 12 bytes per pixel (3 for the decoded pixels, the decoder's working copy,
+	# our copy, and the pyramid) plus 64 MB. A 12 MP photo must stay under it.
+	bound_kb=$(((pixels * 12) / 1024 + 65536))
+	[ "$1" = t ] && [ "$peak_kb" -lt "$bound_kb" ]
+	record $? "$name embeds with a peak of $((peak_kb / 1024)) MB, under $((bound_kb / 1024)) MB"
+done
+
+echo "# cancel: statement_timeout in the middle of large embeds"
+sql <<'SQL'
+CREATE FUNCTION cancel_lateness_ms(photo bytea, timeout_ms int) RETURNS float8
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM embed(photo);
+	RETURN NULL;
+EXCEPTION WHEN query_canceled THEN
+	RETURN extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000 - timeout_ms;
+END $$;
+SQL
+worst=0
+for name in large_12mp.jpg large_12mp.png large_48mp.jpg large_48mp.png; do
+	late=""
+	for ms in 20 100 250 500 1000 1500 2000 3000; do
+		value=$(sql -c "SELECT embed(photo) IS NULL FROM photos WHERE name = 'sample2.jpg'" \
+			-c "SET statement_timeout = $ms" \
+			-c "SELECT round(cancel_lateness_ms(photo, $ms)::numeric, 1) FROM photos WHERE name = '$name'" |
+			tail -1)
+		late="$late ${ms}ms:${value:-done}"
+		[ -n "$value" ] && worst=$(echo "$value $worst" | awk '{print ($1 > $2) ? $1 : $2}')
+	done
+	echo "# $name, milliseconds late per deadline:$late"
+done
+awk -v w="$worst" 'BEGIN { exit !(w < 100) }'
+record $? "every statement_timeout ended the embed within 100 ms of its deadline (worst: $worst ms)"
+# A cancel from another session (pg_cancel_backend), as a user pressing Ctrl-C.
+started=$(date +%s%N)
+sql -c "SELECT embed(photo) IS NULL FROM photos WHERE name = 'large_48mp.png'" >/dev/null 2>"$work/cancel.err" &
+embedder=$!
+sleep 0.7
+cancelled_at=$(date +%s%N)
+sql -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT embed(photo) IS NULL%large_48mp.png%' AND pid <> pg_backend_pid()" >/dev/null
+wait $embedder
+ended=$(date +%s%N)
+grep -q "canceling statement due to user request" "$work/cancel.err"
+record $? "pg_cancel_backend stops a 48-megapixel PNG embed $(((ended - cancelled_at) / 1000000)) ms after the cancel ($(((ended - started) / 1000000)) ms in all)"
+
+echo "# leaks: $leak_embeds failing embeds in one backend"
+sql <<'SQL'
+CREATE TABLE failing AS
+SELECT array_agg(photo ORDER BY k) AS inputs FROM (VALUES
+	(1, ''::bytea),
+	(2, (SELECT string_agg(int2send((random() * 32767)::int2), ''::bytea) FROM generate_series(1, 5000))),
+	(3, (SELECT substring(photo FROM 1 FOR 600) FROM photos WHERE name = 'sample2.jpg')),
+	(4, (SELECT substring(photo FROM 1 FOR 20000) FROM photos WHERE name = 'converted.png')),
+	(5, (SELECT overlay(photo PLACING decode(repeat('ff', 4000), 'hex') FROM 200)
+		FROM photos WHERE name = 'converted.png'))
+) AS f(k, photo);
+CREATE FUNCTION failing_embeds(n int) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	inputs bytea[] := (SELECT f.inputs FROM failing f);
+	no_face bytea := (SELECT photo FROM photos WHERE name = 'no_face.png');
+	failures int := 0;
+BEGIN
+	FOR i IN 1..n LOOP
+		BEGIN
+			IF i % 50 = 0 THEN
+				PERFORM embed(no_face);
+			ELSE
+				PERFORM embed(inputs[1 + i % array_length(inputs, 1)]);
+			END IF;
+		EXCEPTION WHEN OTHERS THEN
+			failures := failures + 1;
+		END;
+	END LOOP;
+	RETURN failures;
+END $$;
+SQL
+line=$(sql -F ' ' <<SQL
+SELECT failing_embeds(500) AS failures \gset warm_
+SELECT status_kb('VmRSS') AS before_kb \gset
+SELECT failing_embeds($leak_embeds) AS failures \gset
+SELECT :failures, status_kb('VmRSS') - :before_kb, :before_kb;
+SQL
+)
+set -- $line
+echo "# $1 of $leak_embeds embeds failed; RSS $3 kB before, grew by $2 kB"
+[ "$1" -eq "$leak_embeds" ] && [ "$2" -lt 5120 ]
+record $? "$leak_embeds failing embeds grew the backend's RSS by $2 kB (under 5 MB)"
+
+echo "# concurrency: pgbench, $pgbench_clients clients for $pgbench_seconds s, enrolment and identification"
+bash test/stress/concurrency.sh "$data" "$pgbench_seconds" "$pgbench_clients" >"$work/concurrency.log" 2>&1
+cat "$work/concurrency.log"
+tally "$work/concurrency.log"
+grep -q '^ok ' "$work/concurrency.log" || record 1 "the concurrency run produced no result"
+
+echo "# crash safety: kill -9 of a backend mid-embed, and of the postmaster mid-insert"
+bash test/stress/crash.sh "$data" >"$work/crash.log" 2>&1
+cat "$work/crash.log"
+tally "$work/crash.log"
+grep -q '^ok ' "$work/crash.log" || record 1 "the crash run produced no result"
+
+if [ "$fuzz_seconds" -gt 0 ]; then
+	echo "# fuzzers, $fuzz_seconds s each"
+	make -s fuzz FUZZ_SECONDS="$fuzz_seconds" >"$work/fuzz.log" 2>&1
+	fuzz_rc=$?
+	grep -v '^#[0-9]' "$work/fuzz.log" | tail -20
+	record $fuzz_rc "make fuzz FUZZ_SECONDS=$fuzz_seconds: no crash"
+fi
+
+finish

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# TAP-style tally shared by the test suite (test/run.sh) and the stress suite
+# (test/stress/run.sh): sourced, it keeps $passed and $failed.
+passed=0
+failed=0
+
+# Adds one named check's outcome to the tally.
+record() {
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $2"
+	fi
+}
+
+# Adds the ok / not ok lines of a TAP-style log to the tally.
+tally() {
+	passed=$((passed + $(grep -c '^ok ' "$1")))
+	failed=$((failed + $(grep -c '^not ok ' "$1")))
+}
