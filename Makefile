@@ -110,9 +110,14 @@ vec-report: src/face/embedding_distance.o
 test:
 	bash test/run.sh
 
+# Hostile input at length, limits, cancel, leaks, concurrency, crash safety and the fuzzers
+# (about 10 minutes; see the README's "Hardening").
+stress:
+	bash test/stress/run.sh
+
 format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch])
 
-.PHONY: unit vec-report test format install-models install-cli bench
+.PHONY: unit vec-report test stress format install-models install-cli bench
 EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
 	regression.out

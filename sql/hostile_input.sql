@@ -123,3 +123,19 @@ SELECT failing_embeds(200) AS warm_up_failures;
 SELECT rss_kb() AS before_kb \gset
 SELECT failing_embeds(1000) AS failures;
 SELECT rss_kb() - :before_kb < 2048 AS rss_grew_under_2mb;
+
+-- What a role without superuser can do: embed the bytes it passes, and tune detection; not
+-- point pgface at other files, nor lift the limits (ALTER ROLE ... SET can, for a DBA).
+CREATE ROLE pgface_app;
+GRANT SELECT ON photos TO pgface_app;
+SET ROLE pgface_app;
+SET pgface.model_dir = '/etc';
+SET pgface.max_image_pixels = 1000000000;
+SET pgface.max_image_bytes = '1GB';
+SET pgface.detector_input_size = 320;
+SELECT embed(photo) IS NOT NULL AS embedded FROM photos WHERE name = 'sample2.jpg';
+SELECT pg_read_binary_file(:'photo_dir' || '/sample2.jpg') IS NOT NULL;
+RESET ROLE;
+SHOW pgface.max_image_pixels;
+DROP OWNED BY pgface_app;
+DROP ROLE pgface_app;

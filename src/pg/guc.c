@@ -50,16 +50,17 @@ pgface_define_gucs(void)
 	                           "Empty means the directory \"make install\" fills: SHAREDIR/pgface.",
 	                           &pgface_model_dir_setting, "", PGC_SUSET, 0, NULL, NULL, NULL);
 
+	/* The limits are superuser-only too: a role that may call embed() cannot lift its caps. */
 	DefineCustomIntVariable(
 	    "pgface.max_image_pixels", "Largest image, in pixels, that pgface will decode.",
 	    "Checked from the image header before decoding, so an oversized image costs nothing.",
-	    &pgface_max_image_pixels, 50000000, 1, INT_MAX, PGC_USERSET, 0, NULL, NULL, NULL);
+	    &pgface_max_image_pixels, 50000000, 1, INT_MAX, PGC_SUSET, 0, NULL, NULL, NULL);
 
 	DefineCustomIntVariable(
 	    "pgface.max_image_bytes", "Longest image file that pgface will read.",
 	    "Checked before the first byte is decoded. 100MB by default; at most 1GB, PostgreSQL's "
 	    "limit for one value.",
-	    &pgface_max_image_kb, 100 * 1024, 1, 1024 * 1024, PGC_USERSET, GUC_UNIT_KB, NULL, NULL,
+	    &pgface_max_image_kb, 100 * 1024, 1, 1024 * 1024, PGC_SUSET, GUC_UNIT_KB, NULL, NULL,
 	    NULL);
 
 	DefineCustomIntVariable(
