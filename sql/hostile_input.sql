@@ -126,9 +126,9 @@ SELECT rss_kb() - :before_kb < 2048 AS rss_grew_under_2mb;
 
 -- What a role without superuser can do: embed the bytes it passes, and tune detection; not
 -- point pgface at other files, nor lift the limits (ALTER ROLE ... SET can, for a DBA).
-CREATE ROLE pgface_app;
-GRANT SELECT ON photos TO pgface_app;
-SET ROLE pgface_app;
+CREATE ROLE regress_pgface_app;
+GRANT SELECT ON photos TO regress_pgface_app;
+SET ROLE regress_pgface_app;
 SET pgface.model_dir = '/etc';
 SET pgface.max_image_pixels = 1000000000;
 SET pgface.max_image_bytes = '1GB';
@@ -137,5 +137,5 @@ SELECT embed(photo) IS NOT NULL AS embedded FROM photos WHERE name = 'sample2.jp
 SELECT pg_read_binary_file(:'photo_dir' || '/sample2.jpg') IS NOT NULL;
 RESET ROLE;
 SHOW pgface.max_image_pixels;
-DROP OWNED BY pgface_app;
-DROP ROLE pgface_app;
+DROP OWNED BY regress_pgface_app;
+DROP ROLE regress_pgface_app;
