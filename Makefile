@@ -71,6 +71,12 @@ $(BUILD)/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(CORE_HEADERS) $(wildcard test/u
 	$(CC) $(CORE_CFLAGS) -g -O1 $(SANITIZE) -o $@ $(CORE_SRCS) $(UNIT_SRCS) \
 		$(BUILD)/stb_image_write.o $(CORE_LIBS)
 
+# The same tests without sanitizers, for valgrind (make stress).
+$(BUILD)/unit_tests_plain: $(CORE_SRCS) $(UNIT_SRCS) $(CORE_HEADERS) $(wildcard test/unit/*.h test/common/*.h) \
+		$(BUILD)/stb_image_write.o
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -g -O1 -o $@ $(CORE_SRCS) $(UNIT_SRCS) $(BUILD)/stb_image_write.o $(CORE_LIBS)
+
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
@@ -119,5 +125,5 @@ format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch])
 
 .PHONY: unit vec-report test stress format install-models install-cli bench
-EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
+EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
 	regression.out

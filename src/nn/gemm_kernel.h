@@ -16,7 +16,7 @@
 static inline __attribute__((always_inline)) KERNEL_TARGET
 KERNEL(vec) KERNEL(broadcast)(float x)
 {
-	KERNEL(vec) v;
+	KERNEL(vec) v = {0}; /* every lane is set below; the initialiser quiets -O1 -Wmaybe-uninitialized */
 	for (int l = 0; l < LANES; l++)
 		v[l] = x;
 	return v;

@@ -201,6 +201,24 @@ cat "$work/crash.log"
 tally "$work/crash.log"
 grep -q '^ok ' "$work/crash.log" || record 1 "the crash run produced no result"
 
+echo "# valgrind: the core's unit tests (built without sanitizers) and the CLI on hostile files"
+vg() { valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3 "$@"; }
+make -s build/unit_tests_plain >"$work/vg-build.log" 2>&1 &&
+	vg build/unit_tests_plain >"$work/vg-unit.out" 2>"$work/vg-unit.log"
+vg_rc=$?
+[ "$vg_rc" -ne 0 ] && cat "$work/vg-build.log" "$work/vg-unit.log"
+record $vg_rc "unit tests under valgrind: $(tail -1 "$work/vg-unit.out" 2>/dev/null), no memory error, no leak"
+head -c 30000 "$photos/sample2.jpg" >"$work/cut.jpg"
+head -c 5000 /dev/urandom >"$work/random.bin"
+: >"$work/empty.jpg"
+# Each file fails but one (the 12 MP photo); the CLI goes on past failures and exits 1.
+vg build/pgface embed --models build/models "$work/cut.jpg" "$work/random.bin" "$work/empty.jpg" \
+	"$photos/no_face.png" "$photos/large_12mp.png" >"$work/vg-cli.out" 2>"$work/vg-cli.log"
+vg_rc=$?
+grep -q "==[0-9]*==" "$work/vg-cli.log" && cat "$work/vg-cli.log"
+[ "$vg_rc" -eq 1 ] && ! grep -q "==[0-9]*==" "$work/vg-cli.log" && [ "$(wc -l <"$work/vg-cli.out")" -ge 1 ]
+record $? "pgface embed under valgrind on cut, random, empty, faceless and 12 MP files: no memory error, no leak"
+
 if [ "$fuzz_seconds" -gt 0 ]; then
 	echo "# fuzzers, $fuzz_seconds s each"
 	make -s fuzz FUZZ_SECONDS="$fuzz_seconds" >"$work/fuzz.log" 2>&1
