@@ -3,6 +3,10 @@
 -- of a very large photo promptly, and failing embeds leak nothing. test/run.sh makes the
 -- large photo (test/stress/make_large_photo.c) next to the sample photos.
 \getenv photo_dir PGFACE_TEST_CHIPS
+-- A schema of its own: the other tests of this database have tables and functions of
+-- the same names.
+CREATE SCHEMA hostile;
+SET search_path = hostile, public;
 CREATE TABLE photos AS
 SELECT name, pg_read_binary_file(:'photo_dir' || '/' || name) AS photo
 FROM unnest(ARRAY['sample2.jpg', 'no_face.png', 'variants/converted.png', 'large_48mp.jpg']) AS name;
@@ -127,6 +131,7 @@ SELECT rss_kb() - :before_kb < 2048 AS rss_grew_under_2mb;
 -- What a role without superuser can do: embed the bytes it passes, and tune detection; not
 -- point pgface at other files, nor lift the limits (ALTER ROLE ... SET can, for a DBA).
 CREATE ROLE regress_pgface_app;
+GRANT USAGE ON SCHEMA hostile TO regress_pgface_app;
 GRANT SELECT ON photos TO regress_pgface_app;
 SET ROLE regress_pgface_app;
 SET pgface.model_dir = '/etc';
