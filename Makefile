@@ -2,7 +2,7 @@
 # and the core's unit tests.
 EXTENSION = pgface
 MODULE_big = pgface
-DATA = pgface--0.1.sql
+DATA = pgface--0.1.sql pgface--0.1--0.2.sql
 
 # The C core (no PostgreSQL headers) and the SQL layer on top of it.
 CORE_SRCS = $(wildcard src/common/*.c src/img/*.c src/nn/*.c src/face/*.c)
@@ -10,7 +10,7 @@ PG_SRCS = $(wildcard src/pg/*.c)
 OBJS = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
 REGRESS = pgface_catalog face_embedding_io face_embedding_binary face_embedding_cast face_distance face_ball face_index face_tau \
-	embed_chip embed_photo query_patterns hostile_input
+	embed_chip embed_photo query_patterns hostile_input upgrade
 REGRESS_OPTS = --load-extension=pgface
 
 PG_CONFIG ?= pg_config

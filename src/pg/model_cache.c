@@ -12,8 +12,8 @@ static pgface_models loaded_models;
 static char *loaded_dir = NULL;
 
 /* pgface.model_dir, or SHAREDIR/pgface where "make install" puts the models. */
-static char *
-effective_model_dir(void)
+char *
+pgface_effective_model_dir(void)
 {
 	char share_path[MAXPGPATH];
 
@@ -26,7 +26,7 @@ effective_model_dir(void)
 const pgface_models *
 pgface_backend_models(void)
 {
-	char *dir = effective_model_dir();
+	char *dir = pgface_effective_model_dir();
 	MemoryContext old_context;
 	pgface_status status = {0};
 

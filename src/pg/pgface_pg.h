@@ -29,6 +29,8 @@ extern void pgface_install_pg_runtime(void);
 
 /* model_cache.c: the models of the current pgface.model_dir, loaded once per backend. */
 extern const pgface_models *pgface_backend_models(void);
+/* The directory pgface_backend_models() reads: pgface.model_dir, or SHAREDIR/pgface. */
+extern char *pgface_effective_model_dir(void);
 
 /* core_errors.c: ereport(ERROR) with the SQLSTATE that fits a core failure; never returns. */
 extern void pgface_report_core_error(const pgface_status *status) pg_attribute_noreturn();

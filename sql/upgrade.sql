@@ -1,0 +1,53 @@
+-- ALTER EXTENSION pgface UPDATE from 0.1 (the previous version) to 0.2: the data and the
+-- GiST index built under 0.1 keep working, with the same answers. In a database of its
+-- own, so that the other tests' objects are untouched.
+SELECT current_database() AS home_database \gset
+CREATE DATABASE regress_pgface_upgrade;
+\c regress_pgface_upgrade
+CREATE EXTENSION pgface VERSION '0.1';
+SELECT extversion FROM pg_extension WHERE extname = 'pgface';
+SELECT count(*) AS pgface_info_in_01 FROM pg_proc WHERE proname = 'pgface_info';
+
+CREATE TABLE staff (id int PRIMARY KEY, emb face_embedding);
+INSERT INTO staff
+SELECT i, (SELECT array_agg((hashint4(i * 128 + d) % 1000 / 4000.0)::real ORDER BY d)
+	FROM generate_series(1, 128) d)::face_embedding
+FROM generate_series(1, 5000) i;
+INSERT INTO staff VALUES (0, NULL);
+CREATE INDEX staff_emb ON staff USING gist (emb);
+CREATE TABLE saved AS SELECT id, emb::text AS emb_text FROM staff;
+-- Answers under 0.1, through the index: 5 nearest and a threshold, for 20 probes.
+SET enable_seqscan = off;
+CREATE TABLE answers_01 AS
+SELECT p.id,
+	ARRAY(SELECT s.id FROM staff s ORDER BY s.emb <-> p.emb, s.id LIMIT 5) AS nearest,
+	ARRAY(SELECT s.id FROM staff s WHERE face_within(s.emb, p.emb, 2.2) ORDER BY s.id) AS within
+FROM staff p WHERE p.id BETWEEN 1 AND 20;
+RESET enable_seqscan;
+
+ALTER EXTENSION pgface UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'pgface';
+SELECT name FROM pgface_info() ORDER BY name;
+SELECT value AS library_version FROM pgface_info() WHERE name = 'library_version';
+
+-- The data is as it was, the index is still valid and used, and it answers as before.
+SELECT count(*) AS changed_rows FROM staff s FULL JOIN saved v USING (id)
+WHERE s.emb::text IS DISTINCT FROM v.emb_text;
+SELECT indisvalid FROM pg_index WHERE indexrelid = 'staff_emb'::regclass;
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM staff ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5;
+SELECT count(*) AS probes, count(*) FILTER (WHERE a.nearest = ARRAY(SELECT s.id FROM staff s
+		ORDER BY s.emb <-> p.emb, s.id LIMIT 5)
+	AND a.within = ARRAY(SELECT s.id FROM staff s WHERE face_within(s.emb, p.emb, 2.2) ORDER BY s.id))
+	AS same_answers
+FROM answers_01 a JOIN staff p USING (id);
+RESET enable_seqscan;
+-- New rows go into the old index.
+INSERT INTO staff SELECT 5001, emb FROM staff WHERE id = 1;
+SET enable_seqscan = off;
+SELECT array_agg(id ORDER BY id) AS duplicates_of_1 FROM staff
+WHERE emb <-> (SELECT emb FROM staff WHERE id = 1) < 1e-6;
+RESET enable_seqscan;
+
+\c :home_database
+DROP DATABASE regress_pgface_upgrade;

@@ -1,0 +1,56 @@
+/*
+ * pgface_info.c: pgface_info() -> TABLE (name text, value text), what this backend runs:
+ * the library's version, the model directory and each model file's checksum, the kernel
+ * set and the index key format. Nodes that must give the same answers (a primary and its
+ * replicas, a Citus coordinator and its workers) compare these rows.
+ */
+#include "pgface_pg.h"
+
+#include "face_embedding.h"
+#include "face_gist_key.h"
+#include "funcapi.h"
+#include "nn/gemm.h"
+#include "utils/builtins.h"
+
+#define PGFACE_LIBRARY_VERSION "0.2"
+
+PG_FUNCTION_INFO_V1(pgface_info);
+
+static void
+add_row(ReturnSetInfo *rsinfo, const char *name, const char *value)
+{
+	Datum values[2] = {CStringGetTextDatum(name), CStringGetTextDatum(value)};
+	bool nulls[2] = {false, false};
+
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/* The checksum the file's header records (offset 40, little-endian), and its size. */
+static void
+add_model_row(ReturnSetInfo *rsinfo, const char *name, const pgface_model_file *file)
+{
+	const unsigned char *header = file->mapping;
+	uint32 checksum = (uint32) header[40] | (uint32) header[41] << 8 | (uint32) header[42] << 16 |
+	                  (uint32) header[43] << 24;
+
+	add_row(rsinfo, name, psprintf("checksum %08x, %zu bytes", checksum, file->size));
+}
+
+Datum
+pgface_info(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const pgface_models *models;
+
+	InitMaterializedSRF(fcinfo, 0);
+	models = pgface_backend_models();
+	add_row(rsinfo, "library_version", PGFACE_LIBRARY_VERSION);
+	add_row(rsinfo, "model_dir", pgface_effective_model_dir());
+	add_row(rsinfo, "embedding_model", face_embedding_default_model()->name);
+	add_model_row(rsinfo, PGFACE_RECOGNITION_MODEL_FILE, &models->recognition_file);
+	add_model_row(rsinfo, PGFACE_DETECTOR_MODEL_FILE, &models->detector_file);
+	add_model_row(rsinfo, PGFACE_LANDMARK_MODEL_FILE, &models->landmark_file);
+	add_row(rsinfo, "simd", pgface_simd_name());
+	add_row(rsinfo, "gist_key_format", psprintf("%d", FACE_GIST_FORMAT));
+	return (Datum) 0;
+}
