@@ -28,16 +28,48 @@ typedef struct decode_job
 	char reason[64]; /* stb's failure reason is per thread: read on the decoding thread */
 } decode_job;
 
+/*
+ * 16-bit images are decoded at their own channel count and made RGB here, as stb would
+ * (grey replicated, alpha dropped): stb_image 2.27 converts a 16-bit PNM's channels as
+ * if they were 8-bit and reads past its buffer (found by fuzz/photo_fuzz).
+ */
+static unsigned char *
+load_rgb(const unsigned char *bytes, int length, int *width, int *height, int *out_of_memory)
+{
+	int channels;
+	unsigned char *pixels;
+	unsigned char *rgb;
+	size_t count;
+
+	if (!stbi_is_16_bit_from_memory(bytes, length))
+		return stbi_load_from_memory(bytes, length, width, height, &channels, 3);
+	pixels = stbi_load_from_memory(bytes, length, width, height, &channels, 0);
+	if (pixels == NULL || channels == 3)
+		return pixels;
+	count = (size_t) *width * (size_t) *height;
+	rgb = malloc(count * 3);
+	*out_of_memory = rgb == NULL;
+	for (size_t i = 0; rgb != NULL && i < count; i++)
+	{
+		const unsigned char *from = pixels + i * (size_t) channels;
+
+		rgb[3 * i] = from[0];
+		rgb[3 * i + 1] = from[channels >= 3 ? 1 : 0];
+		rgb[3 * i + 2] = from[channels >= 3 ? 2 : 0];
+	}
+	stbi_image_free(pixels);
+	return rgb;
+}
+
 /* stb's whole decode, on the offload thread (whose allocator is malloc). */
 static void
 decode_job_run(void *arg)
 {
 	decode_job *job = arg;
-	int channels;
 
-	job->rgb = stbi_load_from_memory(job->input, (int) job->length, &job->width, &job->height,
-	                                 &channels, 3);
-	if (job->rgb == NULL)
+	job->rgb =
+	    load_rgb(job->input, (int) job->length, &job->width, &job->height, &job->out_of_memory);
+	if (job->rgb == NULL && !job->out_of_memory)
 	{
 		snprintf(job->reason, sizeof(job->reason), "%s", stbi_failure_reason());
 		job->out_of_memory = strcmp(job->reason, "outofmem") == 0;
@@ -154,6 +186,9 @@ pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixel
 	}
 	if ((int64_t) width * (int64_t) height > max_pixels)
 		return too_large(status, width, height, max_pixels);
+	if (format == PGFACE_FORMAT_JPEG && !pgface_jpeg_huffman_tables_fit(bytes, length))
+		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT,
+		                   "the JPEG is corrupt: a Huffman table holds more than 256 codes");
 
 	if (decode_pixels(bytes, length, image, status) != PGFACE_OK)
 		return status->code;

@@ -47,6 +47,12 @@ pgface_image_format pgface_image_header_size(const unsigned char *bytes, size_t 
 pgface_code pgface_image_crop(const pgface_image *image, double x, double y, double width,
                               double height, pgface_image *out, pgface_status *status);
 
+/*
+ * 0 when a JPEG holds a Huffman table of more than 256 codes, which stb_image 2.27
+ * would overrun its arrays on; 1 otherwise (truncation and other damage are stb's to find).
+ */
+int pgface_jpeg_huffman_tables_fit(const unsigned char *bytes, size_t length);
+
 /* exif.c: the EXIF orientation (1 to 8) of a JPEG, 1 when it has none or it is malformed. */
 int pgface_jpeg_orientation(const unsigned char *bytes, size_t length);
 
