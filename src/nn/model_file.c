@@ -66,7 +66,8 @@ parse_entry(const unsigned char *base, size_t size, uint64_t data_offset, int in
 			                   "tensor \"%s\" has dimension %u of size %u", tensor->name, d,
 			                   extent);
 		tensor->shape[d] = d < ndim ? (int) extent : 0;
-		count *= extent;
+		/* four extents of up to 2^24 can pass 2^64: saturate, so the bounds check below refuses */
+		count = count > UINT64_MAX / extent ? UINT64_MAX : count * extent;
 	}
 	if (offset < data_offset || offset % PGFACE_MODEL_ALIGN != 0 || offset > size ||
 	    count > (size - offset) / sizeof(float))

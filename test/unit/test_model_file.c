@@ -184,6 +184,16 @@ refuses_damaged_files(void)
 	put_u32(buf + 64 + 104, 0xffffffffu); /* absurd dimension */
 	seal(buf, sizeof(buf));
 	CHECK(open_bytes(buf, sizeof(buf), &model, &status) == PGFACE_ERR_MODEL_CORRUPT);
+
+	/* extents within the limit whose product, 2^64, wrapped to 0 values and passed the bounds */
+	build_model(buf);
+	put_u32(buf + 192 + 100, 3);
+	put_u32(buf + 192 + 104, 1u << 24);
+	put_u32(buf + 192 + 108, 1u << 24);
+	put_u32(buf + 192 + 112, 1u << 16);
+	seal(buf, sizeof(buf));
+	CHECK(open_bytes(buf, sizeof(buf), &model, &status) == PGFACE_ERR_MODEL_CORRUPT);
+	CHECK(strstr(status.message, "outside the file") != NULL);
 }
 
 const unit_test model_file_tests[] = {
