@@ -8,6 +8,8 @@
 
 #include <stb_image_write.h>
 
+#include "../common/jpeg_buffer.h"
+
 #include "img/image.h"
 #include "unit.h"
 
@@ -155,10 +157,74 @@ chip_mirror_swaps_columns(void)
 	CHECK(mirrored[0] == chip[6] && mirrored[6] == chip[0] && mirrored[3] == chip[3]);
 }
 
+/*
+ * 16-bit PNM (maxval over 255): stb_image 2.27 converted a grey one's channels as if 8-bit
+ * and read past its buffer (found by fuzz/photo_fuzz). Grey and RGB both decode to RGB.
+ */
+static void
+decodes_16_bit_pnm(void)
+{
+	static const unsigned char grey[] = "P5 2 1 65535\n\x12\x34\xab\xcd";
+	static const unsigned char rgb[] = "P6 1 1 510\n\x00\x10\x00\x80\x01\x00";
+	pgface_image image;
+	pgface_status status;
+
+	CHECK(pgface_image_decode(grey, sizeof(grey) - 1, 100, &image, &status) == PGFACE_OK);
+	CHECK(image.width == 2 && image.height == 1);
+	for (int x = 0; x < 2 && image.rgb != NULL; x++)
+		CHECK(image.rgb[3 * x] == image.rgb[3 * x + 1] && image.rgb[3 * x] == image.rgb[3 * x + 2]);
+	CHECK(image.rgb != NULL && image.rgb[0] != image.rgb[3]);
+	pgface_image_free(&image);
+
+	CHECK(pgface_image_decode(rgb, sizeof(rgb) - 1, 100, &image, &status) == PGFACE_OK);
+	CHECK(image.width == 1 && image.height == 1);
+	pgface_image_free(&image);
+}
+
+/*
+ * A JPEG Huffman table (DHT) whose 16 code counts add up to more than 256: Debian's stb_image
+ * 2.27 wrote past its 257-entry size list and 256-entry value list (found by
+ * fuzz/photo_fuzz). pgface refuses such a JPEG before stb sees it (img/jpeg_guard.c).
+ */
+static void
+refuses_oversized_huffman_table(void)
+{
+	uint8_t pixels[8 * 8 * 3];
+	jpeg_buffer jpeg;
+	pgface_image image;
+	pgface_status status;
+	pgface_code code;
+	int dht = -1;
+
+	for (int i = 0; i < (int) sizeof(pixels); i++)
+		pixels[i] = (uint8_t) (i * 5);
+	jpeg_buffer_encode(&jpeg, pixels, 8, 8, 90);
+	for (int i = 2; i + 21 < jpeg.length && dht < 0; i++)
+		if (jpeg.data[i] == 0xff && jpeg.data[i + 1] == 0xc4)
+			dht = i;
+	CHECK(dht > 0);
+	if (dht > 0)
+	{
+		CHECK(pgface_image_decode(jpeg.data, (size_t) jpeg.length, 100, &image, &status) ==
+		      PGFACE_OK);
+		pgface_image_free(&image);
+		/* marker, length, class/id, then the 16 counts: 16 x 32 = 512 codes */
+		memset(jpeg.data + dht + 5, 32, 16);
+		code = pgface_image_decode(jpeg.data, (size_t) jpeg.length, 100, &image, &status);
+		CHECK(code == PGFACE_ERR_IMAGE_CORRUPT);
+		CHECK(image.rgb == NULL);
+		CHECK(strstr(status.message, "Huffman") != NULL);
+		pgface_image_free(&image);
+	}
+	free(jpeg.data);
+}
+
 const unit_test image_tests[] = {
     {"image: decodes RGB and replicates grey", decodes_rgb_and_grey},
     {"image: empty, unknown, too large and truncated input", refuses_bad_input_clearly},
     {"image: a huge size claim is refused from the header", refuses_huge_claims_from_the_header},
+    {"image: 16-bit PNM, grey and RGB", decodes_16_bit_pnm},
+    {"image: a JPEG Huffman table of over 256 codes is refused", refuses_oversized_huffman_table},
     {"chip: pads to a centred square as face-api does", chip_pads_to_a_centred_square},
     {"chip: resizes like TensorFlow.js resizeBilinear", chip_resizes_like_tensorflow},
     {"chip: the mirror swaps columns and undoes itself", chip_mirror_swaps_columns},
