@@ -78,7 +78,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	pgface_limits limits = {FUZZ_MAX_IMAGE_PIXELS, FUZZ_DETECTOR_INPUT, 0.5,
-	                        size % 2 == 0 ? PGFACE_ALIGN_DLIB : PGFACE_ALIGN_FACEAPI};
+	                        size % 2 == 0 ? PGFACE_ALIGN_DLIB : PGFACE_ALIGN_FACEAPI, 0};
 	pgface_status status = {PGFACE_OK, ""};
 	pgface_code code;
 
