@@ -191,10 +191,12 @@ pgface_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblE
 	List *implied = NIL;
 	double factor = 1.0;
 	ListCell *cell;
+	/* A partition (or a UNION ALL member) gets the index paths and the estimate too. */
+	bool partition = rel->reloptkind == RELOPT_OTHER_MEMBER_REL;
 
 	if (previous_set_rel_pathlist_hook != NULL)
 		previous_set_rel_pathlist_hook(root, rel, rti, rte);
-	if (rel->reloptkind != RELOPT_BASEREL || rte->rtekind != RTE_RELATION)
+	if ((rel->reloptkind != RELOPT_BASEREL && !partition) || rte->rtekind != RTE_RELATION)
 		return;
 
 	foreach (cell, rel->baserestrictinfo)
@@ -218,7 +220,13 @@ pgface_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblE
 			                         root, pgface_in_ball_clause(&catalog, threshold.embedding,
 			                                                     threshold.probe, threshold.tau)));
 	}
-	if (factor != 1.0)
+	/*
+	 * A partitioned parent's Append paths add up its partitions' corrected rows already;
+	 * only its own estimate, summed from theirs before the correction, is scaled.
+	 */
+	if (factor != 1.0 && rte->inh)
+		rel->rows = clamp_row_est(rel->rows * factor);
+	else if (factor != 1.0)
 		correct_row_estimates(rel, factor);
 	if (implied != NIL)
 		add_index_paths_with(root, rel, implied);
