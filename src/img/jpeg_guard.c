@@ -15,18 +15,23 @@ big_endian16(const unsigned char *at)
 	return (size_t) at[0] << 8 | at[1];
 }
 
-/* Every table of one DHT segment's payload: class and id, 16 counts, then the values. */
+/*
+ * Every table of one DHT segment, as stb walks them: while the declared length lasts, a
+ * class and id byte, 16 counts, then as many values as the counts add up to, read from
+ * the file whether or not they lie inside the segment (and as zeros past its end).
+ */
 static int
-huffman_tables_fit(const unsigned char *payload, size_t length)
+huffman_tables_fit(const unsigned char *payload, size_t available, size_t declared)
 {
 	size_t at = 0;
 
-	while (at + 17 <= length)
+	while (at < declared)
 	{
 		size_t codes = 0;
 
-		for (int i = 1; i <= 16; i++)
-			codes += payload[at + i];
+		for (size_t i = 1; i <= 16; i++)
+			if (at + i < available)
+				codes += payload[at + i];
 		if (codes > JPEG_MAX_CODES)
 			return 0;
 		at += 17 + codes;
@@ -67,10 +72,12 @@ pgface_jpeg_huffman_tables_fit(const unsigned char *bytes, size_t length)
 			continue;
 		}
 		segment = big_endian16(bytes + at + 2);
-		if (segment < 2 || at + 2 + segment > length)
-			break; /* truncated: stb reports it */
-		if (marker == 0xc4 && !huffman_tables_fit(bytes + at + 4, segment - 2))
+		if (segment < 2)
+			break; /* stb refuses it */
+		if (marker == 0xc4 && !huffman_tables_fit(bytes + at + 4, length - at - 4, segment - 2))
 			return 0;
+		if (at + 2 + segment > length)
+			break;
 		at += 2 + segment;
 		if (marker == 0xda) /* SOS: the scan's data follows the header */
 			at = skip_entropy_coded_data(bytes, length, at);

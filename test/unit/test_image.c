@@ -215,6 +215,11 @@ refuses_oversized_huffman_table(void)
 		CHECK(image.rgb == NULL);
 		CHECK(strstr(status.message, "Huffman") != NULL);
 		pgface_image_free(&image);
+		/* The same table in a file that ends right after its counts (the fuzzer's case). */
+		code = pgface_image_decode(jpeg.data, (size_t) dht + 21, 100, &image, &status);
+		CHECK(code == PGFACE_ERR_IMAGE_CORRUPT);
+		CHECK(strstr(status.message, "Huffman") != NULL);
+		pgface_image_free(&image);
 	}
 	free(jpeg.data);
 }
