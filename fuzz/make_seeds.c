@@ -12,6 +12,7 @@
  * literals, valid and broken. OUT/corpus-model_file_fuzz: a small valid .pgfm and
  * truncated copies of the real model files.
  */
+#include "../test/common/little_endian.h"
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -361,22 +362,6 @@ embedding_seeds(void)
 }
 
 /* ---- model files ---- */
-
-/* Little-endian, as the .pgfm format stores every integer. */
-static void
-put_u32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char) (v >> (8 * i));
-}
-
-/* Little-endian 64-bit, for offsets and the file size. */
-static void
-put_u64(unsigned char *p, uint64_t v)
-{
-	put_u32(p, (uint32_t) v);
-	put_u32(p + 4, (uint32_t) (v >> 32));
-}
 
 /* One table entry as models/README.md lays it out. */
 static void

@@ -14,6 +14,7 @@
  * so those two checks are fuzzed as well.
  */
 #define _GNU_SOURCE
+#include "../test/common/little_endian.h"
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,13 +30,6 @@
 
 static int memfd = -1;
 static char memfd_path[64];
-
-static void
-put_u32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char) (v >> (8 * i));
-}
 
 /* Size and checksum as models/README.md defines them, unless byte 44 says to keep the input's. */
 static void

@@ -95,34 +95,7 @@ FROM photos WHERE name = 'large_48mp.jpg';
 CREATE FUNCTION rss_kb() RETURNS bigint LANGUAGE sql AS $$
 	SELECT (regexp_match(pg_read_file('/proc/self/status'), 'VmRSS:\s+(\d+)'))[1]::bigint
 $$;
-CREATE TABLE failing AS
-SELECT array_agg(photo ORDER BY k) AS inputs FROM (VALUES
-	(1, ''::bytea),
-	(2, (SELECT string_agg(int2send((random() * 32767)::int2), ''::bytea) FROM generate_series(1, 5000))),
-	(3, (SELECT substring(photo FROM 1 FOR 600) FROM photos WHERE name = 'sample2.jpg')),
-	(4, (SELECT substring(photo FROM 1 FOR 20000) FROM photos WHERE name = 'variants/converted.png')),
-	(5, (SELECT overlay(photo PLACING decode(repeat('ff', 4000), 'hex') FROM 200)
-		FROM photos WHERE name = 'variants/converted.png'))
-) AS f(k, photo);
-CREATE FUNCTION failing_embeds(n int) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE
-	inputs bytea[] := (SELECT f.inputs FROM failing f);
-	no_face bytea := (SELECT photo FROM photos WHERE name = 'no_face.png');
-	failures int := 0;
-BEGIN
-	FOR i IN 1..n LOOP
-		BEGIN
-			IF i % 50 = 0 THEN
-				PERFORM embed(no_face);
-			ELSE
-				PERFORM embed(inputs[1 + i % array_length(inputs, 1)]);
-			END IF;
-		EXCEPTION WHEN OTHERS THEN
-			failures := failures + 1;
-		END;
-	END LOOP;
-	RETURN failures;
-END $$;
+\i :photo_dir/failing_embeds.sql
 SELECT failing_embeds(200) AS warm_up_failures;
 SELECT rss_kb() AS before_kb \gset
 SELECT failing_embeds(1000) AS failures;

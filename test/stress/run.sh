@@ -147,36 +147,7 @@ awk -v l="${latency:-999999}" 'BEGIN { exit !(l >= 0 && l < 100) }'
 record $? "pg_cancel_backend stops a 48-megapixel PNG embed within 100 ms ($latency ms)"
 
 echo "# leaks: $leak_embeds failing embeds in one backend"
-sql <<'SQL'
-CREATE TABLE failing AS
-SELECT array_agg(photo ORDER BY k) AS inputs FROM (VALUES
-	(1, ''::bytea),
-	(2, (SELECT string_agg(int2send((random() * 32767)::int2), ''::bytea) FROM generate_series(1, 5000))),
-	(3, (SELECT substring(photo FROM 1 FOR 600) FROM photos WHERE name = 'sample2.jpg')),
-	(4, (SELECT substring(photo FROM 1 FOR 20000) FROM photos WHERE name = 'converted.png')),
-	(5, (SELECT overlay(photo PLACING decode(repeat('ff', 4000), 'hex') FROM 200)
-		FROM photos WHERE name = 'converted.png'))
-) AS f(k, photo);
-CREATE FUNCTION failing_embeds(n int) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE
-	inputs bytea[] := (SELECT f.inputs FROM failing f);
-	no_face bytea := (SELECT photo FROM photos WHERE name = 'no_face.png');
-	failures int := 0;
-BEGIN
-	FOR i IN 1..n LOOP
-		BEGIN
-			IF i % 50 = 0 THEN
-				PERFORM embed(no_face);
-			ELSE
-				PERFORM embed(inputs[1 + i % array_length(inputs, 1)]);
-			END IF;
-		EXCEPTION WHEN OTHERS THEN
-			failures := failures + 1;
-		END;
-	END LOOP;
-	RETURN failures;
-END $$;
-SQL
+sql -f test/common/failing_embeds.sql
 line=$(sql -F ' ' <<SQL
 SELECT failing_embeds(500) AS failures \gset warm_
 SELECT status_kb('VmRSS') AS before_kb \gset

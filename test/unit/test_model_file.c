@@ -2,6 +2,7 @@
  * test_model_file.c: the .pgfm loader accepts a well-formed file and refuses
  * every kind of damage with a clear status, never a crash.
  */
+#include "../common/little_endian.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,20 +13,6 @@
 #include "unit.h"
 
 #define FILE_BYTES 1024
-
-static void
-put_u32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char) (v >> (8 * i));
-}
-
-static void
-put_u64(unsigned char *p, uint64_t v)
-{
-	put_u32(p, (uint32_t) v);
-	put_u32(p + 4, (uint32_t) (v >> 32));
-}
 
 /*
  * A valid two-tensor file laid out as models/README.md specifies: "weights"
