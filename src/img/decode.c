@@ -186,7 +186,7 @@ pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixel
 	}
 	if ((int64_t) width * (int64_t) height > max_pixels)
 		return too_large(status, width, height, max_pixels);
-	if (format == PGFACE_FORMAT_JPEG && !pgface_jpeg_huffman_tables_fit(bytes, length))
+	if (!pgface_jpeg_huffman_tables_fit(bytes, length))
 		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT,
 		                   "the JPEG is corrupt: a Huffman table holds more than 256 codes");
 

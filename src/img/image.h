@@ -48,8 +48,9 @@ pgface_code pgface_image_crop(const pgface_image *image, double x, double y, dou
                               double height, pgface_image *out, pgface_status *status);
 
 /*
- * 0 when a JPEG holds a Huffman table of more than 256 codes, which stb_image 2.27
- * would overrun its arrays on; 1 otherwise (truncation and other damage are stb's to find).
+ * 0 when the bytes are a JPEG to stb_image (fill bytes, then SOI) holding a Huffman table
+ * of more than 256 codes, which stb 2.27 would overrun its arrays on; 1 otherwise
+ * (anything else, and truncation and other damage, are stb's to find).
  */
 int pgface_jpeg_huffman_tables_fit(const unsigned char *bytes, size_t length);
 

@@ -52,7 +52,14 @@ skip_entropy_coded_data(const unsigned char *bytes, size_t length, size_t at)
 int
 pgface_jpeg_huffman_tables_fit(const unsigned char *bytes, size_t length)
 {
-	size_t at = 2; /* past SOI */
+	size_t at = 0;
+
+	/* stb takes any run of 0xFF before the SOI marker as fill: so does this walk. */
+	while (at < length && bytes[at] == 0xff)
+		at++;
+	if (at == 0 || at >= length || bytes[at] != 0xd8)
+		return 1; /* not a JPEG to stb */
+	at++;         /* past SOI */
 
 	while (at + 4 <= length)
 	{

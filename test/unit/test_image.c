@@ -215,6 +215,17 @@ refuses_oversized_huffman_table(void)
 		CHECK(image.rgb == NULL);
 		CHECK(strstr(status.message, "Huffman") != NULL);
 		pgface_image_free(&image);
+		/* The same JPEG after fill bytes, which stb skips before SOI (the fuzzer's case). */
+		{
+			unsigned char *filled = malloc((size_t) jpeg.length + 8);
+
+			memset(filled, 0xff, 8);
+			memcpy(filled + 8, jpeg.data, (size_t) jpeg.length);
+			code = pgface_image_decode(filled, (size_t) jpeg.length + 8, 100, &image, &status);
+			CHECK(code == PGFACE_ERR_IMAGE_CORRUPT);
+			pgface_image_free(&image);
+			free(filled);
+		}
 		/* The same table in a file that ends right after its counts (the fuzzer's case). */
 		code = pgface_image_decode(jpeg.data, (size_t) dht + 21, 100, &image, &status);
 		CHECK(code == PGFACE_ERR_IMAGE_CORRUPT);
