@@ -175,6 +175,10 @@ pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixel
 	if (header_width > 0 && header_height > 0 && header_width * header_height > max_pixels)
 		return too_large(status, header_width, header_height, max_pixels);
 
+	/* Before stb reads a byte: its header parse (stbi_info) builds the Huffman tables too. */
+	if (!pgface_jpeg_huffman_tables_fit(bytes, length))
+		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT,
+		                   "the JPEG is corrupt: a Huffman table holds more than 256 codes");
 	if (!stbi_info_from_memory(bytes, (int) length, &width, &height, &channels))
 	{
 		if (format == PGFACE_FORMAT_OTHER)
@@ -186,9 +190,6 @@ pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixel
 	}
 	if ((int64_t) width * (int64_t) height > max_pixels)
 		return too_large(status, width, height, max_pixels);
-	if (!pgface_jpeg_huffman_tables_fit(bytes, length))
-		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT,
-		                   "the JPEG is corrupt: a Huffman table holds more than 256 codes");
 
 	if (decode_pixels(bytes, length, image, status) != PGFACE_OK)
 		return status->code;

@@ -226,6 +226,16 @@ refuses_oversized_huffman_table(void)
 			pgface_image_free(&image);
 			free(filled);
 		}
+		/* A table before the frame header, which stb's header parse (stbi_info) reads. */
+		{
+			unsigned char early[23] = {0xff, 0xd8, 0xff, 0xc4, 0x00, 0x13, 0x00};
+
+			memset(early + 7, 32, 16);
+			code = pgface_image_decode(early, sizeof(early), 100, &image, &status);
+			CHECK(code == PGFACE_ERR_IMAGE_CORRUPT);
+			CHECK(strstr(status.message, "Huffman") != NULL);
+			pgface_image_free(&image);
+		}
 		/* The same table in a file that ends right after its counts (the fuzzer's case). */
 		code = pgface_image_decode(jpeg.data, (size_t) dht + 21, 100, &image, &status);
 		CHECK(code == PGFACE_ERR_IMAGE_CORRUPT);
