@@ -14,7 +14,6 @@
  * so those two checks are fuzzed as well.
  */
 #define _GNU_SOURCE
-#include "../test/common/little_endian.h"
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../test/common/little_endian.h"
 #include "face/models.h"
 
 #define KEEP_CHECKSUM 0x01

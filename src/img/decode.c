@@ -148,8 +148,8 @@ static pgface_code
 too_large(pgface_status *status, int64_t width, int64_t height, int64_t max_pixels)
 {
 	return pgface_fail(status, PGFACE_ERR_IMAGE_TOO_LARGE,
-	                   "the image is %lldx%lld, %lld pixels, over the limit of %lld",
-	                   (long long) width, (long long) height, (long long) (width * height),
+	                   "the image is %lldx%lld, %.0f pixels, over the limit of %lld",
+	                   (long long) width, (long long) height, (double) width * (double) height,
 	                   (long long) max_pixels);
 }
 
@@ -172,7 +172,8 @@ pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixel
 
 	/* Our own header read first: a huge claim is refused even where stb would not say why. */
 	format = pgface_image_header_size(bytes, length, &header_width, &header_height);
-	if (header_width > 0 && header_height > 0 && header_width * header_height > max_pixels)
+	/* Divided, not multiplied: a PNG header's two 32-bit sizes overflow a product. */
+	if (header_width > 0 && header_height > 0 && header_width > max_pixels / header_height)
 		return too_large(status, header_width, header_height, max_pixels);
 
 	/* Before stb reads a byte: its header parse (stbi_info) builds the Huffman tables too. */

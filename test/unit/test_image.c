@@ -92,6 +92,11 @@ refuses_huge_claims_from_the_header(void)
 	CHECK(strstr(status.message, "30000x30000") != NULL);
 	/* a PNG whose header is cut short is a broken PNG, not an unknown format */
 	CHECK(pgface_image_decode(header, 20, 50000000, &image, &status) == PGFACE_ERR_IMAGE_CORRUPT);
+	/* sizes near 2^32 a side, whose product overflows 64 bits (found by fuzz/photo_fuzz) */
+	memcpy(header + 16, "\xf8\x00\x00\x00\xff\xff\xff\xfe", 8);
+	CHECK(pgface_image_decode(header, sizeof(header), 50000000, &image, &status) ==
+	      PGFACE_ERR_IMAGE_TOO_LARGE);
+	CHECK(strstr(status.message, "4160749568x4294967294") != NULL);
 }
 
 static void
