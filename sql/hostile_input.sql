@@ -73,14 +73,7 @@ SELECT 'still alive' AS backend;
 -- A statement_timeout in the middle of decoding a 48-megapixel photo (about a second of
 -- stb's work, which has no point where it could stop) ends the statement promptly: the
 -- decode runs on a thread of its own while the backend keeps answering interrupts.
-CREATE FUNCTION cancel_lateness_ms(photo bytea, timeout_ms int) RETURNS float8
-LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM embed(photo);
-	RETURN NULL;
-EXCEPTION WHEN query_canceled THEN
-	RETURN extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000 - timeout_ms;
-END $$;
+\i :photo_dir/cancel_lateness.sql
 SET statement_timeout = 300;
 SELECT cancel_lateness_ms(photo, 300) < 250 AS cancelled_within_250ms
 FROM photos WHERE name = 'large_48mp.jpg';

@@ -100,7 +100,7 @@ valgrind_rc=$?
 record $? "pgface embed (detection) under valgrind: no errors, no leaks"
 
 # The server reads these as the postgres user, so they go where it can: the test folder.
-cp test/golden/reference.tsv test/golden/detections.jsonl test/common/failing_embeds.sql \
+cp test/golden/reference.tsv test/golden/detections.jsonl test/common/failing_embeds.sql test/common/cancel_lateness.sql \
 	build/models/face-api/demo/sample*.jpg "$chips/"
 build/cut_chips test/golden/no_face.txt build/models/face-api/demo "$chips"
 # One face as users send it: JPEG, EXIF-rotated, enlarged into a scene, recompressed, PNG.

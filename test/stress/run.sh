@@ -97,16 +97,7 @@ SQL
 done
 
 echo "# cancel: statement_timeout in the middle of large embeds"
-sql <<'SQL'
-CREATE FUNCTION cancel_lateness_ms(photo bytea, timeout_ms int) RETURNS float8
-LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM embed(photo);
-	RETURN NULL;
-EXCEPTION WHEN query_canceled THEN
-	RETURN extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000 - timeout_ms;
-END $$;
-SQL
+sql -f test/common/cancel_lateness.sql
 worst=0
 for name in large_12mp.jpg large_12mp.png large_48mp.jpg large_48mp.png; do
 	late=""
