@@ -275,9 +275,12 @@ text_seed(const char *name, const char *text)
 	write_seed("embedding_text_fuzz", name, text, strlen(text));
 }
 
-/* n values as pgface_emb_format writes them, optionally spaced out as a person might type them. */
+/*
+ * n values as pgface_emb_format writes them, optionally spaced out as a person might type
+ * them; whole = single digits, so that PGFACE_MAX_DIMS values fit the fuzzer's max_len.
+ */
 static void
-list_seed(const char *name, int n, int spaced)
+list_seed(const char *name, int n, int spaced, int whole)
 {
 	float *values = malloc(sizeof(float) * (size_t) n);
 	size_t size = PGFACE_EMB_TEXT_MAX(n);
@@ -286,7 +289,7 @@ list_seed(const char *name, int n, int spaced)
 	size_t at = 0;
 
 	for (int i = 0; i < n; i++)
-		values[i] = sinf((float) i * 0.37f) * 0.2f;
+		values[i] = whole ? (float) (i % 10) : sinf((float) i * 0.37f) * 0.2f;
 	pgface_emb_format(values, n, text, size);
 	if (spaced)
 	{
@@ -354,11 +357,12 @@ embedding_seeds(void)
 		snprintf(name, sizeof(name), "edge%02zu", i);
 		text_seed(name, edge_cases[i]);
 	}
-	list_seed("dims128", PGFACE_EMBEDDING_DIMS, 0);
-	list_seed("dims128-spaced", PGFACE_EMBEDDING_DIMS, 1);
-	list_seed("dims127", PGFACE_EMBEDDING_DIMS - 1, 0);
-	list_seed("dims129", PGFACE_EMBEDDING_DIMS + 1, 0);
-	list_seed("dims4096", PGFACE_MAX_DIMS, 0);
+	list_seed("dims128", PGFACE_EMBEDDING_DIMS, 0, 0);
+	list_seed("dims128-spaced", PGFACE_EMBEDDING_DIMS, 1, 0);
+	list_seed("dims127", PGFACE_EMBEDDING_DIMS - 1, 0, 0);
+	list_seed("dims129", PGFACE_EMBEDDING_DIMS + 1, 0, 0);
+	list_seed("dims4096", PGFACE_MAX_DIMS, 0, 1);
+	list_seed("dims4097", PGFACE_MAX_DIMS + 1, 0, 1);
 }
 
 /* ---- model files ---- */
