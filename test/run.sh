@@ -142,6 +142,12 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	cat "$log/dump.log"
 	tally "$log/dump.log"
 	grep -q '^ok ' "$log/dump.log" || record 1 "dump and restore produced no result"
+
+	echo "# the README's \"Your own photos\" block, as written"
+	bash test/readme_own_photos.sh "$data" "$chips" >"$log/own.log" 2>&1
+	cat "$log/own.log"
+	tally "$log/own.log"
+	grep -q '^ok ' "$log/own.log" || record 1 "the README's own-photos block produced no result"
 else
 	record 1 "start a throwaway cluster"
 fi
