@@ -148,6 +148,12 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	cat "$log/own.log"
 	tally "$log/own.log"
 	grep -q '^ok ' "$log/own.log" || record 1 "the README's own-photos block produced no result"
+
+	echo "# every other sql block of the README, as written"
+	bash test/readme_sql.sh "$data" "$chips" >"$log/readme.log" 2>&1
+	cat "$log/readme.log"
+	tally "$log/readme.log"
+	grep -q '^ok ' "$log/readme.log" || record 1 "the README's sql blocks produced no result"
 else
 	record 1 "start a throwaway cluster"
 fi

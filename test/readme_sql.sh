@@ -1,0 +1,69 @@
+#!/bin/bash
+# Runs every sql block of the README, as written, on the cluster whose socket is in $1, in a
+# database with the tables the README's examples use: staff and staff_photos (the faces of
+# the sample photos in PHOTO_DIR) and photos. A block with $1 is prepared and executed with
+# a sample photo as $1 (and :tau set to 0.6). Blocks marked "not run by test/readme_sql.sh"
+# (and the one test/readme_own_photos.sh runs) are skipped, and counted. Prints TAP.
+#   test/readme_sql.sh SOCKET_DIR PHOTO_DIR
+set -u
+host=$1
+photos=$2
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+check() { # check STATUS DESCRIPTION
+	if [ "$1" -eq 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi
+}
+sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -h "$host" -U postgres "$@"; }
+
+# One file per block, named by the README line it starts on; skipped blocks are listed.
+awk -v dir="$work" '
+	/^```sql$/ { inside = 1; start = NR; skip = (previous ~ /not run by test\/readme_sql.sh|test\/readme_own_photos.sh runs/); next }
+	inside && /^```$/ { inside = 0; if (skip) print start > (dir "/skipped"); next }
+	inside && !skip { print > (dir "/block_" start ".sql") }
+	{ previous = $0 }' "$repo/README.md"
+blocks=$(ls "$work"/block_*.sql 2>/dev/null | wc -l)
+skipped=$(wc -l <"$work/skipped" 2>/dev/null || echo 0)
+[ "$blocks" -gt 0 ]
+check $? "README: $blocks sql blocks to run, $skipped marked as not run here"
+
+sql -d postgres -c "DROP DATABASE IF EXISTS readme_sql" -c "CREATE DATABASE readme_sql" >/dev/null
+sql -d readme_sql >/dev/null <<SQL
+CREATE EXTENSION pgface;
+CREATE TABLE photos AS
+SELECT name, pg_read_binary_file('$photos/' || name) AS photo
+FROM unnest(ARRAY['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg']) AS name;
+CREATE TABLE staff (name text PRIMARY KEY, emb face_embedding);
+INSERT INTO staff SELECT p.name || '#' || f.face, f.embedding FROM photos p, faces(p.photo) f;
+CREATE TABLE staff_photos (name text, emb face_embedding);
+INSERT INTO staff_photos SELECT name, emb FROM staff;
+INSERT INTO staff_photos SELECT 'sample2.jpg#1', embed(pg_read_binary_file('$photos/variants/' || v))
+FROM unnest(ARRAY['original.jpg', 'recompressed.jpg']) AS v;
+SQL
+
+for block in $(ls "$work"/block_*.sql | sort -t_ -k2 -n); do
+	line=$(basename "$block" .sql | cut -d_ -f2)
+	if grep -q '\$1' "$block"; then
+		# One statement with a parameter: prepared, then run with a probe photo.
+		{
+			echo "SELECT pg_read_binary_file('$photos/variants/exif_rotated.jpg') AS probe \\gset"
+			echo "\\set tau 0.6"
+			printf 'PREPARE readme_%s(bytea) AS\n' "$line"
+			sed 's/;[[:space:]]*$//' "$block"
+			echo ";"
+			echo "EXECUTE readme_$line(:'probe');"
+		} >"$work/run_$line.sql"
+	else
+		cp "$block" "$work/run_$line.sql"
+	fi
+	sql -d readme_sql -f "$work/run_$line.sql" >"$work/out_$line" 2>&1
+	rc=$?
+	[ "$rc" -ne 0 ] && sed 's/^/# /' "$work/out_$line"
+	# An identification (a block with $1) must name the probe's person: sample2's face.
+	if [ "$rc" -eq 0 ] && grep -q '\$1' "$block"; then
+		echo "# line $line answered: $(tr '\n' ' ' <"$work/out_$line" | cut -c1-100)"
+		grep -q 'sample2.jpg#1' "$work/out_$line" || rc=1
+	fi
+	check $rc "README line $line: $(head -1 "$block" | cut -c1-60) runs$(grep -q '\$1' "$block" && echo ', names the probe')"
+done
+sql -d postgres -c "DROP DATABASE readme_sql" >/dev/null
