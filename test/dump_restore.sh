@@ -9,9 +9,7 @@ host=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -h "$host" -U postgres "$@"; }
-check() { # check STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi
-}
+source "$(dirname "$0")/tap.sh" # record: one TAP line a check
 
 sql -d postgres -c "DROP DATABASE IF EXISTS dump_source" -c "CREATE DATABASE dump_source" >/dev/null
 # Values that test the text form's exactness: tiny, huge, denormal and negative zero.
@@ -56,16 +54,16 @@ for format in plain custom; do
 		pg_dump -h "$host" -U postgres -d dump_source -Fc -f "$work/dump.custom" &&
 			pg_restore -h "$host" -U postgres -d "$target" --exit-on-error "$work/dump.custom"
 	fi
-	check $? "pg_dump ($format) and restore of a table with embeddings, balls and a GiST index"
+	record $? "pg_dump ($format) and restore of a table with embeddings, balls and a GiST index"
 	[ "$(copy_md5 "$target")" = "$source_md5" ]
-	check $? "$format dump: the table round-trips byte for byte (binary COPY, 3002 rows)"
+	record $? "$format dump: the table round-trips byte for byte (binary COPY, 3002 rows)"
 	[ "$(sql -d "$target" -c "SELECT indisvalid FROM pg_index WHERE indexrelid = 'staff_emb'::regclass")" = t ] &&
 		sql -d "$target" -c "SET enable_seqscan = off" \
 			-c "EXPLAIN SELECT id FROM staff ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5" |
 		grep -q "Index Scan using staff_emb"
-	check $? "$format dump: the restored GiST index is valid and used"
+	record $? "$format dump: the restored GiST index is valid and used"
 	[ -n "$source_answers" ] && [ "$(answers "$target" index)" = "$source_answers" ]
-	check $? "$format dump: the restored index answers KNN and threshold queries as the original's seq scan"
+	record $? "$format dump: the restored index answers KNN and threshold queries as the original's seq scan"
 	sql -d postgres -c "DROP DATABASE $target" >/dev/null
 done
 sql -d postgres -c "DROP DATABASE dump_source" >/dev/null

@@ -10,9 +10,7 @@ photos=$2
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-check() { # check STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi
-}
+source "$(dirname "$0")/tap.sh" # record: one TAP line a check
 
 # The first sql block after the marker line.
 awk '/test\/readme_own_photos.sh runs the next block/ { marked = 1; next }
@@ -20,7 +18,7 @@ awk '/test\/readme_own_photos.sh runs the next block/ { marked = 1; next }
 	inside && /^```$/ { exit }
 	inside { print }' "$repo/README.md" >"$work/block.sql"
 [ -s "$work/block.sql" ]
-check $? "the README's \"Your own photos\" block found ($(wc -l <"$work/block.sql") lines)"
+record $? "the README's \"Your own photos\" block found ($(wc -l <"$work/block.sql") lines)"
 
 psql -X -q -h "$host" -U postgres -d postgres -c "SET client_min_messages = warning" \
 	-c "DROP DATABASE IF EXISTS own_photos" -c "CREATE DATABASE own_photos" >/dev/null
@@ -34,9 +32,9 @@ run_block() { # run_block ME WHO_IS_THIS: the block's output, unaligned
 same=$(run_block "$photos/variants/original.jpg" "$photos/variants/exif_rotated.jpg")
 echo "# the same face: $same"
 [[ $same == me\|* ]]
-check $? "README block: a second photo of the enrolled face is \"me\""
+record $? "README block: a second photo of the enrolled face is \"me\""
 stranger=$(run_block "$photos/variants/original.jpg" "$photos/sample1.jpg")
 echo "# a stranger: $stranger"
 [[ $stranger == unknown\|* ]]
-check $? "README block: a stranger is \"unknown\""
+record $? "README block: a stranger is \"unknown\""
 psql -X -q -h "$host" -U postgres -d postgres -c "DROP DATABASE own_photos" >/dev/null

@@ -11,9 +11,7 @@ photos=$2
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-check() { # check STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi
-}
+source "$(dirname "$0")/tap.sh" # record: one TAP line a check
 sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -h "$host" -U postgres "$@"; }
 
 # One file per block, named by the README line it starts on; skipped blocks are listed.
@@ -25,7 +23,7 @@ awk -v dir="$work" '
 blocks=$(ls "$work"/block_*.sql 2>/dev/null | wc -l)
 skipped=$(wc -l <"$work/skipped" 2>/dev/null || echo 0)
 [ "$blocks" -gt 0 ]
-check $? "README: $blocks sql blocks to run, $skipped marked as not run here"
+record $? "README: $blocks sql blocks to run, $skipped marked as not run here"
 
 sql -d postgres -c "DROP DATABASE IF EXISTS readme_sql" -c "CREATE DATABASE readme_sql" >/dev/null
 sql -d readme_sql >/dev/null <<SQL
@@ -64,6 +62,6 @@ for block in $(ls "$work"/block_*.sql | sort -t_ -k2 -n); do
 		echo "# line $line answered: $(tr '\n' ' ' <"$work/out_$line" | cut -c1-100)"
 		grep -q 'sample2.jpg#1' "$work/out_$line" || rc=1
 	fi
-	check $rc "README line $line: $(head -1 "$block" | cut -c1-60) runs$(grep -q '\$1' "$block" && echo ', names the probe')"
+	record $rc "README line $line: $(head -1 "$block" | cut -c1-60) runs$(grep -q '\$1' "$block" && echo ', names the probe')"
 done
 sql -d postgres -c "DROP DATABASE readme_sql" >/dev/null

@@ -11,9 +11,7 @@ clients=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$host" -U postgres -d stress "$@"; }
-check() { # check STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi
-}
+source "$(dirname "$0")/../tap.sh" # record: one TAP line a check
 
 # The gallery: every face of the six sample photos, named photo#face, one more photo of
 # the person in sample2, and 20,000 random fillers. Probes: the six photos and four altered copies of sample2's
@@ -63,7 +61,7 @@ plans=$(sql -c "EXPLAIN (COSTS OFF) SELECT person FROM staff ORDER BY emb <-> (S
 	-c "EXPLAIN (COSTS OFF) SELECT person FROM staff WHERE emb <-> (SELECT emb FROM staff LIMIT 1) < 0.4" |
 	grep -c "Index Scan using staff_emb")
 [ "$plans" -eq 2 ]
-check $? "the KNN and the threshold query both use the GiST index"
+record $? "the KNN and the threshold query both use the GiST index"
 
 cat >"$work/enrol.sql" <<SQL
 \set source random(1, $sources)
@@ -83,7 +81,7 @@ pgbench_rc=$?
 grep -E "^(number of|tps|latency average|SQL script|  - weight| - number of trans)" "$work/pgbench.log" | sed 's/^/# /'
 [ "$pgbench_rc" -eq 0 ] && grep -q "number of failed transactions: 0 " "$work/pgbench.log" &&
 	! grep -qi "aborted\|error" "$work/pgbench.log"
-check $? "pgbench: $clients clients for $seconds s, no error, no aborted client"
+record $? "pgbench: $clients clients for $seconds s, no error, no aborted client"
 
 read -r answered wrong enrolled <<<"$(sql -F ' ' -c "
 	SELECT (SELECT count(*) FROM answers),
@@ -94,13 +92,13 @@ echo "# $answered identifications and $enrolled enrolled faces in $seconds s:" \
 	"$(awk -v a="$answered" -v s="$seconds" 'BEGIN { printf "%.2f", a / s }') identifications/s," \
 	"$(awk -v e="$enrolled" -v s="$seconds" 'BEGIN { printf "%.2f", e / s }') faces enrolled/s"
 [ "$answered" -gt 0 ] && [ "$enrolled" -gt 0 ] && [ "$wrong" -eq 0 ]
-check $? "every one of $answered concurrent identifications gave the serial run's answer"
+record $? "every one of $answered concurrent identifications gave the serial run's answer"
 
 # After the run, serially: the same answers, and the index agrees with a seq scan.
 again=$(sql -c "SELECT count(*) FROM probes p, identify(p.id) i JOIN expected e ON true
 	WHERE e.id = p.id AND (i.nearest IS DISTINCT FROM e.nearest OR i.within IS DISTINCT FROM e.within)")
 [ "$again" -eq 0 ]
-check $? "after the run, every probe still gets the answer it got before"
+record $? "after the run, every probe still gets the answer it got before"
 for mode in index seq; do
 	settings="SET enable_seqscan = off;"
 	[ "$mode" = seq ] && settings="SET enable_indexscan = off; SET enable_bitmapscan = off;"
@@ -112,4 +110,4 @@ for mode in index seq; do
 		FROM probe_embeddings q JOIN probes p USING (id) ORDER BY p.id" >"$work/answers-$mode"
 done
 cmp -s "$work/answers-index" "$work/answers-seq" && [ -s "$work/answers-index" ]
-check $? "after the run, the index's KNN (k = 20) and threshold answers equal the seq scan's"
+record $? "after the run, the index's KNN (k = 20) and threshold answers equal the seq scan's"

@@ -11,9 +11,7 @@ source "$(dirname "$0")/../../scripts/cluster.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$data" -U postgres -d stress "$@"; }
-check() { # check STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi
-}
+source "$(dirname "$0")/../tap.sh" # record: one TAP line a check
 
 # Waits up to a minute until the server accepts queries again.
 wait_for_server() {
@@ -57,16 +55,16 @@ sleep 0.5 # into the decode
 [ -n "$victim" ] && kill -9 "$victim"
 wait "$client"
 wait_for_server
-check $? "the server restarts after backend $victim was killed mid-embed"
+record $? "the server restarts after backend $victim was killed mid-embed"
 grep -q "terminated by signal 9" "$data/server.log"
-check $? "the server log records the killed backend"
+record $? "the server log records the killed backend"
 rows_after=$(sql -c "SELECT count(*) FROM staff")
 [ "$rows_after" -eq "$rows_before" ] && [ "$(sql -c "SELECT count(*) FROM staff WHERE person = 'killed'")" -eq 0 ]
-check $? "staff has its $rows_before rows, and none from the killed insert"
+record $? "staff has its $rows_before rows, and none from the killed insert"
 index_agrees staff 0.6
-check $? "staff's GiST index answers KNN and threshold queries as a seq scan does"
+record $? "staff's GiST index answers KNN and threshold queries as a seq scan does"
 sql -c "SELECT embed(photo) IS NOT NULL FROM photos WHERE name = 'sample2.jpg'" | grep -q t
-check $? "embed() works in a new backend"
+record $? "embed() works in a new backend"
 
 echo "# kill -9 of the postmaster and every server process during a bulk insert"
 sql <<'SQL'
@@ -103,19 +101,19 @@ done
 announced=$(grep -o 'committed batch [0-9]*' "$work/bulk.out" | tail -1 | grep -o '[0-9]*$')
 echo "# killed postmaster $postmaster and its processes ($children) after batch ${announced:-none} was committed"
 cluster_start "$data" -c shared_buffers=256MB -c max_connections=40 && wait_for_server
-check $? "the server recovers after the postmaster was killed"
+record $? "the server recovers after the postmaster was killed"
 [ "$(grep -c "automatic recovery in progress" "$data/server.log")" -gt "$recoveries" ]
-check $? "the server log shows a crash recovery at the restart"
+record $? "the server log shows a crash recovery at the restart"
 read -r batches complete last <<<"$(sql -F ' ' -c "
 	SELECT count(*), count(*) FILTER (WHERE n = 500), coalesce(max(batch), 0)
 	FROM (SELECT batch, count(*) AS n FROM bulk GROUP BY batch) b")"
 echo "# after recovery: $batches batches in bulk, $complete of them complete, the last is $last"
 [ -n "$announced" ] && [ "$batches" -eq "$complete" ] && [ "$last" -ge "$announced" ] &&
 	[ "$batches" -eq "$last" ]
-check $? "every committed batch is there whole (at least the $announced announced), and nothing else"
+record $? "every committed batch is there whole (at least the $announced announced), and nothing else"
 index_agrees bulk 4.2
-check $? "bulk's GiST index answers KNN and threshold queries as a seq scan does"
+record $? "bulk's GiST index answers KNN and threshold queries as a seq scan does"
 index_agrees staff 0.6
-check $? "staff's GiST index still answers as a seq scan does"
+record $? "staff's GiST index still answers as a seq scan does"
 sql -c "INSERT INTO bulk SELECT 0, 0, emb FROM bulk ORDER BY id LIMIT 1" -c "SELECT count(*) FROM bulk WHERE batch = 0" | grep -qx 1
-check $? "the recovered table and index take new rows"
+record $? "the recovered table and index take new rows"
