@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -26,6 +27,9 @@ typedef struct offload_call
 
 /* The call being waited for, or one whose waiter was interrupted and not yet cleaned up. */
 static offload_call *pending;
+
+/* Threads of this process still running work, orphaned ones included. */
+static atomic_int running_threads;
 
 static void
 destroy_call(offload_call *call)
@@ -53,6 +57,7 @@ run_call(void *arg)
 		call->discard(call->job);
 		destroy_call(call);
 	}
+	atomic_fetch_sub(&running_threads, 1);
 	return NULL;
 }
 
@@ -94,10 +99,31 @@ start_thread(offload_call *call)
 	pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &previous);
+	atomic_fetch_add(&running_threads, 1);
 	failed = pthread_create(&thread, &attributes, run_call, call);
+	if (failed)
+		atomic_fetch_sub(&running_threads, 1);
 	pthread_sigmask(SIG_SETMASK, &previous, NULL);
 	pthread_attr_destroy(&attributes);
 	return failed ? -1 : 0;
+}
+
+/*
+ * Until the work orphaned by an earlier interrupted call has ended. Without this a loop of
+ * cancelled embeds would pile up decoding threads, each holding its photo's memory, until
+ * the kernel's OOM killer took the backend (and with it the whole cluster) down; with it a
+ * backend has at most one decode running, and a cancel loop runs at the decoder's pace.
+ */
+static void
+wait_for_orphans(void)
+{
+	const struct timespec pause = {0, POLL_NANOSECONDS};
+
+	while (atomic_load(&running_threads) > 0)
+	{
+		nanosleep(&pause, NULL);
+		pgface_check_interrupts();
+	}
 }
 
 int
@@ -106,6 +132,7 @@ pgface_offload(pgface_offload_fn work, pgface_offload_fn discard, void *job)
 	offload_call *call;
 
 	pgface_offload_abandon(); /* a wait interrupted earlier, if the host did not clean up */
+	wait_for_orphans();
 	call = calloc(1, sizeof(*call));
 	if (call == NULL)
 		return -1;

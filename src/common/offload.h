@@ -21,6 +21,9 @@ typedef void (*pgface_offload_fn)(void *job);
  *
  * After a return of 0 the job stays registered while the caller reads it, so that an
  * interrupt then is cleaned up the same way; pgface_offload_finish discards it.
+ *
+ * Work orphaned by an earlier interrupted call is waited for first (interruptibly), so a
+ * process never runs more than one piece of offloaded work at a time.
  */
 int pgface_offload(pgface_offload_fn work, pgface_offload_fn discard, void *job);
 
