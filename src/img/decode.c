@@ -180,6 +180,10 @@ pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixel
 	if (!pgface_jpeg_huffman_tables_fit(bytes, length))
 		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT,
 		                   "the JPEG is corrupt: a Huffman table holds more than 256 codes");
+	if (!pgface_pnm_header_fits(bytes, length))
+		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT,
+		                   "the PNM header is corrupt: a number is too large");
+
 	if (!stbi_info_from_memory(bytes, (int) length, &width, &height, &channels))
 	{
 		if (format == PGFACE_FORMAT_OTHER)

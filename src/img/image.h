@@ -54,6 +54,12 @@ pgface_code pgface_image_crop(const pgface_image *image, double x, double y, dou
  */
 int pgface_jpeg_huffman_tables_fit(const unsigned char *bytes, size_t length);
 
+/*
+ * pnm_guard.c: 0 when a PNM header holds a number beyond an int, which stb_image 2.27 would
+ * overflow on while reading it; 1 otherwise, and for what stb would not take for a PNM.
+ */
+int pgface_pnm_header_fits(const unsigned char *bytes, size_t length);
+
 /* exif.c: the EXIF orientation (1 to 8) of a JPEG, 1 when it has none or it is malformed. */
 int pgface_jpeg_orientation(const unsigned char *bytes, size_t length);
 

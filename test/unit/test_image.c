@@ -250,12 +250,36 @@ refuses_oversized_huffman_table(void)
 	free(jpeg.data);
 }
 
+/*
+ * A PNM header number past INT_MAX: stb_image 2.27 overflowed an int reading it (found by
+ * fuzz/photo_fuzz). It is refused; leading zeros that keep the number small are not.
+ */
+static void
+refuses_pnm_numbers_beyond_int(void)
+{
+	static const unsigned char huge[] = "P52922229222 52 255\n";
+	static const unsigned char commented[] = "P6 # a comment\n1 2147483648 255\n";
+	static const unsigned char zeros[] = "P5 0000000000002 1 255\n\x10\x20";
+	pgface_image image;
+	pgface_status status;
+
+	CHECK(pgface_image_decode(huge, sizeof(huge) - 1, 100, &image, &status) ==
+	      PGFACE_ERR_IMAGE_CORRUPT);
+	CHECK(strstr(status.message, "PNM") != NULL);
+	CHECK(pgface_image_decode(commented, sizeof(commented) - 1, 100, &image, &status) ==
+	      PGFACE_ERR_IMAGE_CORRUPT);
+	CHECK(pgface_image_decode(zeros, sizeof(zeros) - 1, 100, &image, &status) == PGFACE_OK);
+	CHECK(image.width == 2 && image.height == 1);
+	pgface_image_free(&image);
+}
+
 const unit_test image_tests[] = {
     {"image: decodes RGB and replicates grey", decodes_rgb_and_grey},
     {"image: empty, unknown, too large and truncated input", refuses_bad_input_clearly},
     {"image: a huge size claim is refused from the header", refuses_huge_claims_from_the_header},
     {"image: 16-bit PNM, grey and RGB", decodes_16_bit_pnm},
     {"image: a JPEG Huffman table of over 256 codes is refused", refuses_oversized_huffman_table},
+    {"image: a PNM header number beyond an int is refused", refuses_pnm_numbers_beyond_int},
     {"chip: pads to a centred square as face-api does", chip_pads_to_a_centred_square},
     {"chip: resizes like TensorFlow.js resizeBilinear", chip_resizes_like_tensorflow},
     {"chip: the mirror swaps columns and undoes itself", chip_mirror_swaps_columns},
