@@ -28,7 +28,7 @@ typedef struct offload_call
 /* The call being waited for, or one whose waiter was interrupted and not yet cleaned up. */
 static offload_call *pending;
 
-/* Threads of this process still running work, orphaned ones included. */
+/* Threads of this process whose work has not been handed over yet, orphaned ones included. */
 static atomic_int running_threads;
 
 static void
@@ -48,16 +48,22 @@ run_call(void *arg)
 
 	call->work(call->job);
 	pthread_mutex_lock(&call->lock);
-	call->done = 1;
 	orphaned = call->orphaned;
+	/*
+	 * With a waiter, the work is over once it is told: counted off first, so that the
+	 * waiter's next call does not wait out this thread's exit.
+	 */
+	if (!orphaned)
+		atomic_fetch_sub(&running_threads, 1);
+	call->done = 1;
 	pthread_cond_signal(&call->finished);
 	pthread_mutex_unlock(&call->lock);
 	if (orphaned)
 	{
 		call->discard(call->job);
 		destroy_call(call);
+		atomic_fetch_sub(&running_threads, 1);
 	}
-	atomic_fetch_sub(&running_threads, 1);
 	return NULL;
 }
 
