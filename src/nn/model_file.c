@@ -108,7 +108,8 @@ parse_model(const unsigned char *base, size_t size, pgface_model_file *model, pg
 	    data_offset < table_offset + (uint64_t) count * PGFACE_MODEL_ENTRY_BYTES ||
 	    data_offset > size)
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "tensor table is malformed");
-	if (read_u32(base + 40) !=
+	model->checksum = read_u32(base + 40);
+	if (model->checksum !=
 	    pgface_model_checksum(base + PGFACE_MODEL_HEADER_BYTES, size - PGFACE_MODEL_HEADER_BYTES))
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "checksum mismatch (file corrupt)");
 

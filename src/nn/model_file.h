@@ -33,6 +33,7 @@ typedef struct pgface_model_file
 {
 	void *mapping;
 	size_t size;
+	uint32_t checksum; /* the header's, checked against the contents at open */
 	int count;
 	pgface_model_tensor *tensors;
 } pgface_model_file;

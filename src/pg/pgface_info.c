@@ -25,15 +25,11 @@ add_row(ReturnSetInfo *rsinfo, const char *name, const char *value)
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
-/* The checksum the file's header records (offset 40, little-endian), and its size. */
+/* A model file's checksum (as its header records it, checked at open) and its size. */
 static void
 add_model_row(ReturnSetInfo *rsinfo, const char *name, const pgface_model_file *file)
 {
-	const unsigned char *header = file->mapping;
-	uint32 checksum = (uint32) header[40] | (uint32) header[41] << 8 | (uint32) header[42] << 16 |
-	                  (uint32) header[43] << 24;
-
-	add_row(rsinfo, name, psprintf("checksum %08x, %zu bytes", checksum, file->size));
+	add_row(rsinfo, name, psprintf("checksum %08x, %zu bytes", file->checksum, file->size));
 }
 
 Datum
