@@ -20,9 +20,6 @@
 #define PGFACE_DEFAULT_MODEL_DIR "/usr/share/postgresql/15/pgface"
 #endif
 
-#define DEFAULT_MAX_IMAGE_PIXELS 50000000
-#define DEFAULT_MAX_IMAGE_BYTES  ((size_t) 100 * 1024 * 1024) /* as pgface.max_image_bytes */
-
 static void
 usage(FILE *out)
 {
@@ -246,11 +243,11 @@ command_compare(const pgface_models *models, const cli_options *options, char **
 int
 main(int argc, char **argv)
 {
-	cli_options options = {
-	    getenv("PGFACE_MODEL_DIR"),
-	    {DEFAULT_MAX_IMAGE_PIXELS, 416, 0.5, PGFACE_ALIGN_DLIB, DEFAULT_MAX_IMAGE_BYTES},
-	    0,
-	    0.6};
+	cli_options options = {getenv("PGFACE_MODEL_DIR"),
+	                       {PGFACE_DEFAULT_MAX_IMAGE_PIXELS, 416, 0.5, PGFACE_ALIGN_DLIB,
+	                        (size_t) PGFACE_DEFAULT_MAX_IMAGE_KB * 1024},
+	                       0,
+	                       0.6};
 	const char *command;
 	int first_file = argc;
 	pgface_models models;

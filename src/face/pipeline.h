@@ -12,6 +12,10 @@
 
 #include "face/align.h"
 
+/* The limits' defaults, shared by the server's settings and the CLI. */
+#define PGFACE_DEFAULT_MAX_IMAGE_PIXELS 50000000
+#define PGFACE_DEFAULT_MAX_IMAGE_KB     (100 * 1024) /* 100 MB */
+
 typedef struct pgface_limits
 {
 	int64_t max_image_pixels;  /* refuse larger images before decoding them */
