@@ -2,8 +2,10 @@
 # Runs every sql block of the README, as written, on the cluster whose socket is in $1, in a
 # database with the tables the README's examples use: staff and staff_photos (the faces of
 # the sample photos in PHOTO_DIR) and photos. A block with $1 is prepared and executed with
-# a sample photo as $1 (and :tau set to 0.6). Blocks marked "not run by test/readme_sql.sh"
-# (and the one test/readme_own_photos.sh runs) are skipped, and counted. Prints TAP.
+# a sample photo as $1 (and :tau set to 0.6). The "Your own photos" block is run from a
+# folder holding the files it names: two photos of one face (me.jpg, who_is_this.jpg, turned
+# by EXIF), then a stranger (the face of sample1.jpg, 0.60 away: a near one). Blocks marked
+# "not run by test/readme_sql.sh" are skipped, and counted. Prints TAP.
 #   test/readme_sql.sh SOCKET_DIR PHOTO_DIR
 set -u
 host=$1
@@ -14,16 +16,23 @@ trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/tap.sh" # record: one TAP line a check
 sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -h "$host" -U postgres "$@"; }
 
-# One file per block, named by the README line it starts on; skipped blocks are listed.
+# One file per block, named by the README line it starts on; skipped blocks are listed; the
+# "Your own photos" block goes to own_photos.sql.
 awk -v dir="$work" '
-	/^```sql$/ { inside = 1; start = NR; skip = (previous ~ /not run by test\/readme_sql.sh|test\/readme_own_photos.sh runs/); next }
+	/^```sql$/ {
+		inside = 1; start = NR; skip = (previous ~ /not run by test\/readme_sql.sh/)
+		file = previous ~ /test\/readme_sql.sh runs the next block from a folder/ ? "/own_photos.sql" : "/block_" start ".sql"
+		next
+	}
 	inside && /^```$/ { inside = 0; if (skip) print start > (dir "/skipped"); next }
-	inside && !skip { print > (dir "/block_" start ".sql") }
+	inside && !skip { print > (dir file) }
 	{ previous = $0 }' "$repo/README.md"
 blocks=$(ls "$work"/block_*.sql 2>/dev/null | wc -l)
 skipped=$(wc -l <"$work/skipped" 2>/dev/null || echo 0)
 [ "$blocks" -gt 0 ]
 record $? "README: $blocks sql blocks to run, $skipped marked as not run here"
+[ -s "$work/own_photos.sql" ]
+record $? "the README's \"Your own photos\" block found ($(wc -l <"$work/own_photos.sql" 2>/dev/null) lines)"
 
 sql -d postgres -c "DROP DATABASE IF EXISTS readme_sql" -c "CREATE DATABASE readme_sql" >/dev/null
 sql -d readme_sql >/dev/null <<SQL
@@ -64,4 +73,18 @@ for block in $(ls "$work"/block_*.sql | sort -t_ -k2 -n); do
 	fi
 	record $rc "README line $line: $(head -1 "$block" | cut -c1-60) runs$(grep -q '\$1' "$block" && echo ', names the probe')"
 done
+
+run_own_photos() { # run_own_photos ME WHO_IS_THIS: the block's output, from a folder with those files
+	cp "$1" "$work/me.jpg"
+	cp "$2" "$work/who_is_this.jpg"
+	(cd "$work" && sql -d readme_sql -A -t -f own_photos.sql)
+}
+same=$(run_own_photos "$photos/variants/original.jpg" "$photos/variants/exif_rotated.jpg")
+echo "# the same face: $same"
+[[ $same == me\|* ]]
+record $? "README block: a second photo of the enrolled face is \"me\""
+stranger=$(run_own_photos "$photos/variants/original.jpg" "$photos/sample1.jpg")
+echo "# a stranger: $stranger"
+[[ $stranger == unknown\|* ]]
+record $? "README block: a stranger is \"unknown\""
 sql -d postgres -c "DROP DATABASE readme_sql" >/dev/null

@@ -143,13 +143,7 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	tally "$log/dump.log"
 	grep -q '^ok ' "$log/dump.log" || record 1 "dump and restore produced no result"
 
-	echo "# the README's \"Your own photos\" block, as written"
-	bash test/readme_own_photos.sh "$data" "$chips" >"$log/own.log" 2>&1
-	cat "$log/own.log"
-	tally "$log/own.log"
-	grep -q '^ok ' "$log/own.log" || record 1 "the README's own-photos block produced no result"
-
-	echo "# every other sql block of the README, as written"
+	echo "# every sql block of the README, as written"
 	bash test/readme_sql.sh "$data" "$chips" >"$log/readme.log" 2>&1
 	cat "$log/readme.log"
 	tally "$log/readme.log"
