@@ -391,12 +391,7 @@ small_model_seed(void)
 	static const int matrix[] = {2, 3};
 	static const int vector[] = {3};
 
-	memcpy(file, PGFACE_MODEL_MAGIC, 8);
-	put_u32(file + 8, PGFACE_MODEL_FORMAT_VERSION);
-	put_u32(file + 12, 3);
-	put_u64(file + 16, PGFACE_MODEL_HEADER_BYTES);
-	put_u64(file + 24, 448);
-	put_u64(file + 32, SIZE);
+	put_model_header(file, 3, 448, SIZE);
 	put_entry(file + 64, "conv0/filters", 2, matrix, 448);
 	put_entry(file + 192, "conv0/bias", 1, vector, 448);
 	put_entry(file + 320, "fc/weights@panels16", 0, NULL, 448 + 0);

@@ -22,12 +22,7 @@ static void
 build_model(unsigned char *buf)
 {
 	memset(buf, 0, FILE_BYTES);
-	memcpy(buf, PGFACE_MODEL_MAGIC, 8);
-	put_u32(buf + 8, PGFACE_MODEL_FORMAT_VERSION);
-	put_u32(buf + 12, 2);
-	put_u64(buf + 16, PGFACE_MODEL_HEADER_BYTES);
-	put_u64(buf + 24, 512);
-	put_u64(buf + 32, FILE_BYTES);
+	put_model_header(buf, 2, 512, FILE_BYTES);
 
 	strcpy((char *) buf + 64, "weights");
 	put_u32(buf + 64 + 96, PGFACE_MODEL_DTYPE_FLOAT32);
