@@ -100,19 +100,10 @@ valgrind_rc=$?
 record $? "pgface embed (detection) under valgrind: no errors, no leaks"
 
 # The server reads these as the postgres user, so they go where it can: the test folder.
-cp test/golden/reference.tsv test/golden/detections.jsonl test/common/failing_embeds.sql test/common/cancel_lateness.sql \
-	build/models/face-api/demo/sample*.jpg "$chips/"
-build/cut_chips test/golden/no_face.txt build/models/face-api/demo "$chips"
-# One face as users send it: JPEG, EXIF-rotated, enlarged into a scene, recompressed, PNG.
-mkdir -p "$chips/variants"
-make -s build/make_variants >>"$log/golden-build.log" 2>&1 &&
-	build/make_variants build/models/face-api/demo/sample2.jpg 1300 80 480 460 "$chips/no_face.png" \
-		"$chips/variants" || record 1 "make the face variants"
-
-# A 48-megapixel photo (8000x6000), for the cancel test of hostile_input.
-make -s build/make_large_photo >>"$log/golden-build.log" 2>&1 &&
-	build/make_large_photo build/models/face-api/demo/sample2.jpg 8000 6000 "$chips/large_48mp.jpg" ||
-	record 1 "make the large photo"
+cp test/golden/reference.tsv test/golden/detections.jsonl test/common/failing_embeds.sql \
+	test/common/cancel_lateness.sql "$chips/"
+bash test/make_photos.sh "$chips" >>"$log/golden-build.log" 2>&1 ||
+	{ cat "$log/golden-build.log"; record 1 "make the test photos"; }
 
 # Damaged copies of the recognition model, for the error tests.
 bad_models="$log/bad-models"
@@ -138,16 +129,10 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	[ -f regression.diffs ] && [ "$regress_failed" -gt 0 ] && cat regression.diffs
 
 	echo "# pg_dump and pg_restore, plain and custom format"
-	bash test/dump_restore.sh "$data" >"$log/dump.log" 2>&1
-	cat "$log/dump.log"
-	tally "$log/dump.log"
-	grep -q '^ok ' "$log/dump.log" || record 1 "dump and restore produced no result"
+	run_tap "$log/dump.log" "dump and restore" bash test/dump_restore.sh "$data"
 
 	echo "# every sql block of the README, as written"
-	bash test/readme_sql.sh "$data" "$chips" >"$log/readme.log" 2>&1
-	cat "$log/readme.log"
-	tally "$log/readme.log"
-	grep -q '^ok ' "$log/readme.log" || record 1 "the README's sql blocks produced no result"
+	run_tap "$log/readme.log" "the README's sql blocks" bash test/readme_sql.sh "$data" "$chips"
 else
 	record 1 "start a throwaway cluster"
 fi

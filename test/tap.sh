@@ -20,3 +20,14 @@ tally() {
 	passed=$((passed + $(grep -c '^ok ' "$1")))
 	failed=$((failed + $(grep -c '^not ok ' "$1")))
 }
+
+# Runs a script that prints TAP lines into LOG, shows them, and adds them to the tally;
+# a run without a single ok is a failure of its own.
+run_tap() { # run_tap LOG WHAT COMMAND...
+	local log=$1 what=$2
+	shift 2
+	"$@" >"$log" 2>&1
+	cat "$log"
+	tally "$log"
+	grep -q '^ok ' "$log" || record 1 "$what produced no result"
+}
