@@ -2,7 +2,7 @@
 # and the core's unit tests.
 EXTENSION = pgface
 MODULE_big = pgface
-DATA = pgface--0.1.sql pgface--0.1--0.2.sql
+DATA = pgface--0.1.sql pgface--0.1--0.2.sql pgface--0.2--0.3.sql
 
 # The C core (no PostgreSQL headers) and the SQL layer on top of it.
 CORE_SRCS = $(wildcard src/common/*.c src/img/*.c src/nn/*.c src/face/*.c)

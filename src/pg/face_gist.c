@@ -15,10 +15,6 @@
 #include "utils/float.h"
 #include "utils/sortsupport.h"
 
-/* Strategy numbers, as the operator class in pgface--*.sql assigns them. */
-#define FACE_STRATEGY_IN_BALL  1
-#define FACE_STRATEGY_DISTANCE 15
-
 PG_FUNCTION_INFO_V1(face_gist_compress);
 PG_FUNCTION_INFO_V1(face_gist_consistent);
 PG_FUNCTION_INFO_V1(face_gist_distance);
@@ -123,20 +119,6 @@ prefetch_page(const GISTENTRY *entry)
 	}
 }
 
-/*
- * A lower bound on the distance from the probe to anything under an inner key.
- * The codes and the projection are computed in float, so the bound is lowered
- * by a margin far above their rounding: a pruned subtree must never hold an
- * answer.
- */
-static float8
-safe_lower_bound(float8 bound_squared)
-{
-	float8 bound = sqrt(bound_squared) * (1.0 - 1e-5) - 1e-5;
-
-	return bound > 0.0 ? bound : 0.0;
-}
-
 /* The exact distance from a leaf, computed as the <-> operator computes it. */
 static float8
 leaf_distance(FaceGistKey *key, const FaceEmbedding *probe)
@@ -168,13 +150,8 @@ face_gist_consistent(PG_FUNCTION_ARGS)
 	if (ball->radius < 0.0)
 		PG_RETURN_BOOL(false);
 	prefetch_page(entry);
-	/*
-	 * Any face whose bound could be within the radius is enough to visit the
-	 * subtree. stop is the radius with safe_lower_bound's margin undone, squared,
-	 * so the bounds compare without a square root.
-	 */
-	stop = (ball->radius + 1e-5) / (1.0 - 1e-5);
-	stop *= stop;
+	/* Any face whose bound could be within the radius is enough to visit the subtree. */
+	stop = face_gist_stop_squared(ball->radius);
 	PG_RETURN_BOOL(face_gist_bound_squared(key, &probe_cache(fcinfo, &ball->center)->prepared, stop,
 	                                       stop, NULL) <= stop);
 }
@@ -203,7 +180,7 @@ face_gist_distance(PG_FUNCTION_ARGS)
 		PG_RETURN_FLOAT8(distance);
 	}
 	prefetch_page(entry);
-	PG_RETURN_FLOAT8(safe_lower_bound(face_gist_bound_squared(
+	PG_RETURN_FLOAT8(face_gist_safe_lower_bound(face_gist_bound_squared(
 	    key, &cache->prepared, -1.0, cache->nearest_leaf_squared, &cache->nearest_upper_squared)));
 }
 

@@ -56,21 +56,14 @@ axis_step(const pgface_embedding_statistics *stats, int axis)
 	return 6.0 * stats->axis_sigma[axis] / FACE_GIST_CODE_LIMIT;
 }
 
-FaceGistKey *
-face_gist_make_leaf(const FaceEmbedding *embedding)
+void
+face_gist_encode_point(const FaceEmbedding *embedding, FaceGistPoint *point)
 {
 	const pgface_embedding_statistics *stats = face_gist_statistics(embedding->model);
 	float4 coordinates[PGFACE_INDEX_AXES];
-	FaceGistKey *key;
-	FaceGistPoint *point;
 
 	if (embedding->dims != stats->dims)
 		face_embedding_check_dims(pgface_model_lookup(embedding->model), embedding->dims);
-	key = palloc0(FACE_GIST_LEAF_SIZE(embedding->dims));
-	SET_VARSIZE(key, FACE_GIST_LEAF_SIZE(embedding->dims));
-	key->kind = FACE_GIST_LEAF;
-	key->model = embedding->model;
-	point = face_gist_leaf_point(key);
 	pgface_project_embedding(stats, embedding->values, coordinates, &point->residual);
 	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
 	{
@@ -78,8 +71,38 @@ face_gist_make_leaf(const FaceEmbedding *embedding)
 
 		point->code[a] = (int8) Max(-FACE_GIST_CODE_LIMIT, Min(FACE_GIST_CODE_LIMIT, units));
 	}
+}
+
+FaceGistKey *
+face_gist_make_leaf(const FaceEmbedding *embedding)
+{
+	FaceGistPoint point;
+	FaceGistKey *key;
+
+	face_gist_encode_point(embedding, &point);
+	key = palloc0(FACE_GIST_LEAF_SIZE(embedding->dims));
+	SET_VARSIZE(key, FACE_GIST_LEAF_SIZE(embedding->dims));
+	key->kind = FACE_GIST_LEAF;
+	key->model = embedding->model;
+	*face_gist_leaf_point(key) = point;
 	memcpy(face_gist_leaf_values(key), embedding->values, sizeof(float4) * embedding->dims);
 	return key;
+}
+
+float8
+face_gist_safe_lower_bound(float8 bound_squared)
+{
+	float8 bound = sqrt(bound_squared) * (1.0 - 1e-5) - 1e-5;
+
+	return bound > 0.0 ? bound : 0.0;
+}
+
+float8
+face_gist_stop_squared(float8 radius)
+{
+	float8 stop = (radius + 1e-5) / (1.0 - 1e-5);
+
+	return stop * stop;
 }
 
 /* Face i of a SUMMARY, written into the block-major layout face_gist_get_point reads. */
@@ -132,22 +155,12 @@ face_gist_prepare_probe(const FaceEmbedding *probe, FaceGistProbe *prepared)
 		}
 }
 
-/* The eight lookups of one block of one face in the probe's gap table. */
-static inline float4
-block_from_table(const float4 (*rows)[256], const uint8 *code)
-{
-	return ((rows[0][code[0]] + rows[1][code[1]]) + (rows[2][code[2]] + rows[3][code[3]])) +
-	       ((rows[4][code[4]] + rows[5][code[5]]) + (rows[6][code[6]] + rows[7][code[7]]));
-}
-
 /*
- * An estimate from above of a face's distance from the probe: each coordinate
- * at the far side of its code's step, the residuals pointing apart. It only
- * decides how far other bounds are refined in ordered scans, never what is
- * returned as an answer, so it need not be exact (clamped codes may exceed it).
+ * Each coordinate at the far side of its code's step, the residuals pointing
+ * apart. It need not be exact (clamped codes may exceed it): it only steers.
  */
-static float4
-point_upper_squared(const FaceGistPoint *point, const FaceGistProbe *probe)
+float4
+face_gist_point_upper_squared(const FaceGistPoint *point, const FaceGistProbe *probe)
 {
 	float4 sum = (probe->residual + point->residual) * (probe->residual + point->residual);
 
@@ -187,7 +200,7 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 	{
 		float4 gap = probe->residual - residuals[i];
 
-		sum[i] = gap * gap + block_from_table(probe->gap_table, first + i * FACE_GIST_BLOCK);
+		sum[i] = gap * gap + face_gist_block_from_table(probe->gap_table, first + i * FACE_GIST_BLOCK);
 	}
 
 	if (stop_below >= 0.0)
@@ -212,7 +225,7 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 			{
 				int i = alive[k];
 
-				sum[i] += block_from_table(rows, codes + i * FACE_GIST_BLOCK);
+				sum[i] += face_gist_block_from_table(rows, codes + i * FACE_GIST_BLOCK);
 				if (sum[i] <= give_up)
 					alive[kept++] = i;
 				else
@@ -247,7 +260,7 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 		if (bound > limit)
 			return Min(best, bound);
 		for (; block < FACE_GIST_BLOCKS && bound <= limit; block++)
-			bound += block_from_table(probe->gap_table + block * FACE_GIST_BLOCK,
+			bound += face_gist_block_from_table(probe->gap_table + block * FACE_GIST_BLOCK,
 			                          (const uint8 *) face_gist_summary_block(key, block) +
 			                              i * FACE_GIST_BLOCK);
 		if (bound <= limit)
@@ -256,7 +269,7 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 			FaceGistPoint point;
 
 			face_gist_get_point(key, i, &point);
-			*nearest_upper = Min(*nearest_upper, point_upper_squared(&point, probe));
+			*nearest_upper = Min(*nearest_upper, face_gist_point_upper_squared(&point, probe));
 		}
 		best = Min(best, bound);
 	}
@@ -372,10 +385,10 @@ box_add_point(FaceGistBox *box, const FaceGistPoint *point)
 }
 
 /* One index holds one model: its keys are codes on that model's axes. */
-static void
-check_same_model(const FaceGistKey *a, const FaceGistKey *b)
+void
+face_gist_check_models(int model_a, int model_b)
 {
-	if (a->model != b->model)
+	if (model_a != model_b)
 		ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
 		                errmsg("cannot index face embeddings of different models together")));
 }
@@ -390,7 +403,7 @@ face_gist_union_keys(FaceGistKey **keys, int count)
 	{
 		int n = key_point_count(keys[i]);
 
-		check_same_model(keys[0], keys[i]);
+		face_gist_check_models(keys[0]->model, keys[i]->model);
 		points = (n < 0 || points < 0) ? -1 : points + n;
 	}
 	if (points >= 0 && points <= FACE_GIST_SUMMARY_MAX)

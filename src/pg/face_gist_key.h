@@ -150,11 +150,45 @@ typedef struct FaceGistProbe
 	float4 (*gap_table)[256];
 } FaceGistProbe;
 
+/* Strategy numbers of the operator classes (GiST and face_va), as pgface--*.sql assigns them. */
+#define FACE_STRATEGY_IN_BALL  1
+#define FACE_STRATEGY_DISTANCE 15
+
+/* The eight lookups of one block of one face in the probe's gap table. */
+static inline float4
+face_gist_block_from_table(const float4 (*rows)[256], const uint8 *code)
+{
+	return ((rows[0][code[0]] + rows[1][code[1]]) + (rows[2][code[2]] + rows[3][code[3]])) +
+	       ((rows[4][code[4]] + rows[5][code[5]]) + (rows[6][code[6]] + rows[7][code[7]]));
+}
+
 /* The statistics an index on this model keys on; ERROR when there are none. */
 extern const pgface_embedding_statistics *face_gist_statistics(int model_tag);
 
 /* Face i of a LEAF (i = 0) or SUMMARY key, as one point. */
 extern void face_gist_get_point(FaceGistKey *key, int i, FaceGistPoint *point);
+
+/* A face's point code: its coordinates on the model's axes, quantised, and its residual length. */
+extern void face_gist_encode_point(const FaceEmbedding *embedding, FaceGistPoint *point);
+
+/* ERROR unless two index entries come from the same model (one index holds one model). */
+extern void face_gist_check_models(int model_a, int model_b);
+
+/*
+ * An estimate from above of a face's squared distance from the probe. It only
+ * steers how far bounds are refined, never what is returned as an answer.
+ */
+extern float4 face_gist_point_upper_squared(const FaceGistPoint *point, const FaceGistProbe *probe);
+
+/*
+ * The codes and the projection are computed in float, so bounds are widened by
+ * a margin far above their rounding: a pruned face must never be an answer.
+ * face_gist_safe_lower_bound turns a squared bound into a distance that is never
+ * above the exact one; face_gist_stop_squared turns a radius into the squared
+ * bound at or below which a face may lie within it.
+ */
+extern float8 face_gist_safe_lower_bound(float8 bound_squared);
+extern float8 face_gist_stop_squared(float8 radius);
 
 /* The leaf key of an embedding. */
 extern FaceGistKey *face_gist_make_leaf(const FaceEmbedding *embedding);

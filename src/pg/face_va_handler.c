@@ -1,0 +1,148 @@
+/*
+ * face_va_handler.c: the face_va access method's entry point: what it can
+ * do, its options (none), its operator class check, and its cost model.
+ */
+#include "face_va.h"
+
+#include "access/htup_details.h"
+#include "access/reloptions.h"
+#include "catalog/pg_amop.h"
+#include "catalog/pg_opclass.h"
+#include "commands/vacuum.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "utils/catcache.h"
+#include "utils/selfuncs.h"
+#include "utils/spccache.h"
+#include "utils/syscache.h"
+
+PG_FUNCTION_INFO_V1(face_va_handler);
+
+/*
+ * What one face's first code block costs a scan, in cpu_operator_cost units:
+ * eight table lookups, against one call of the distance for a seq scan's row.
+ */
+#define FACE_VA_CODE_COST 0.25
+
+/* The index has no options; asking for any is an error, as for other access methods. */
+static bytea *
+face_va_options(Datum reloptions, bool validate)
+{
+	static relopt_kind kind = 0;
+	typedef struct
+	{
+		int32 vl_len_;
+	} NoOptions;
+
+	if (kind == 0)
+		kind = add_reloption_kind();
+	return (bytea *) build_reloptions(reloptions, validate, kind, sizeof(NoOptions), NULL, 0);
+}
+
+/* An operator class may hold only <@ (strategy 1) and <-> for ORDER BY (strategy 15). */
+static bool
+face_va_validate(Oid opclass_oid)
+{
+	HeapTuple class_tuple = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclass_oid));
+	CatCList *members;
+	bool valid = true;
+
+	if (!HeapTupleIsValid(class_tuple))
+		elog(ERROR, "cache lookup failed for operator class %u", opclass_oid);
+	members = SearchSysCacheList1(AMOPSTRATEGY,
+	                              ObjectIdGetDatum(((Form_pg_opclass) GETSTRUCT(class_tuple))->opcfamily));
+	for (int i = 0; i < members->n_members; i++)
+	{
+		Form_pg_amop member = (Form_pg_amop) GETSTRUCT(&members->members[i]->tuple);
+		bool search = member->amopstrategy == FACE_STRATEGY_IN_BALL && member->amoppurpose == AMOP_SEARCH;
+		bool order = member->amopstrategy == FACE_STRATEGY_DISTANCE && member->amoppurpose == AMOP_ORDER;
+
+		if (!search && !order)
+		{
+			ereport(INFO, (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+			               errmsg("face_va operator family contains operator %u with invalid strategy number %d",
+			                      member->amopopr, member->amopstrategy)));
+			valid = false;
+		}
+	}
+	ReleaseSysCacheList(members);
+	ReleaseSysCache(class_tuple);
+	return valid;
+}
+
+/*
+ * Every scan reads every page in order, and every face's first code block;
+ * ordered scans do all that before their first row. The heap fetches of what
+ * matches are costed by the planner from the selectivity, as for any index.
+ */
+static void
+face_va_cost_estimate(PlannerInfo *root, IndexPath *path, double loop_count, Cost *startup_cost,
+                      Cost *total_cost, Selectivity *selectivity, double *correlation,
+                      double *pages)
+{
+	IndexOptInfo *index = path->indexinfo;
+	GenericCosts costs;
+	double seq_page_cost;
+	Cost pass;
+
+	MemSet(&costs, 0, sizeof(costs));
+	genericcostestimate(root, path, loop_count, &costs);
+	get_tablespace_page_costs(index->reltablespace, NULL, &seq_page_cost);
+	pass = index->pages * seq_page_cost + index->tuples * cpu_operator_cost * FACE_VA_CODE_COST;
+	*startup_cost = path->indexorderbys != NIL ? pass : 0.0;
+	*total_cost = pass + costs.numIndexTuples * cpu_index_tuple_cost;
+	*selectivity = costs.indexSelectivity;
+	*correlation = 0.0;
+	*pages = index->pages;
+}
+
+Datum
+face_va_handler(PG_FUNCTION_ARGS)
+{
+	IndexAmRoutine *routine = makeNode(IndexAmRoutine);
+
+	(void) fcinfo;
+	routine->amstrategies = 0; /* strategies 1 and 15, as in the GiST operator class */
+	routine->amsupport = 0;
+	routine->amoptsprocnum = 0;
+	routine->amcanorder = false;
+	routine->amcanorderbyop = true;
+	routine->amcanbackward = false;
+	routine->amcanunique = false;
+	routine->amcanmulticol = false;
+	routine->amoptionalkey = true;
+	routine->amsearcharray = false;
+	routine->amsearchnulls = false;
+	routine->amstorage = false;
+	routine->amclusterable = false;
+	routine->ampredlocks = false;
+	routine->amcanparallel = false;
+	routine->amcaninclude = false;
+	routine->amusemaintenanceworkmem = false;
+	routine->amparallelvacuumoptions = VACUUM_OPTION_PARALLEL_BULKDEL;
+	routine->amkeytype = InvalidOid;
+
+	routine->ambuild = face_va_build;
+	routine->ambuildempty = face_va_build_empty;
+	routine->aminsert = face_va_insert;
+	routine->ambulkdelete = face_va_bulk_delete;
+	routine->amvacuumcleanup = face_va_vacuum_cleanup;
+	routine->amcanreturn = NULL;
+	routine->amcostestimate = face_va_cost_estimate;
+	routine->amoptions = face_va_options;
+	routine->amproperty = NULL;
+	routine->ambuildphasename = NULL;
+	routine->amvalidate = face_va_validate;
+	routine->amadjustmembers = NULL;
+	routine->ambeginscan = face_va_begin_scan;
+	routine->amrescan = face_va_rescan;
+	routine->amgettuple = face_va_get_tuple;
+	routine->amgetbitmap = face_va_get_bitmap;
+	routine->amendscan = face_va_end_scan;
+	routine->ammarkpos = NULL;
+	routine->amrestrpos = NULL;
+	routine->amestimateparallelscan = NULL;
+	routine->aminitparallelscan = NULL;
+	routine->amparallelrescan = NULL;
+	PG_RETURN_POINTER(routine);
+}

@@ -1,0 +1,444 @@
+/*
+ * face_va_scan.c: scans of the face_va index (see face_va.h). Every scan
+ * reads every page; what it returns is a candidate, which the executor
+ * rechecks against the table, so answers are exact.
+ *
+ * Threshold scans ("emb <@ face_ball(probe, tau)") stream page by page.
+ * Ordered scans ("ORDER BY emb <-> probe") must hand out faces in order of a
+ * lower bound on their distance, which the executor's reorder queue turns into
+ * exact order. They work in passes over distance bands: the first pass takes
+ * every face whose bound is below an estimate from above of the nearest
+ * face's distance, so a LIMIT 1 query is usually answered by one pass; each
+ * later pass takes the next band, chosen from the model's impostor statistics
+ * to hold about eight times as many faces. Faces within a band are sorted by
+ * bound, and bands follow one another, so the order is never broken. Rows
+ * whose embedding is NULL come last, as they sort last.
+ */
+#include "face_ball.h"
+#include "face_va.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "access/relscan.h"
+#include "miscadmin.h"
+#include "nodes/tidbitmap.h"
+#include "utils/memutils.h"
+
+/* A face to hand to the executor, with the squared lower bound it is ordered by. */
+typedef struct Candidate
+{
+	ItemPointerData tid;
+	float4 bound;
+} Candidate;
+
+/* A threshold condition "emb <@ ball", prepared. */
+typedef struct BallFilter
+{
+	FaceEmbedding *center;
+	FaceGistProbe probe;
+	float4 limit;    /* a face with a larger squared bound cannot be inside */
+	bool everything; /* a NaN radius: every face is inside, as float8 comparison says */
+} BallFilter;
+
+#define NO_LOWER_BOUND (-1.0f)
+
+typedef struct VaScan
+{
+	MemoryContext context; /* what one rescan prepares: probes, candidates */
+	bool prepared;
+	bool nothing; /* some condition no row can meet */
+	BlockNumber blocks;
+	BlockNumber next_block; /* threshold scans: the next page to read */
+	const pgface_embedding_statistics *stats;
+
+	int ball_count;
+	BallFilter *balls;
+	int primary_ball; /* the ball whose probe prunes first, or -1 */
+
+	bool ordered;          /* an ORDER BY probe that is not NULL */
+	bool order_by_null;    /* ORDER BY emb <-> NULL: every distance is NULL */
+	FaceGistProbe order;   /* the ORDER BY probe */
+	float4 cap;            /* no face beyond this squared bound can pass the balls */
+	float4 pass_low;       /* squared bounds handed out so far are at most this */
+	float4 nearest_upper;  /* first pass: estimate from above of the nearest face */
+	bool passes_done;      /* every face has been in some band */
+	bool nulls_due;        /* ordered scans hand out NULL rows at the end */
+	bool handing_out_null; /* the candidates are NULL rows */
+
+	Candidate *candidates;
+	int count;
+	int next;
+	int capacity;
+} VaScan;
+
+IndexScanDesc
+face_va_begin_scan(Relation index, int nkeys, int norderbys)
+{
+	IndexScanDesc scan = RelationGetIndexScan(index, nkeys, norderbys);
+	VaScan *state = palloc0(sizeof(VaScan));
+
+	state->context = AllocSetContextCreate(CurrentMemoryContext, "face_va scan",
+	                                       ALLOCSET_DEFAULT_SIZES);
+	scan->opaque = state;
+	scan->xs_orderbyvals = palloc0(sizeof(Datum) * Max(norderbys, 1));
+	scan->xs_orderbynulls = palloc0(sizeof(bool) * Max(norderbys, 1));
+	return scan;
+}
+
+void
+face_va_rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, int norderbys)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+	MemoryContext context = state->context;
+
+	if (keys != NULL && nkeys > 0)
+		memmove(scan->keyData, keys, sizeof(ScanKeyData) * nkeys);
+	if (orderbys != NULL && norderbys > 0)
+		memmove(scan->orderByData, orderbys, sizeof(ScanKeyData) * norderbys);
+	MemoryContextReset(context);
+	memset(state, 0, sizeof(VaScan));
+	state->context = context;
+}
+
+void
+face_va_end_scan(IndexScanDesc scan)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+
+	MemoryContextDelete(state->context);
+	pfree(state);
+}
+
+/* A squared radius as a float4 that is never below it, so rounding never prunes an answer. */
+static float4
+float4_at_least(float8 value)
+{
+	float4 rounded = (float4) value;
+
+	return (float8) rounded < value ? nextafterf(rounded, FLT_MAX) : rounded;
+}
+
+/* ERROR unless a probe may be compared with the index's faces, as <-> would say. */
+static void
+check_probe(const FaceVaMeta *meta, const FaceEmbedding *probe)
+{
+	if (meta->model != FACE_VA_NO_MODEL)
+		face_embedding_check_same_model(meta->model, meta->dims, probe->model, probe->dims);
+}
+
+/* Reads the scan's conditions once per rescan: they may be parameters known only now. */
+static void
+prepare_scan(IndexScanDesc scan)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+	MemoryContext old_context = MemoryContextSwitchTo(state->context);
+	Buffer meta_buffer = ReadBuffer(scan->indexRelation, FACE_VA_METAPAGE);
+	FaceVaMeta meta;
+
+	LockBuffer(meta_buffer, BUFFER_LOCK_SHARE);
+	meta = *face_va_checked_meta(scan->indexRelation, BufferGetPage(meta_buffer));
+	UnlockReleaseBuffer(meta_buffer);
+	state->blocks = RelationGetNumberOfBlocks(scan->indexRelation);
+	state->next_block = FACE_VA_METAPAGE + 1;
+	if (meta.model != FACE_VA_NO_MODEL)
+		state->stats = face_gist_statistics(meta.model);
+	state->primary_ball = -1;
+	state->cap = FLT_MAX;
+	state->balls = palloc0(sizeof(BallFilter) * Max(scan->numberOfKeys, 1));
+	for (int k = 0; k < scan->numberOfKeys; k++)
+	{
+		ScanKey key = &scan->keyData[k];
+		BallFilter *ball;
+		FaceBall *value;
+
+		if (key->sk_flags & SK_ISNULL)
+		{
+			state->nothing = true;
+			continue;
+		}
+		if (key->sk_strategy != FACE_STRATEGY_IN_BALL)
+			elog(ERROR, "face_va: unknown strategy %d", key->sk_strategy);
+		value = DatumGetFaceBallP(key->sk_argument);
+		check_probe(&meta, &value->center);
+		if (value->radius < 0.0)
+			state->nothing = true;
+		if (state->nothing || state->stats == NULL)
+			continue;
+		ball = &state->balls[state->ball_count++];
+		ball->center = &value->center;
+		ball->everything = isnan(value->radius);
+		if (ball->everything)
+			continue;
+		ball->limit = float4_at_least(face_gist_stop_squared(value->radius));
+		face_gist_prepare_probe(&value->center, &ball->probe);
+		if (state->primary_ball < 0 || ball->limit < state->balls[state->primary_ball].limit)
+			state->primary_ball = state->ball_count - 1;
+	}
+	if (scan->numberOfOrderBys > 0)
+	{
+		ScanKey key = &scan->orderByData[0];
+
+		if (key->sk_strategy != FACE_STRATEGY_DISTANCE)
+			elog(ERROR, "face_va: unknown ordering strategy %d", key->sk_strategy);
+		state->order_by_null = (key->sk_flags & SK_ISNULL) != 0;
+		state->ordered = !state->order_by_null;
+		state->nulls_due = state->ordered && scan->numberOfKeys == 0;
+		if (state->ordered)
+		{
+			FaceEmbedding *probe = DatumGetFaceEmbeddingP(key->sk_argument);
+
+			check_probe(&meta, probe);
+			if (state->stats != NULL)
+				face_gist_prepare_probe(probe, &state->order);
+			/* A ball around the same probe caps the bands: nothing beyond it can pass. */
+			for (int b = 0; b < state->ball_count; b++)
+				if (!state->balls[b].everything &&
+				    VARSIZE(state->balls[b].center) == VARSIZE(probe) &&
+				    memcmp(state->balls[b].center, probe, VARSIZE(probe)) == 0)
+					state->cap = Min(state->cap, state->balls[b].limit);
+		}
+		state->nearest_upper = FLT_MAX;
+		state->pass_low = NO_LOWER_BOUND;
+	}
+	/* Without faces (an empty index, or one of NULLs only) only NULL rows can be handed out. */
+	if (state->stats == NULL)
+		state->passes_done = true;
+	state->prepared = true;
+	MemoryContextSwitchTo(old_context);
+}
+
+/* Adds a candidate, growing the array (beyond 1 GB if a band is that large). */
+static void
+add_candidate(VaScan *state, ItemPointer tid, float4 bound)
+{
+	if (state->count == state->capacity)
+	{
+		int capacity = Max(256, state->capacity * 2);
+
+		state->candidates =
+		    state->candidates == NULL
+		        ? MemoryContextAllocHuge(state->context, sizeof(Candidate) * capacity)
+		        : repalloc_huge(state->candidates, sizeof(Candidate) * capacity);
+		state->capacity = capacity;
+	}
+	state->candidates[state->count].tid = *tid;
+	state->candidates[state->count].bound = bound;
+	state->count++;
+}
+
+/* Whether face i of a page can be inside every ball (the primary one is already checked). */
+static bool
+inside_balls(const VaScan *state, const FaceVaEntries *entries, int i)
+{
+	for (int b = 0; b < state->ball_count; b++)
+	{
+		const BallFilter *ball = &state->balls[b];
+
+		if (b != state->primary_ball && !ball->everything &&
+		    face_va_entry_bound(entries, i, &ball->probe) > ball->limit)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The candidates on one page of faces. Ordered scans take the faces whose
+ * bound lies in the band (pass_low, limit]; the first pass also lowers its
+ * estimate of the nearest face as it goes, and with it the limit.
+ */
+static void
+collect_faces(VaScan *state, FaceVaEntries *entries, float4 limit)
+{
+	int survivors[FACE_VA_CAPACITY];
+	float4 bounds[FACE_VA_CAPACITY];
+	int found;
+	bool first_pass = state->ordered && state->pass_low == NO_LOWER_BOUND;
+
+	if (state->ordered)
+		found = face_va_page_within(entries, &state->order, limit, survivors, bounds);
+	else if (state->primary_ball >= 0)
+		found = face_va_page_within(entries, &state->balls[state->primary_ball].probe,
+		                            state->balls[state->primary_ball].limit, survivors, bounds);
+	else
+	{
+		found = entries->count;
+		for (int i = 0; i < found; i++)
+		{
+			survivors[i] = i;
+			bounds[i] = 0.0f;
+		}
+	}
+	for (int k = 0; k < found; k++)
+	{
+		int i = survivors[k];
+
+		if ((state->ordered && bounds[k] <= state->pass_low) || !inside_balls(state, entries, i))
+			continue;
+		add_candidate(state, &entries->tid[i], bounds[k]);
+		if (first_pass)
+		{
+			FaceGistPoint point;
+
+			face_va_entry_point(entries, i, &point);
+			state->nearest_upper =
+			    Min(state->nearest_upper, face_gist_point_upper_squared(&point, &state->order));
+		}
+	}
+}
+
+/* Reads one page and collects its candidates: faces (within limit), or NULL rows if wanted. */
+static void
+scan_page(IndexScanDesc scan, BlockNumber block, float4 limit, bool want_nulls)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+	Buffer buffer = ReadBuffer(scan->indexRelation, block);
+	Page page;
+	uint16 kind;
+
+	CHECK_FOR_INTERRUPTS();
+	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	page = BufferGetPage(buffer);
+	kind = face_va_checked_kind(scan->indexRelation, page, block);
+	if (kind == FACE_VA_PAGE_FACES && !state->passes_done)
+		collect_faces(state, face_va_page_entries(page), limit);
+	else if (kind == FACE_VA_PAGE_NULLS && want_nulls)
+	{
+		FaceVaEntries *entries = face_va_page_entries(page);
+
+		for (int i = 0; i < entries->count; i++)
+			add_candidate(state, &entries->tid[i], 0.0f);
+	}
+	UnlockReleaseBuffer(buffer);
+}
+
+/* qsort order of a band: by bound, then by position in the table, so plans are repeatable. */
+static int
+compare_candidates(const void *a, const void *b)
+{
+	const Candidate *ca = (const Candidate *) a;
+	const Candidate *cb = (const Candidate *) b;
+
+	if (ca->bound != cb->bound)
+		return ca->bound < cb->bound ? -1 : 1;
+	return ItemPointerCompare((ItemPointer) &ca->tid, (ItemPointer) &cb->tid);
+}
+
+/* The upper end of the band after one ending at low: about eight times as many faces. */
+static float4
+next_band(const VaScan *state, float4 low)
+{
+	double faces = Max(1.0, (double) (state->blocks - 1) * FACE_VA_CAPACITY);
+	double share = pgface_impostor_fraction(state->stats, sqrt(Max(low, 0.0f)));
+	double target = Max(share * 8.0, 64.0 / faces);
+	double high;
+
+	if (target >= 1.0)
+		return FLT_MAX;
+	high = pgface_impostor_distance(state->stats, target);
+	return float4_at_least(Max(high * high, (double) low * 1.21 + 1e-4));
+}
+
+/* One pass of an ordered scan: the next band's faces, sorted by bound. */
+static void
+ordered_pass(IndexScanDesc scan)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+	bool first_pass = state->pass_low == NO_LOWER_BOUND;
+	float4 high = first_pass ? FLT_MAX : next_band(state, state->pass_low);
+	int kept = 0;
+
+	high = Min(high, state->cap);
+	for (BlockNumber block = FACE_VA_METAPAGE + 1; block < state->blocks; block++)
+		scan_page(scan, block, first_pass ? Min(high, state->nearest_upper) : high, false);
+	if (first_pass)
+	{
+		/* The band ends at the final estimate; faces kept under earlier, looser ones wait. */
+		high = Min(high, state->nearest_upper);
+		for (int k = 0; k < state->count; k++)
+			if (state->candidates[k].bound <= high)
+				state->candidates[kept++] = state->candidates[k];
+		state->count = kept;
+	}
+	qsort(state->candidates, state->count, sizeof(Candidate), compare_candidates);
+	state->pass_low = high;
+	if (high >= state->cap || high == FLT_MAX)
+		state->passes_done = true;
+}
+
+/*
+ * Refills the candidates: a threshold scan's next page with any, an ordered
+ * scan's next band, and at the end the NULL rows. False when none are left.
+ */
+static bool
+refill(IndexScanDesc scan)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+
+	state->count = 0;
+	state->next = 0;
+	if (state->nothing)
+		return false;
+	if (state->ordered)
+	{
+		while (!state->passes_done && state->count == 0)
+			ordered_pass(scan);
+		if (state->count > 0)
+			return true;
+		if (!state->nulls_due)
+			return false;
+		state->nulls_due = false;
+		state->handing_out_null = true;
+		for (BlockNumber block = FACE_VA_METAPAGE + 1; block < state->blocks; block++)
+			scan_page(scan, block, FLT_MAX, true);
+		return state->count > 0;
+	}
+	while (state->count == 0 && state->next_block < state->blocks)
+		scan_page(scan, state->next_block++, FLT_MAX, scan->numberOfKeys == 0);
+	return state->count > 0;
+}
+
+bool
+face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+	Candidate *candidate;
+
+	if (!ScanDirectionIsForward(direction))
+		elog(ERROR, "face_va index scans only go forward");
+	if (!state->prepared)
+		prepare_scan(scan);
+	if (state->next >= state->count && !refill(scan))
+		return false;
+	candidate = &state->candidates[state->next++];
+	scan->xs_heaptid = candidate->tid;
+	scan->xs_recheck = true;
+	if (scan->numberOfOrderBys > 0)
+	{
+		bool null_distance = state->order_by_null || state->handing_out_null;
+
+		scan->xs_orderbynulls[0] = null_distance;
+		scan->xs_orderbyvals[0] =
+		    null_distance ? (Datum) 0
+		                  : Float8GetDatum(face_gist_safe_lower_bound(candidate->bound));
+		scan->xs_recheckorderby = true;
+	}
+	return true;
+}
+
+int64
+face_va_get_bitmap(IndexScanDesc scan, TIDBitmap *bitmap)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+	int64 total = 0;
+
+	if (!state->prepared)
+		prepare_scan(scan);
+	while (refill(scan))
+	{
+		for (int k = 0; k < state->count; k++)
+			tbm_add_tuples(bitmap, &state->candidates[k].tid, 1, true);
+		total += state->count;
+	}
+	return total;
+}

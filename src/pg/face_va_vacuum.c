@@ -1,0 +1,106 @@
+/*
+ * face_va_vacuum.c: VACUUM for the face_va index. Dead rows' entries are
+ * removed page by page, the last entry moving into each hole (order within a
+ * page means nothing). Pages are never merged or freed: inserts fill the last
+ * page of each kind, so space freed on earlier pages stays until REINDEX.
+ */
+#include "face_va.h"
+
+#include "commands/vacuum.h"
+#include "miscadmin.h"
+
+/* Moves entry from to position to (both on the same page). */
+static void
+move_entry(FaceVaEntries *entries, int from, int to, bool faces)
+{
+	entries->tid[to] = entries->tid[from];
+	if (!faces)
+		return;
+	entries->residual[to] = entries->residual[from];
+	for (int block = 0; block < FACE_GIST_BLOCKS; block++)
+		memcpy(entries->code[block][to], entries->code[block][from], FACE_GIST_BLOCK);
+}
+
+/* Whether any entry on a page belongs to a dead row (read under a share lock first). */
+static bool
+page_has_dead(FaceVaEntries *entries, IndexBulkDeleteCallback callback, void *callback_state)
+{
+	for (int i = 0; i < entries->count; i++)
+		if (callback(&entries->tid[i], callback_state))
+			return true;
+	return false;
+}
+
+IndexBulkDeleteResult *
+face_va_bulk_delete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
+                    IndexBulkDeleteCallback callback, void *callback_state)
+{
+	Relation index = info->index;
+	BlockNumber blocks = RelationGetNumberOfBlocks(index);
+
+	if (stats == NULL)
+		stats = palloc0(sizeof(IndexBulkDeleteResult));
+	for (BlockNumber block = FACE_VA_METAPAGE + 1; block < blocks; block++)
+	{
+		Buffer buffer = ReadBufferExtended(index, MAIN_FORKNUM, block, RBM_NORMAL, info->strategy);
+		uint16 kind;
+		bool dirty;
+
+		vacuum_delay_point();
+		LockBuffer(buffer, BUFFER_LOCK_SHARE);
+		kind = face_va_checked_kind(index, BufferGetPage(buffer), block);
+		dirty = kind != 0 &&
+		        page_has_dead(face_va_page_entries(BufferGetPage(buffer)), callback, callback_state);
+		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+		if (dirty)
+		{
+			GenericXLogState *state;
+			FaceVaEntries *entries;
+
+			LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+			state = GenericXLogStart(index);
+			entries = face_va_page_entries(GenericXLogRegisterBuffer(state, buffer, 0));
+			for (int i = 0; i < entries->count;)
+			{
+				if (callback(&entries->tid[i], callback_state))
+				{
+					move_entry(entries, entries->count - 1, i, kind == FACE_VA_PAGE_FACES);
+					entries->count--;
+					stats->tuples_removed += 1;
+				}
+				else
+					i++;
+			}
+			GenericXLogFinish(state);
+			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+		}
+		ReleaseBuffer(buffer);
+	}
+	return stats;
+}
+
+IndexBulkDeleteResult *
+face_va_vacuum_cleanup(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
+{
+	Relation index = info->index;
+	BlockNumber blocks;
+
+	if (info->analyze_only)
+		return stats;
+	if (stats == NULL)
+		stats = palloc0(sizeof(IndexBulkDeleteResult));
+	blocks = RelationGetNumberOfBlocks(index);
+	stats->num_pages = blocks;
+	stats->num_index_tuples = 0;
+	for (BlockNumber block = FACE_VA_METAPAGE + 1; block < blocks; block++)
+	{
+		Buffer buffer = ReadBufferExtended(index, MAIN_FORKNUM, block, RBM_NORMAL, info->strategy);
+
+		vacuum_delay_point();
+		LockBuffer(buffer, BUFFER_LOCK_SHARE);
+		if (face_va_checked_kind(index, BufferGetPage(buffer), block) != 0)
+			stats->num_index_tuples += face_va_page_entries(BufferGetPage(buffer))->count;
+		UnlockReleaseBuffer(buffer);
+	}
+	return stats;
+}
