@@ -9,7 +9,7 @@ CORE_SRCS = $(wildcard src/common/*.c src/img/*.c src/nn/*.c src/face/*.c)
 PG_SRCS = $(wildcard src/pg/*.c)
 OBJS = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
-REGRESS = pgface_catalog face_embedding_io face_embedding_binary face_embedding_cast face_distance face_ball face_index face_tau \
+REGRESS = pgface_catalog face_embedding_io face_embedding_binary face_embedding_cast face_distance face_ball face_index face_va face_tau \
 	embed_chip embed_photo query_patterns hostile_input upgrade scale_out
 REGRESS_OPTS = --load-extension=pgface
 

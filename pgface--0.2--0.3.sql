@@ -3,7 +3,7 @@
 \echo Use "ALTER EXTENSION pgface UPDATE TO '0.3'" to load this file. \quit
 
 CREATE FUNCTION face_va_handler(internal) RETURNS index_am_handler
-	AS 'MODULE_PATHNAME' LANGUAGE C;
+	AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION face_va_handler(internal) IS 'the face_va index access method''s handler';
 
 CREATE ACCESS METHOD face_va TYPE INDEX HANDLER face_va_handler;

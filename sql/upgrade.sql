@@ -1,6 +1,7 @@
--- ALTER EXTENSION pgface UPDATE from 0.1 (the previous version) to 0.2: the data and the
--- GiST index built under 0.1 keep working, with the same answers. In a database of its
--- own, so that the other tests' objects are untouched.
+-- ALTER EXTENSION pgface UPDATE from 0.1 through 0.2 to 0.3: the data and the GiST index
+-- built under 0.1 keep working, with the same answers, and 0.3's face_va index can be
+-- built on the old data. In a database of its own, so that the other tests' objects are
+-- untouched.
 SELECT current_database() AS home_database \gset
 CREATE DATABASE regress_pgface_upgrade;
 \c regress_pgface_upgrade
@@ -25,6 +26,9 @@ SELECT p.id,
 FROM staff p WHERE p.id BETWEEN 1 AND 20;
 RESET enable_seqscan;
 
+ALTER EXTENSION pgface UPDATE TO '0.2';
+SELECT extversion FROM pg_extension WHERE extname = 'pgface';
+SELECT count(*) AS face_va_in_02 FROM pg_am WHERE amname = 'face_va';
 ALTER EXTENSION pgface UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'pgface';
 SELECT name FROM pgface_info() ORDER BY name;
@@ -42,6 +46,20 @@ SELECT count(*) AS probes, count(*) FILTER (WHERE a.nearest = ARRAY(SELECT s.id 
 	AS same_answers
 FROM answers_01 a JOIN staff p USING (id);
 RESET enable_seqscan;
+-- 0.3's face_va index on the same data gives the answers 0.1's GiST index gave (in a
+-- transaction rolled back, so that the GiST index serves what follows).
+BEGIN;
+CREATE INDEX staff_emb_va ON staff USING face_va (emb);
+DROP INDEX staff_emb;
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM staff ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5;
+SELECT count(*) AS probes, count(*) FILTER (WHERE a.nearest = ARRAY(SELECT s.id FROM staff s
+		ORDER BY s.emb <-> p.emb, s.id LIMIT 5)
+	AND a.within = ARRAY(SELECT s.id FROM staff s WHERE face_within(s.emb, p.emb, 2.2) ORDER BY s.id))
+	AS same_answers_by_face_va
+FROM answers_01 a JOIN staff p USING (id);
+ROLLBACK;
+
 -- New rows go into the old index.
 INSERT INTO staff SELECT 5001, emb FROM staff WHERE id = 1;
 SET enable_seqscan = off;

@@ -1,0 +1,84 @@
+-- The face_va index (face_embedding_ops USING face_va): first the conformance checks the
+-- GiST index passes too, then what is particular to face_va.
+\set index_method face_va
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/index_conformance.sql
+
+-- Bitmap scans: the threshold as a bitmap, with the same rows as a sequential scan.
+SET enable_seqscan = off;
+SET enable_indexscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 5) < 0.6;
+CREATE TABLE bitmap_rows AS SELECT p.pid, s.id FROM probes p, LATERAL (
+	SELECT id FROM staff WHERE emb <-> p.q < 0.6) s;
+RESET enable_seqscan;
+RESET enable_indexscan;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+CREATE TABLE seq_rows AS SELECT p.pid, s.id FROM probes p, LATERAL (
+	SELECT id FROM staff WHERE emb <-> p.q < 0.6) s;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+SELECT (SELECT count(*) FROM bitmap_rows) AS bitmap_rows,
+	(SELECT count(*) FROM ((TABLE bitmap_rows EXCEPT ALL TABLE seq_rows)
+	                       UNION ALL (TABLE seq_rows EXCEPT ALL TABLE bitmap_rows)) d) AS mismatches;
+
+-- A nested loop runs the index once per outer row (a rescan each time): every probe's
+-- nearest face, with the same answers as a sequential scan.
+SET enable_seqscan = off;
+CREATE TABLE nearest_by_index AS SELECT p.pid, s.d FROM probes p, LATERAL (
+	SELECT emb <-> p.q AS d FROM staff ORDER BY emb <-> p.q LIMIT 1) s;
+RESET enable_seqscan;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+CREATE TABLE nearest_by_seq AS SELECT p.pid, s.d FROM probes p, LATERAL (
+	SELECT emb <-> p.q AS d FROM staff ORDER BY emb <-> p.q LIMIT 1) s;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+SELECT count(*) AS probes, count(*) FILTER (WHERE i.d = s.d) AS same_nearest
+FROM nearest_by_index i JOIN nearest_by_seq s USING (pid);
+
+-- The whole table in distance order, NULLs last, as a sort would give it.
+SET enable_seqscan = off;
+CREATE TABLE ordered_by_index AS SELECT row_number() OVER () AS rank, d FROM (
+	SELECT emb <-> (SELECT q FROM probes WHERE pid = 9) AS d FROM staff
+	ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 9)) x;
+RESET enable_seqscan;
+SELECT count(*) AS rows, count(d) AS distances,
+	bool_and(d IS NULL OR rank < (SELECT min(rank) FROM ordered_by_index WHERE d IS NULL)) AS nulls_last,
+	(SELECT count(*) FROM ordered_by_index a JOIN ordered_by_index b ON b.rank = a.rank + 1
+	 WHERE b.d < a.d) AS out_of_order
+FROM ordered_by_index;
+
+-- Empty, and NULL-only: nothing to find, no error; the NULL row sorts last.
+CREATE TABLE empty_staff (id int, emb face_embedding);
+CREATE INDEX empty_staff_emb ON empty_staff USING face_va (emb);
+SET enable_seqscan = off;
+SELECT count(*) AS nearest_in_empty FROM (
+	SELECT id FROM empty_staff ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 1) LIMIT 3) x;
+INSERT INTO empty_staff VALUES (1, NULL);
+SELECT id, emb <-> (SELECT q FROM probes WHERE pid = 1) AS d FROM empty_staff
+ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 1);
+SELECT count(*) AS within_in_null_only FROM empty_staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) < 2;
+RESET enable_seqscan;
+
+-- An unlogged table's index, and REINDEX: the same answers.
+CREATE UNLOGGED TABLE unlogged_staff AS SELECT id, emb FROM staff;
+CREATE INDEX unlogged_staff_emb ON unlogged_staff USING face_va (emb);
+REINDEX INDEX staff_emb;
+SET enable_seqscan = off;
+SELECT (SELECT array_agg(id ORDER BY id) FROM unlogged_staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 2) < 0.6)
+     = (SELECT array_agg(id ORDER BY id) FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 2) < 0.6)
+	AS unlogged_and_reindexed_agree;
+RESET enable_seqscan;
+
+-- The index holds only codes, so it is a fraction of the GiST index's size.
+CREATE INDEX staff_emb_gist ON staff USING gist (emb);
+SELECT pg_relation_size('staff_emb') * 4 < pg_relation_size('staff_emb_gist') AS under_a_quarter_of_gist;
+DROP INDEX staff_emb_gist;
+
+-- What it refuses, and its operator class is valid.
+CREATE INDEX ON staff USING face_va (emb) WITH (lists = 100);
+CREATE INDEX ON staff USING face_va (emb, person);
+CREATE INDEX ON staff USING face_va ((emb::real[]));
+SELECT amvalidate(c.oid) AS operator_class_valid FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod
+WHERE a.amname = 'face_va';

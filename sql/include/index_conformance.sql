@@ -1,0 +1,219 @@
+-- Included by face_index.sql (GiST) and face_va.sql (face_va), with :index_method set:
+-- an index's answers equal the sequential scan's, row for row, for nearest-neighbour and
+-- threshold queries, through inserts, NULLs, duplicates, deletes, updates and VACUUM;
+-- and EXPLAIN shows it for every query form.
+-- The literal form "emb <-> q < tau" is indexed by a planner hook, so pgface must be
+-- loaded before such a query is planned (session_preload_libraries in production).
+LOAD 'pgface';
+-- Each index method's run in a schema of its own, since the tests share one database.
+CREATE SCHEMA :index_method;
+SET search_path = :index_method, public;
+
+-- 4,000 people with 5 photos each: a centre drawn per value from N(0, 0.053^2) and
+-- per-photo noise from N(0, 0.0275^2), which puts two photos of one person about 0.44
+-- apart and two people about 0.85 apart, as LFW's real embeddings are.
+SELECT setseed(0.42);
+CREATE FUNCTION gaussian() RETURNS float8 LANGUAGE sql VOLATILE
+	AS 'SELECT sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())';
+CREATE TABLE centres AS
+SELECT p, array_agg(0.053 * gaussian() ORDER BY d) AS c
+FROM generate_series(1, 4000) p, generate_series(1, 128) d GROUP BY p;
+CREATE FUNCTION photo_of(c float8[]) RETURNS face_embedding LANGUAGE sql VOLATILE
+	AS 'SELECT array_agg(c[d] + 0.0275 * gaussian() ORDER BY d)::real[]::face_embedding
+	    FROM generate_series(1, 128) d';
+-- Autovacuum stays off for it, so that row placement, and so the output, is repeatable.
+CREATE TABLE staff (id serial PRIMARY KEY, person int, emb face_embedding) WITH (autovacuum_enabled = false);
+INSERT INTO staff (person, emb) SELECT p, photo_of(c) FROM centres, generate_series(1, 5) k;
+-- Rows without an embedding, and exact duplicates (the same photo enrolled twice).
+INSERT INTO staff (person, emb) SELECT NULL, NULL FROM generate_series(1, 50);
+INSERT INTO staff (person, emb) SELECT person, emb FROM staff WHERE id % 97 = 0;
+CREATE INDEX staff_emb ON staff USING :index_method (emb);
+ANALYZE staff;
+SELECT count(*) AS rows, count(emb) AS embeddings, count(DISTINCT emb::real[]) AS distinct_embeddings
+FROM staff;
+
+-- Probes: enrolled photos, new photos of enrolled people, and strangers.
+CREATE TABLE probes (pid serial, kind text, q face_embedding);
+INSERT INTO probes (kind, q) SELECT 'enrolled photo', emb FROM staff WHERE id IN (3, 777, 19000, 194);
+INSERT INTO probes (kind, q) SELECT 'new photo', photo_of(c) FROM centres WHERE p IN (5, 1234, 3999, 39);
+INSERT INTO probes (kind, q) SELECT 'stranger', photo_of(c)
+FROM (SELECT array_agg(0.053 * gaussian() ORDER BY d) AS c
+      FROM generate_series(1, 4) s, generate_series(1, 128) d GROUP BY s) x;
+
+-- The k nearest rows as the planner chooses to find them.
+CREATE FUNCTION nearest(probe face_embedding, k int) RETURNS TABLE (id int, d float8)
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN QUERY EXECUTE 'SELECT id, emb <-> $1 FROM staff ORDER BY emb <-> $1 LIMIT $2' USING probe, k;
+END $$;
+
+-- Every query form, run for every probe under the current planner settings. Dynamic SQL,
+-- so that each statement is planned under those settings.
+CREATE TABLE answers (plan text, query text, pid int, rank bigint, id int, distance float8);
+CREATE FUNCTION collect_answers(plan text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	probe record;
+	k int;
+	tau float8;
+BEGIN
+	FOR probe IN SELECT * FROM probes LOOP
+		-- Nearest neighbours: ranks and distances must agree; so must the ids, except
+		-- among rows tied with the k-th distance, where either plan may pick any.
+		FOREACH k IN ARRAY ARRAY[1, 5, 50] LOOP
+			EXECUTE format('INSERT INTO answers
+			                SELECT %L, %L, %s, row_number() OVER (ORDER BY d), NULL, d FROM nearest($1, %s)
+			                UNION ALL
+			                SELECT %L, %L, %s, 0, id, d FROM nearest($1, %s)
+			                WHERE d < (SELECT max(d) FROM nearest($1, %s))',
+			               plan, 'knn ' || k, probe.pid, k, plan, 'knn ' || k || ' ids', probe.pid, k, k)
+				USING probe.q;
+		END LOOP;
+		FOREACH tau IN ARRAY ARRAY[0.3, 0.45, 0.6, 0.8] LOOP
+			EXECUTE format('INSERT INTO answers SELECT %L, %L, %s, 0, id, 0 FROM staff WHERE emb <-> $1 < %s',
+			               plan, '< ' || tau, probe.pid, tau) USING probe.q;
+			EXECUTE format('INSERT INTO answers SELECT %L, %L, %s, 0, id, 0 FROM staff WHERE %s >= $1 <-> emb',
+			               plan, '>= ' || tau, probe.pid, tau) USING probe.q;
+			EXECUTE format('INSERT INTO answers SELECT %L, %L, %s, 0, id, 0 FROM staff WHERE face_within(emb, $1, %s)',
+			               plan, 'face_within ' || tau, probe.pid, tau) USING probe.q;
+			EXECUTE format('INSERT INTO answers SELECT %L, %L, %s, 0, id, 0 FROM staff WHERE emb <@ face_ball($1, %s)',
+			               plan, '<@ ' || tau, probe.pid, tau) USING probe.q;
+			-- Best match or nobody: the nearest three within tau, by rank and distance.
+			EXECUTE format('INSERT INTO answers SELECT %L, %L, %s, row_number() OVER (ORDER BY d), NULL, d
+			                FROM (SELECT emb <-> $1 AS d FROM staff WHERE emb <-> $1 < %s
+			                      ORDER BY emb <-> $1 LIMIT 3) best',
+			               plan, 'nearest 3 within ' || tau, probe.pid, tau) USING probe.q;
+		END LOOP;
+	END LOOP;
+END $$;
+
+-- The plans each form gets, with and without the index.
+CREATE FUNCTION show_plans() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+	query text;
+	line text;
+BEGIN
+	FOREACH query IN ARRAY ARRAY[
+		'SELECT id FROM staff ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 1) LIMIT 5',
+		'SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) < 0.45',
+		'SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) <= 0.45',
+		'SELECT id FROM staff WHERE 0.45 > (SELECT q FROM probes WHERE pid = 1) <-> emb',
+		'SELECT id FROM staff WHERE face_within(emb, (SELECT q FROM probes WHERE pid = 1), 0.45)',
+		'SELECT id FROM staff WHERE face_within((SELECT q FROM probes WHERE pid = 1), emb, 0.45)',
+		'SELECT id FROM staff WHERE emb <@ face_ball((SELECT q FROM probes WHERE pid = 1), 0.45)']
+	LOOP
+		RETURN NEXT query;
+		FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+			RETURN NEXT line;
+		END LOOP;
+	END LOOP;
+END $$;
+
+-- Compares the two plans' answers: every row of one must be in the other, both ways.
+CREATE FUNCTION compare_answers() RETURNS TABLE (query text, answers bigint, mismatches bigint)
+LANGUAGE sql AS $$
+	SELECT query, count(*) FILTER (WHERE plan = 'index'),
+		(SELECT count(*) FROM ((SELECT pid, rank, id, distance FROM answers i WHERE i.plan = 'index' AND i.query = a.query
+		                        EXCEPT ALL
+		                        SELECT pid, rank, id, distance FROM answers s WHERE s.plan = 'seq' AND s.query = a.query)
+		                       UNION ALL
+		                       (SELECT pid, rank, id, distance FROM answers s WHERE s.plan = 'seq' AND s.query = a.query
+		                        EXCEPT ALL
+		                        SELECT pid, rank, id, distance FROM answers i WHERE i.plan = 'index' AND i.query = a.query)) d)
+	FROM answers a GROUP BY query ORDER BY query
+$$;
+
+SET enable_seqscan = off;
+SELECT show_plans();
+SELECT collect_answers('index');
+RESET enable_seqscan;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+SELECT show_plans();
+SELECT collect_answers('seq');
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+SELECT * FROM compare_answers();
+
+-- Left to itself, the planner picks the index for nearest neighbours and tight thresholds.
+SELECT line FROM show_plans() AS line WHERE line LIKE 'SELECT%' OR line ~ '^ *(->  )?[A-Z][a-z]+ (Index )?Scan' AND line NOT LIKE '%probes%';
+
+-- Churn: delete, move, duplicate and NULL out rows, then VACUUM, and compare again.
+DELETE FROM staff WHERE id % 7 = 0;
+-- (Moves take another row's photo, not a random one, so that the outcome does not depend
+-- on the order in which UPDATE visits rows.)
+UPDATE staff SET emb = (SELECT other.emb FROM staff other WHERE other.id = staff.id + 3) WHERE id % 11 = 0;
+UPDATE staff SET emb = NULL WHERE id % 13 = 0;
+INSERT INTO staff (person, emb) SELECT person, emb FROM staff WHERE id % 17 = 0 AND emb IS NOT NULL;
+INSERT INTO staff (person, emb) SELECT person, (SELECT q FROM probes WHERE pid = 5) FROM generate_series(1, 3) person;
+VACUUM ANALYZE staff;
+SELECT count(*) AS rows, count(emb) AS embeddings FROM staff;
+TRUNCATE answers;
+SET enable_seqscan = off;
+SELECT collect_answers('index');
+RESET enable_seqscan;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+SELECT collect_answers('seq');
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+SELECT * FROM compare_answers();
+
+-- Rows with a NULL embedding come last in nearest-neighbour order, as in a sort.
+CREATE TABLE few (id int, emb face_embedding);
+INSERT INTO few SELECT id, emb FROM staff WHERE id IN (1, 2) UNION ALL SELECT 0, NULL;
+CREATE INDEX few_emb ON few USING :index_method (emb);
+SET enable_seqscan = off;
+SELECT id, emb <-> (SELECT emb FROM staff WHERE id = 1) AS d FROM few ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1);
+RESET enable_seqscan;
+
+-- Estimates: the planner knows a tight threshold keeps few rows and a loose one many,
+-- from the model's impostor statistics, instead of assuming a third of the table.
+CREATE FUNCTION estimated_rows(query text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+	RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8;
+END $$;
+SELECT estimated_rows('SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) < 0.4') < 50 AS tight_is_few,
+	estimated_rows('SELECT id FROM staff WHERE face_within(emb, (SELECT q FROM probes WHERE pid = 1), 0.4)') < 50 AS function_tight_is_few,
+	estimated_rows('SELECT id FROM staff WHERE emb <@ face_ball((SELECT q FROM probes WHERE pid = 1), 0.4)') < 50 AS operator_tight_is_few,
+	estimated_rows('SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) < 1.2') > 10000 AS loose_is_many,
+	estimated_rows('SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) > 0.4') > 10000 AS complement_is_many;
+
+-- Edge cases through the index, each as a sequential scan would answer it: a NULL tau or
+-- probe matches nothing, a NaN radius everything (float8's rules), and a prepared
+-- statement's generic plan, where probe and tau are parameters, still uses the index.
+SET enable_seqscan = off;
+SELECT count(*) AS null_tau FROM staff WHERE face_within(emb, (SELECT q FROM probes WHERE pid = 1), NULL);
+SELECT count(*) AS null_probe FROM staff WHERE emb <-> (SELECT q FROM probes WHERE false) < 0.5;
+SELECT count(*) AS nan_radius, (SELECT count(emb) FROM staff) AS embeddings
+FROM staff WHERE emb <@ face_ball((SELECT q FROM probes WHERE pid = 1), 'NaN');
+SELECT count(*) AS negative_radius FROM staff WHERE emb <@ face_ball((SELECT q FROM probes WHERE pid = 1), -1);
+PREPARE within_tau(face_embedding, float8) AS SELECT count(*) FROM staff WHERE emb <-> $1 < $2;
+SET plan_cache_mode = force_generic_plan;
+CREATE FUNCTION plan_of_prepared() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) EXECUTE within_tau(' || quote_literal((SELECT q FROM probes WHERE pid = 1)::text) || ', 0.45)' LOOP
+		RETURN NEXT line;
+	END LOOP;
+END $$;
+SELECT line FROM plan_of_prepared() AS line;
+CREATE FUNCTION run_prepared() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	n bigint;
+BEGIN
+	EXECUTE 'EXECUTE within_tau(' || quote_literal((SELECT q FROM probes WHERE pid = 1)::text) || ', 0.45)' INTO n;
+	RETURN n;
+END $$;
+SELECT run_prepared() AS generic_plan_rows;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+RESET enable_seqscan;
+SELECT count(*) AS seq_scan_rows FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) < 0.45;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+RESET plan_cache_mode;
+RESET enable_seqscan;
