@@ -4,6 +4,8 @@
  */
 #include "face_va.h"
 
+#include <math.h>
+
 void
 face_va_init_page(Page page, uint16 kind)
 {
@@ -72,6 +74,18 @@ face_va_checked_kind(Relation index, Page page, BlockNumber block)
 	return opaque->kind;
 }
 
+/* Writes a point's codes at position i of a page. */
+static void
+set_codes(FaceVaEntries *entries, int i, const FaceGistPoint *point)
+{
+	entries->residual[i] = point->residual;
+	for (int a = 0; a < FACE_VA_LEAD_AXES; a++)
+		entries->lead[a][i] = point->code[a];
+	for (int block = FACE_VA_LEAD_BLOCKS; block < FACE_GIST_BLOCKS; block++)
+		memcpy(entries->code[block - FACE_VA_LEAD_BLOCKS][i], point->code + block * FACE_GIST_BLOCK,
+		       FACE_GIST_BLOCK);
+}
+
 void
 face_va_page_append(Page page, ItemPointer tid, const FaceGistPoint *point)
 {
@@ -80,39 +94,161 @@ face_va_page_append(Page page, ItemPointer tid, const FaceGistPoint *point)
 
 	Assert(i < FACE_VA_CAPACITY);
 	entries->tid[i] = *tid;
-	if (point == NULL)
-		return;
-	entries->residual[i] = point->residual;
-	for (int block = 0; block < FACE_GIST_BLOCKS; block++)
-		memcpy(entries->code[block][i], point->code + block * FACE_GIST_BLOCK, FACE_GIST_BLOCK);
+	if (point != NULL)
+		set_codes(entries, i, point);
 }
 
 void
 face_va_entry_point(const FaceVaEntries *entries, int i, FaceGistPoint *point)
 {
 	point->residual = entries->residual[i];
-	for (int block = 0; block < FACE_GIST_BLOCKS; block++)
-		memcpy(point->code + block * FACE_GIST_BLOCK, entries->code[block][i], FACE_GIST_BLOCK);
+	for (int a = 0; a < FACE_VA_LEAD_AXES; a++)
+		point->code[a] = entries->lead[a][i];
+	for (int block = FACE_VA_LEAD_BLOCKS; block < FACE_GIST_BLOCKS; block++)
+		memcpy(point->code + block * FACE_GIST_BLOCK, entries->code[block - FACE_VA_LEAD_BLOCKS][i],
+		       FACE_GIST_BLOCK);
+}
+
+void
+face_va_entry_move(FaceVaEntries *entries, int from, int to, bool faces)
+{
+	FaceGistPoint point;
+
+	entries->tid[to] = entries->tid[from];
+	if (!faces)
+		return;
+	face_va_entry_point(entries, from, &point);
+	set_codes(entries, to, &point);
+}
+
+/*
+ * The squared gap of one coordinate from the probe's: what is left of their
+ * distance outside the code's half step, weighted by the axis's step. The
+ * same arithmetic as the probe's gap table (face_gist_prepare_probe), so the
+ * vector and table paths give one face the same bound.
+ */
+static inline float4
+axis_term(float4 units, int8 code, float4 step_squared)
+{
+	float4 gap = fabsf(units - (float4) code) - 0.5f;
+
+	gap = gap > 0.0f ? gap : 0.0f;
+	return gap * gap * step_squared;
+}
+
+/*
+ * The residual gap and lead blocks of faces from onwards, one face at a time,
+ * each face abandoned once past limit. Sums in the order of the gap-table
+ * path: the residual's, then each block's eight terms as a balanced tree.
+ */
+static void
+lead_sums_scalar(const FaceVaEntries *entries, const FaceGistProbe *probe, float4 limit, int from,
+                 float4 *sum)
+{
+	for (int f = from; f < entries->count; f++)
+	{
+		float4 gap = probe->residual - entries->residual[f];
+
+		sum[f] = gap * gap;
+		for (int block = 0; block < FACE_VA_LEAD_BLOCKS && sum[f] <= limit; block++)
+		{
+			float4 t[FACE_GIST_BLOCK];
+
+			for (int a = 0; a < FACE_GIST_BLOCK; a++)
+			{
+				int axis = block * FACE_GIST_BLOCK + a;
+
+				t[a] = axis_term(probe->units[axis], entries->lead[axis][f],
+				                 probe->step_squared[axis]);
+			}
+			sum[f] += ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+		}
+	}
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/*
+ * The same, eight faces at a time with AVX2: this is most of a scan's work
+ * (perf), and the axis-major layout makes each axis one load of eight codes.
+ * A group of eight stops when all of them are past limit.
+ */
+__attribute__((target("avx2"))) static void
+lead_sums_avx2(const FaceVaEntries *entries, const FaceGistProbe *probe, float4 limit, float4 *sum)
+{
+	const __m256 half = _mm256_set1_ps(0.5f);
+	const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+	const __m256 zero = _mm256_setzero_ps();
+	const __m256 limits = _mm256_set1_ps(limit);
+	const __m256 probe_residual = _mm256_set1_ps(probe->residual);
+	int f = 0;
+
+	for (; f + 8 <= entries->count; f += 8)
+	{
+		__m256 residual_gap = _mm256_sub_ps(probe_residual, _mm256_loadu_ps(&entries->residual[f]));
+		__m256 total = _mm256_mul_ps(residual_gap, residual_gap);
+
+		for (int block = 0; block < FACE_VA_LEAD_BLOCKS; block++)
+		{
+			__m256 term[FACE_GIST_BLOCK];
+
+			if (_mm256_movemask_ps(_mm256_cmp_ps(total, limits, _CMP_LE_OQ)) == 0)
+				break;
+			for (int a = 0; a < FACE_GIST_BLOCK; a++)
+			{
+				int axis = block * FACE_GIST_BLOCK + a;
+				__m128i codes = _mm_loadl_epi64((const __m128i *) &entries->lead[axis][f]);
+				__m256 x = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(codes));
+				__m256 gap = _mm256_sub_ps(
+				    _mm256_and_ps(_mm256_sub_ps(x, _mm256_set1_ps(probe->units[axis])), magnitude),
+				    half);
+
+				gap = _mm256_max_ps(gap, zero);
+				term[a] =
+				    _mm256_mul_ps(_mm256_mul_ps(gap, gap), _mm256_set1_ps(probe->step_squared[axis]));
+			}
+			total = _mm256_add_ps(
+			    total, _mm256_add_ps(
+			               _mm256_add_ps(_mm256_add_ps(term[0], term[1]), _mm256_add_ps(term[2], term[3])),
+			               _mm256_add_ps(_mm256_add_ps(term[4], term[5]), _mm256_add_ps(term[6], term[7]))));
+		}
+		_mm256_storeu_ps(&sum[f], total);
+	}
+	lead_sums_scalar(entries, probe, limit, f, sum);
+}
+#endif
+
+/* The lead sums of every face on a page, by the fastest path this CPU has. */
+static void
+lead_sums(const FaceVaEntries *entries, const FaceGistProbe *probe, float4 limit, float4 *sum)
+{
+#if defined(__x86_64__)
+	static int has_avx2 = -1;
+
+	if (has_avx2 < 0)
+		has_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+	if (has_avx2)
+	{
+		lead_sums_avx2(entries, probe, limit, sum);
+		return;
+	}
+#endif
+	lead_sums_scalar(entries, probe, limit, 0, sum);
 }
 
 int
 face_va_page_within(const FaceVaEntries *entries, const FaceGistProbe *probe, float4 limit,
                     int *survivors, float4 *bounds)
 {
-	int count = entries->count;
 	float4 sum[FACE_VA_CAPACITY];
 	int alive = 0;
 
-	for (int i = 0; i < count; i++)
-	{
-		float4 gap = probe->residual - entries->residual[i];
-
-		sum[i] = gap * gap + face_gist_block_from_table(probe->gap_table,
-		                                                (const uint8 *) entries->code[0][i]);
+	lead_sums(entries, probe, limit, sum);
+	for (int i = 0; i < entries->count; i++)
 		if (sum[i] <= limit)
 			survivors[alive++] = i;
-	}
-	for (int block = 1; block < FACE_GIST_BLOCKS && alive > 0; block++)
+	for (int block = FACE_VA_LEAD_BLOCKS; block < FACE_GIST_BLOCKS && alive > 0; block++)
 	{
 		const float4(*rows)[256] = probe->gap_table + block * FACE_GIST_BLOCK;
 		int kept = 0;
@@ -121,7 +257,8 @@ face_va_page_within(const FaceVaEntries *entries, const FaceGistProbe *probe, fl
 		{
 			int i = survivors[k];
 
-			sum[i] += face_gist_block_from_table(rows, (const uint8 *) entries->code[block][i]);
+			sum[i] += face_gist_block_from_table(
+			    rows, (const uint8 *) entries->code[block - FACE_VA_LEAD_BLOCKS][i]);
 			if (sum[i] <= limit)
 				survivors[kept++] = i;
 		}
@@ -135,11 +272,13 @@ face_va_page_within(const FaceVaEntries *entries, const FaceGistProbe *probe, fl
 float4
 face_va_entry_bound(const FaceVaEntries *entries, int i, const FaceGistProbe *probe)
 {
+	FaceGistPoint point;
 	float4 gap = probe->residual - entries->residual[i];
 	float4 sum = gap * gap;
 
+	face_va_entry_point(entries, i, &point);
 	for (int block = 0; block < FACE_GIST_BLOCKS; block++)
 		sum += face_gist_block_from_table(probe->gap_table + block * FACE_GIST_BLOCK,
-		                                  (const uint8 *) entries->code[block][i]);
+		                                  (const uint8 *) point.code + block * FACE_GIST_BLOCK);
 	return sum;
 }

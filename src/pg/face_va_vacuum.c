@@ -9,18 +9,6 @@
 #include "commands/vacuum.h"
 #include "miscadmin.h"
 
-/* Moves entry from to position to (both on the same page). */
-static void
-move_entry(FaceVaEntries *entries, int from, int to, bool faces)
-{
-	entries->tid[to] = entries->tid[from];
-	if (!faces)
-		return;
-	entries->residual[to] = entries->residual[from];
-	for (int block = 0; block < FACE_GIST_BLOCKS; block++)
-		memcpy(entries->code[block][to], entries->code[block][from], FACE_GIST_BLOCK);
-}
-
 /* Whether any entry on a page belongs to a dead row (read under a share lock first). */
 static bool
 page_has_dead(FaceVaEntries *entries, IndexBulkDeleteCallback callback, void *callback_state)
@@ -64,7 +52,7 @@ face_va_bulk_delete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
 			{
 				if (callback(&entries->tid[i], callback_state))
 				{
-					move_entry(entries, entries->count - 1, i, kind == FACE_VA_PAGE_FACES);
+					face_va_entry_move(entries, entries->count - 1, i, kind == FACE_VA_PAGE_FACES);
 					entries->count--;
 					stats->tuples_removed += 1;
 				}

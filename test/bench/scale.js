@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The scale benchmark: threshold and nearest-neighbour search over N synthetic faces,
-// with a plain seq scan, a parallel seq scan and the GiST index, all in the same run.
+// with a plain seq scan, a parallel seq scan, the GiST index and the face_va index, all
+// in the same run.
 //
 // The faces come from Gaussians fitted on real LFW embeddings (lfw_statistics.json, made
 // by fit_statistics.js): an enrolled photo is an identity centre drawn from
@@ -9,9 +10,11 @@
 // random numbers are seeded, so every run (and every N) sees the same faces, and a
 // smaller table is a prefix of a larger one.
 //
-// For each N the script loads a table with COPY, indexes it, finds the threshold that
+// For each N the script loads a table with COPY; then for each index method in turn it
+// builds that index alone on the table, finds (with the first) the threshold that
 // accepts about 1% of strangers at that N (from the nearest-neighbour distances of
-// --calibration extra strangers), and times, for enrolled and stranger probes:
+// --calibration extra strangers), times the queries below and drops the index; last it
+// times the seq plans, with no index on the table. For enrolled and stranger probes:
 //   tau 0.6   SELECT id FROM t WHERE emb <-> $1 < 0.6
 //   tau 1%    SELECT id FROM t WHERE emb <-> $1 < tau_1%
 //   top-1     SELECT id, emb <-> $1 FROM t ORDER BY emb <-> $1 LIMIT 1
@@ -24,6 +27,7 @@
 //   node test/bench/scale.js --socket "$PWD/.pgdata" --db bench --user postgres \
 //        [--sizes 10000,100000,1000000] [--probes 100] [--calibration 1000] \
 //        [--seed 1] [--fit-pairs 20000] [--stats FILE] [--port 5432] [--out FILE] [--keep]
+//        [--indexes gist,face_va]
 //
 // It needs psql on the PATH and a database with pgface installed, e.g. a private cluster:
 //   source scripts/cluster.sh; cluster_init "$PWD/.pgdata"
@@ -52,8 +56,10 @@ const fitPairs = Number(option('--fit-pairs', '20000'));
 const statsFile = option('--stats', path.join(__dirname, 'lfw_statistics.json'));
 const outFile = option('--out', null);
 const keep = flag('--keep');
+const methods = option('--indexes', 'gist,face_va').split(',');
 const connection = connectionFromOptions(option);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(probeCount >= 1) || !(calibrationCount >= 100)) {
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(probeCount >= 1) || !(calibrationCount >= 100) ||
+  !methods.length || methods.some((m) => !['gist', 'face_va'].includes(m))) {
   console.error('usage: scale.js [--sizes N,N,...] [--probes P] [--calibration C>=100] [--socket DIR] ...');
   process.exit(2);
 }
@@ -378,14 +384,17 @@ BEGIN
 END $fn$;
 `;
 
-// The three ways to run a query. Seq plans have the index switched off (it exists by
-// then); the parallel one is forced by making workers free.
-const PLANS = {
+// The ways to run a query. Seq plans run with no index on the table; the parallel one is
+// forced by making workers free. An index plan runs with that index alone on the table.
+const SEQ_PLANS = {
   seq: 'SET enable_indexscan = off; SET enable_bitmapscan = off; SET max_parallel_workers_per_gather = 0;',
   parallel: 'SET enable_indexscan = off; SET enable_bitmapscan = off; SET max_parallel_workers_per_gather = 2; ' +
     'SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;',
-  gist: 'SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0;',
 };
+const INDEX_PLAN = 'SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0;';
+const planSettings = (plan) => SEQ_PLANS[plan] || INDEX_PLAN;
+const indexName = (n, method) => `scale_${n}_${method}_idx`;
+const LABEL = { gist: 'GiST', face_va: 'face_va' };
 
 // The plan as a chain of nodes from the top, e.g. "Aggregate > Limit > Index Scan
 // (scale_10000_emb_idx)", and whether it is the kind of plan it is meant to be.
@@ -472,19 +481,20 @@ CREATE TABLE ${t}_probes (kind text, i int, target int, emb face_embedding, PRIM
   return { load, generation, vacuum: (Date.now() - analyze) / 1000 };
 }
 
-// Builds the GiST index, timed by the server's clock; returns seconds and sizes. Then
+// Builds an index, timed by the server's clock; returns seconds and sizes. Then
 // reads table and index into shared buffers (pg_prewarm), as a database that answers
 // such queries all day has them: a sorted index build writes its pages past shared
 // buffers, and a large seq scan reads through a small ring, so without this every
 // plan would be timed reading the OS page cache. Both kinds of plan get the same.
-async function buildIndex(n) {
+async function buildIndex(n, method) {
   const t = `scale_${n}`;
+  const index = indexName(n, method);
   const rows = await psql(`SELECT extract(epoch FROM clock_timestamp());
-CREATE INDEX ${t}_emb_idx ON ${t} USING gist (emb);
+CREATE INDEX ${index} ON ${t} USING ${method} (emb);
 SELECT extract(epoch FROM clock_timestamp());
-SELECT pg_relation_size('${t}'), pg_relation_size('${t}_emb_idx'), pg_relation_size('${t}_pkey');
+SELECT pg_relation_size('${t}'), pg_relation_size('${index}'), pg_relation_size('${t}_pkey');
 CREATE EXTENSION IF NOT EXISTS pg_prewarm;
-SELECT pg_prewarm('${t}') + pg_prewarm('${t}_emb_idx') + pg_prewarm('${t}_probes') HAVING false;`);
+SELECT pg_prewarm('${t}') + pg_prewarm('${index}') + pg_prewarm('${t}_probes') HAVING false;`);
   return { build: Number(rows[1][0]) - Number(rows[0][0]), heap: Number(rows[2][0]), index: Number(rows[2][1]), pkey: Number(rows[2][2]) };
 }
 
@@ -512,7 +522,7 @@ SELECT extract(epoch FROM clock_timestamp());`);
 async function measure(n, query, kind, plan, knn) {
   const t = `scale_${n}`;
   const q = query.replace(/'/g, "''");
-  const rows = await psql(`${PLANS[plan]}
+  const rows = await psql(`${planSettings(plan)}
 SELECT 'plan', scale_bench_explain('${q}', '${t}_probes', '${kind}', true)::text;
 SELECT count(*) FROM scale_bench_time('${q}', '${t}_probes', '${kind}') HAVING false;
 SELECT 'time', * FROM scale_bench_time('${q}', '${t}_probes', '${kind}');`);
@@ -520,7 +530,7 @@ SELECT 'time', * FROM scale_bench_time('${q}', '${t}_probes', '${kind}');`);
   const times = rows.filter((r) => r[0] === 'time').map((r) => ({
     probe: Number(r[1]), ms: Number(r[2]), n: Number(r[3]), hit: r[4] === 't', digest: r[5], top: r[6],
   }));
-  return { plan: describePlan(explain, plan, `${t}_emb_idx`, knn), times };
+  return { plan: describePlan(explain, plan, indexName(n, plan), knn), times };
 }
 
 // When the server's pgface.so was last written (null if this role may not ask): a
@@ -536,10 +546,10 @@ async function libraryStamp() {
 }
 
 // What the planner picks with nothing switched off, for the record.
-async function defaultPlan(n, query, knn) {
+async function defaultPlan(n, query, knn, method) {
   const t = `scale_${n}`;
   const rows = await psql(`SELECT scale_bench_explain('${query.replace(/'/g, "''")}', '${t}_probes', 'stranger', false)::text;`);
-  return describePlan(JSON.parse(rows[0][0]), 'gist', `${t}_emb_idx`, knn);
+  return describePlan(JSON.parse(rows[0][0]), method, indexName(n, method), knn);
 }
 
 async function main() {
@@ -585,49 +595,75 @@ async function main() {
   let parallelMismatches = 0;
   let badPlans = 0;
   let libraryChanged = null;
+  const mismatchesBy = Object.fromEntries(methods.map((m) => [m, 0]));
   for (const n of sizes) {
     progress(`N=${n}: loading`);
     const load = await loadTable(model, n);
-    progress(`N=${n}: loaded in ${load.load.toFixed(1)} s (generation ${load.generation.toFixed(1)} s), vacuum analyze ${load.vacuum.toFixed(1)} s; indexing`);
+    progress(`N=${n}: loaded in ${load.load.toFixed(1)} s (generation ${load.generation.toFixed(1)} s), vacuum analyze ${load.vacuum.toFixed(1)} s`);
     const stamp = await libraryStamp();
-    const index = await buildIndex(n);
-    progress(`N=${n}: index built in ${index.build.toFixed(1)} s; calibrating`);
-    const cal = await calibrate(n);
-    const perPair = 0.01 / n;
-    setupRows.push([n, load.load.toFixed(1), load.generation.toFixed(1), Math.round(n / load.load), mb(index.heap),
-      index.build.toFixed(1), mb(index.index), cal.tau.toFixed(4), `${(100 * cal.accepted).toFixed(1)}%`,
-      perPair.toExponential(0), d3(tableQuantile(stats.impostor_quantiles, perPair)), d3(modelDistanceQuantile(impostorLambdas, perPair)),
-      `${((1000 * cal.seconds) / cal.nn.length).toFixed(2)}`, stamp ? stamp.replace(/^\d+-\d+-\d+ /, '') : '?']);
-    progress(`N=${n}: tau_1% = ${cal.tau.toFixed(4)} (${cal.seconds.toFixed(1)} s of KNN)`);
-
-    const queries = [
-      { name: 'tau 0.6', tau: 0.6, knn: false, sql: `SELECT array_agg(id ORDER BY id), NULL::float8[] FROM (SELECT id FROM scale_${n} WHERE emb <-> $1 < 0.6) s` },
-      { name: 'tau 1%', tau: cal.tau, knn: false, sql: `SELECT array_agg(id ORDER BY id), NULL::float8[] FROM (SELECT id FROM scale_${n} WHERE emb <-> $1 < ${cal.tau}) s` },
-      { name: 'top-1', tau: null, knn: true, sql: `SELECT array_agg(id), array_agg(d) FROM (SELECT id, emb <-> $1 AS d FROM scale_${n} ORDER BY emb <-> $1 LIMIT 1) s` },
-    ];
-    for (const query of queries) {
-      const chosen = await defaultPlan(n, query.sql, query.knn);
-      planRows.push([n, query.name, 'planner default', chosen.text, chosen.ok ? 'index' : 'no index']);
-      for (const kind of ['enrolled', 'stranger']) {
-        const results = {};
-        for (const plan of Object.keys(PLANS)) {
+    const indexes = {};
+    const results = {}; // results[query name][kind][plan]
+    let cal = null;
+    let queries = null;
+    const runPlan = async (plan) => {
+      for (const query of queries) {
+        if (plan in SEQ_PLANS === false) {
+          const chosen = await defaultPlan(n, query.sql, query.knn, plan);
+          planRows.push([n, query.name, `planner default, ${LABEL[plan]} index only`, chosen.text, chosen.ok ? 'index' : 'no index']);
+        }
+        for (const kind of ['enrolled', 'stranger']) {
           progress(`N=${n}: ${query.name}, ${kind}, ${plan}`);
-          results[plan] = await measure(n, query.sql, kind, plan, query.knn);
-          if (kind === 'stranger') planRows.push([n, query.name, plan, results[plan].plan.text, results[plan].plan.ok ? 'ok' : '**WRONG**']);
-          if (!results[plan].plan.ok) {
+          const r = await measure(n, query.sql, kind, plan, query.knn);
+          ((results[query.name] ||= {})[kind] ||= {})[plan] = r;
+          if (kind === 'stranger') planRows.push([n, query.name, plan, r.plan.text, r.plan.ok ? 'ok' : '**WRONG**']);
+          if (!r.plan.ok) {
             badPlans++;
-            progress(`  plan is not a ${plan} plan: ${results[plan].plan.text}`);
+            progress(`  plan is not a ${plan} plan: ${r.plan.text}`);
           }
         }
-        const reference = results.seq.times;
-        const differ = (plan) => results[plan].times.filter((r, k) => r.probe !== reference[k].probe || r.digest !== reference[k].digest).length +
-          Math.abs(results[plan].times.length - reference.length);
-        const wrong = differ('gist');
+      }
+    };
+    for (const method of methods) {
+      progress(`N=${n}: building the ${method} index`);
+      indexes[method] = await buildIndex(n, method);
+      progress(`N=${n}: ${method} index built in ${indexes[method].build.toFixed(1)} s`);
+      if (!cal) {
+        cal = await calibrate(n);
+        progress(`N=${n}: tau_1% = ${cal.tau.toFixed(4)} (${cal.seconds.toFixed(1)} s of KNN by ${method})`);
+        queries = [
+          { name: 'tau 0.6', tau: 0.6, knn: false, sql: `SELECT array_agg(id ORDER BY id), NULL::float8[] FROM (SELECT id FROM scale_${n} WHERE emb <-> $1 < 0.6) s` },
+          { name: 'tau 1%', tau: cal.tau, knn: false, sql: `SELECT array_agg(id ORDER BY id), NULL::float8[] FROM (SELECT id FROM scale_${n} WHERE emb <-> $1 < ${cal.tau}) s` },
+          { name: 'top-1', tau: null, knn: true, sql: `SELECT array_agg(id), array_agg(d) FROM (SELECT id, emb <-> $1 AS d FROM scale_${n} ORDER BY emb <-> $1 LIMIT 1) s` },
+        ];
+      }
+      await runPlan(method);
+      await psql(`DROP INDEX ${indexName(n, method)};`);
+    }
+    for (const plan of Object.keys(SEQ_PLANS)) await runPlan(plan);
+
+    const perPair = 0.01 / n;
+    setupRows.push([n, load.load.toFixed(1), load.generation.toFixed(1), Math.round(n / load.load), mb(indexes[methods[0]].heap),
+      ...methods.flatMap((m) => [indexes[m].build.toFixed(1), mb(indexes[m].index)]),
+      cal.tau.toFixed(4), `${(100 * cal.accepted).toFixed(1)}%`,
+      perPair.toExponential(0), d3(tableQuantile(stats.impostor_quantiles, perPair)), d3(modelDistanceQuantile(impostorLambdas, perPair)),
+      `${((1000 * cal.seconds) / cal.nn.length).toFixed(2)}`, stamp ? stamp.replace(/^\d+-\d+-\d+ /, '') : '?']);
+
+    for (const query of queries) {
+      for (const kind of ['enrolled', 'stranger']) {
+        const byPlan = results[query.name][kind];
+        const reference = byPlan.seq.times;
+        const differ = (plan) => byPlan[plan].times.filter((r, k) => r.probe !== reference[k].probe || r.digest !== reference[k].digest).length +
+          Math.abs(byPlan[plan].times.length - reference.length);
         const wrongParallel = differ('parallel');
-        mismatches += wrong;
         parallelMismatches += wrongParallel;
-        if (wrong) progress(`  ${wrong} index answers differ from the seq scan`);
-        const p = (plan, q) => nearestRank(results[plan].times.map((r) => r.ms).sort((x, y) => x - y), q);
+        const wrong = methods.map((m) => {
+          const w = differ(m);
+          mismatchesBy[m] += w;
+          mismatches += w;
+          if (w) progress(`  ${w} ${m} answers differ from the seq scan`);
+          return w;
+        });
+        const p = (plan, q) => nearestRank(byPlan[plan].times.map((r) => r.ms).sort((x, y) => x - y), q);
         const bestSeq = Math.min(p('seq', 0.5), p('parallel', 0.5));
         const meanRows = reference.reduce((s, r) => s + r.n, 0) / reference.length;
         // Accept: an enrolled probe finds its own photo (top-1: as the nearest); a
@@ -638,7 +674,8 @@ async function main() {
         latencyRows.push([n, query.name, query.tau === null ? '' : query.tau.toFixed(4), kind, meanRows.toFixed(meanRows < 10 ? 2 : 0),
           accept === null ? 'n/a' : `${(100 * accept).toFixed(0)}%`,
           ms(p('seq', 0.5)), ms(p('seq', 0.95)), ms(p('parallel', 0.5)), ms(p('parallel', 0.95)),
-          ms(p('gist', 0.5)), ms(p('gist', 0.95)), `${(bestSeq / p('gist', 0.5)).toFixed(1)}x`, `${wrong}/${wrongParallel}`]);
+          ...methods.flatMap((m) => [ms(p(m, 0.5)), ms(p(m, 0.95)), `${(bestSeq / p(m, 0.5)).toFixed(1)}x`]),
+          [...wrong, wrongParallel].join('/')]);
       }
     }
     if (!keep) await psql(`DROP TABLE scale_${n}, scale_${n}_probes;`);
@@ -658,7 +695,8 @@ async function main() {
     'per-pair false-accept rate 0.01/N in the LFW impostor quantiles (n/a: beyond the table) and in the Gaussian model. ' +
     'pgface.so of: when the library that built and searched the index was installed.');
   say();
-  say(table(['N', 'load s', 'generation s', 'rows/s', 'table MB', 'index build s', 'index MB', 'tau 1%', 'strangers accepted',
+  say(table(['N', 'load s', 'generation s', 'rows/s', 'table MB',
+    ...methods.flatMap((m) => [`${LABEL[m]} build s`, `${LABEL[m]} MB`]), 'tau 1%', 'strangers accepted',
     'per-pair rate', 'tau pred. LFW', 'tau pred. model', 'KNN ms/query (calibration)', 'pgface.so of'], setupRows));
   say();
   say('## Plans (EXPLAIN ANALYZE of the first stranger probe; Aggregate is the wrapper that collects the answer)');
@@ -668,13 +706,13 @@ async function main() {
   say('## Latency, ms per query, server side (planning + execution)');
   say();
   say('rows: mean answer size. accept: enrolled probes whose own photo is in the answer (top-1: is the answer); ' +
-    'strangers with a non-empty answer. speedup: best seq-plan p50 / GiST p50. mismatches: GiST / parallel answers ' +
-    'that differ from the plain seq scan.');
+    'strangers with a non-empty answer. speedup: best seq-plan p50 / the index\'s p50. mismatches: ' +
+    `${[...methods.map((m) => LABEL[m]), 'parallel'].join(' / ')} answers that differ from the plain seq scan.`);
   say();
   say(table(['N', 'query', 'tau', 'probes', 'rows', 'accept', 'seq p50', 'seq p95', 'parallel p50', 'parallel p95',
-    'GiST p50', 'GiST p95', 'speedup', 'mismatches'], latencyRows));
+    ...methods.flatMap((m) => [`${LABEL[m]} p50`, `${LABEL[m]} p95`, `${LABEL[m]} speedup`]), 'mismatches'], latencyRows));
   say();
-  say(`Mismatches, GiST against seq scan: ${mismatches}; parallel against seq scan: ${parallelMismatches}. ` +
+  say(`Mismatches against the seq scan: ${methods.map((m) => `${LABEL[m]} ${mismatchesBy[m]}`).join(', ')}; parallel ${parallelMismatches}. ` +
     `Plans that were not what they should be: ${badPlans}.`);
   if (libraryChanged) say(`**${libraryChanged}**`);
   if (outFile) fs.writeFileSync(outFile, out.join('\n') + '\n');
