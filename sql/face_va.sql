@@ -49,6 +49,45 @@ SELECT count(*) AS rows, count(d) AS distances,
 	 WHERE b.d < a.d) AS out_of_order
 FROM ordered_by_index;
 
+-- Ordered scans read each candidate's distance from the table under the query's
+-- snapshot: a row deleted in this transaction is not an answer, as in a seq scan.
+BEGIN;
+DELETE FROM staff WHERE id IN (SELECT id FROM staff ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 2) LIMIT 2);
+SET LOCAL enable_seqscan = off;
+CREATE TEMP TABLE after_delete_index AS
+SELECT id, emb <-> (SELECT q FROM probes WHERE pid = 2) AS d FROM staff
+ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 2) LIMIT 3;
+SET LOCAL enable_seqscan = on;
+SET LOCAL enable_indexscan = off;
+SET LOCAL enable_bitmapscan = off;
+SELECT (SELECT array_agg(d ORDER BY d) FROM after_delete_index)
+     = (SELECT array_agg(d) FROM (SELECT emb <-> (SELECT q FROM probes WHERE pid = 2) AS d FROM staff
+                                  ORDER BY 1 LIMIT 3) s) AS deleted_rows_skipped;
+ROLLBACK;
+
+-- An index on an expression: its distances cannot be read from a column, so the scan
+-- hands out bounds and the executor's reorder queue rechecks them. Same answers.
+CREATE TABLE expression_staff AS SELECT id, emb::real[] AS values FROM staff;
+CREATE INDEX expression_staff_emb ON expression_staff USING face_va ((values::face_embedding));
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM expression_staff
+ORDER BY values::face_embedding <-> (SELECT q FROM probes WHERE pid = 3) LIMIT 5;
+CREATE TABLE expression_by_index AS SELECT p.pid, s.rank, s.d FROM probes p, LATERAL (
+	SELECT row_number() OVER () AS rank, d FROM (
+		SELECT values::face_embedding <-> p.q AS d FROM expression_staff
+		ORDER BY values::face_embedding <-> p.q LIMIT 5) x) s;
+RESET enable_seqscan;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+CREATE TABLE expression_by_seq AS SELECT p.pid, s.rank, s.d FROM probes p, LATERAL (
+	SELECT row_number() OVER () AS rank, d FROM (
+		SELECT values::face_embedding <-> p.q AS d FROM expression_staff
+		ORDER BY values::face_embedding <-> p.q LIMIT 5) x) s;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+SELECT count(*) AS ranks, count(*) FILTER (WHERE i.d = s.d) AS same_distances
+FROM expression_by_index i JOIN expression_by_seq s USING (pid, rank);
+
 -- Empty, and NULL-only: nothing to find, no error; the NULL row sorts last.
 CREATE TABLE empty_staff (id int, emb face_embedding);
 CREATE INDEX empty_staff_emb ON empty_staff USING face_va (emb);

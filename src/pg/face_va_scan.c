@@ -10,19 +10,30 @@
  * every face whose bound is below an estimate from above of the nearest
  * face's distance, so a LIMIT 1 query is usually answered by one pass; each
  * later pass takes the next band, chosen from the model's impostor statistics
- * to hold about eight times as many faces. Faces within a band are sorted by
- * bound, and bands follow one another, so the order is never broken. Rows
- * whose embedding is NULL come last, as they sort last.
+ * to hold about eight times as many faces. Rows whose embedding is NULL come
+ * last, as they sort last.
+ *
+ * Where the indexed column is a plain column, an ordered scan reads each
+ * candidate's exact distance from the table (face_va_distance.c) and hands
+ * out rows in exact order, the multi-step nearest-neighbour search of Seidl
+ * and Kriegel (SIGMOD 1998): a row goes out once its distance is at most the
+ * bound of every face not yet read, so LIMIT 1 ends in the first band.
+ * Otherwise (an expression index) it hands out rows in order of bound, and
+ * the executor's reorder queue, which rechecks each distance, restores the
+ * exact order.
  */
 #include "face_ball.h"
 #include "face_va.h"
+#include "face_va_distance.h"
 
 #include <float.h>
 #include <math.h>
 
 #include "access/relscan.h"
+#include "lib/pairingheap.h"
 #include "miscadmin.h"
 #include "nodes/tidbitmap.h"
+#include "utils/float.h"
 #include "utils/memutils.h"
 
 /* A face to hand to the executor, with the squared lower bound it is ordered by. */
@@ -31,6 +42,14 @@ typedef struct Candidate
 	ItemPointerData tid;
 	float4 bound;
 } Candidate;
+
+/* A candidate whose exact distance has been read, waiting for its turn. */
+typedef struct FetchedFace
+{
+	pairingheap_node node;
+	ItemPointerData tid;
+	float8 distance;
+} FetchedFace;
 
 /* A threshold condition "emb <@ ball", prepared. */
 typedef struct BallFilter
@@ -43,6 +62,7 @@ typedef struct BallFilter
 
 #define NO_LOWER_BOUND (-1.0f)
 #define FIRST_BAND_MARGIN 1.21f /* squared: 1.1 in distance */
+#define SAMPLE_STRIDE     64
 
 typedef struct VaScan
 {
@@ -58,6 +78,7 @@ typedef struct VaScan
 	int primary_ball; /* the ball whose probe prunes first, or -1 */
 
 	bool ordered;          /* an ORDER BY probe that is not NULL */
+	FaceEmbedding *order_probe;
 	bool order_by_null;    /* ORDER BY emb <-> NULL: every distance is NULL */
 	FaceGistProbe order;   /* the ORDER BY probe */
 	float4 cap;            /* no face beyond this squared bound can pass the balls */
@@ -71,6 +92,11 @@ typedef struct VaScan
 	int count;
 	int next;
 	int capacity;
+
+	/* Ordered scans by exact distance: the table's rows, and the faces read from it. */
+	FaceVaDistances *distances; /* lives as long as the scan; NULL: by bound */
+	pairingheap *fetched;       /* nearest first */
+	FetchedFace *handed_out;    /* the row get_tuple returns */
 } VaScan;
 
 IndexScanDesc
@@ -92,6 +118,7 @@ face_va_rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, in
 {
 	VaScan *state = (VaScan *) scan->opaque;
 	MemoryContext context = state->context;
+	FaceVaDistances *distances = state->distances;
 
 	if (keys != NULL && nkeys > 0)
 		memmove(scan->keyData, keys, sizeof(ScanKeyData) * nkeys);
@@ -100,6 +127,7 @@ face_va_rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, in
 	MemoryContextReset(context);
 	memset(state, 0, sizeof(VaScan));
 	state->context = context;
+	state->distances = distances;
 }
 
 void
@@ -107,6 +135,7 @@ face_va_end_scan(IndexScanDesc scan)
 {
 	VaScan *state = (VaScan *) scan->opaque;
 
+	face_va_distances_end(state->distances);
 	MemoryContextDelete(state->context);
 	pfree(state);
 }
@@ -126,6 +155,19 @@ check_probe(const FaceVaMeta *meta, const FaceEmbedding *probe)
 {
 	if (meta->model != FACE_VA_NO_MODEL)
 		face_embedding_check_same_model(meta->model, meta->dims, probe->model, probe->dims);
+}
+
+/* Pairing heap order: the nearer face first, then the earlier row, so plans are repeatable. */
+static int
+compare_fetched(const pairingheap_node *a, const pairingheap_node *b, void *arg)
+{
+	const FetchedFace *fa = pairingheap_const_container(FetchedFace, node, a);
+	const FetchedFace *fb = pairingheap_const_container(FetchedFace, node, b);
+
+	(void) arg;
+	if (fa->distance != fb->distance)
+		return fa->distance < fb->distance ? 1 : -1;
+	return -ItemPointerCompare((ItemPointer) &fa->tid, (ItemPointer) &fb->tid);
 }
 
 /* Reads the scan's conditions once per rescan: they may be parameters known only now. */
@@ -190,6 +232,16 @@ prepare_scan(IndexScanDesc scan)
 			FaceEmbedding *probe = DatumGetFaceEmbeddingP(key->sk_argument);
 
 			check_probe(&meta, probe);
+			state->order_probe = probe;
+			state->fetched = pairingheap_allocate(compare_fetched, NULL);
+			if (state->distances == NULL)
+			{
+				/* Once per scan, in the scan's own memory: rescans reuse it. */
+				MemoryContext scan_context = MemoryContextSwitchTo(GetMemoryChunkContext(state));
+
+				state->distances = face_va_distances_begin(scan);
+				MemoryContextSwitchTo(scan_context);
+			}
 			if (state->stats != NULL)
 				face_gist_prepare_probe(probe, &state->order);
 			/* A ball around the same probe caps the bands: nothing beyond it can pass. */
@@ -288,6 +340,27 @@ collect_faces(VaScan *state, FaceVaEntries *entries, float4 limit)
 	}
 }
 
+/*
+ * First pass by exact distance: the page's most promising new candidate, if
+ * its bound is below the estimate, is read from the table, and its distance
+ * (a real face's, so the nearest is at least that near) becomes the estimate
+ * when lower. Read after the index page is unlocked.
+ */
+static void
+tighten_with_distance(VaScan *state, int first_new)
+{
+	Candidate *best = NULL;
+	float8 distance;
+
+	for (int k = first_new; k < state->count; k++)
+		if (best == NULL || state->candidates[k].bound < best->bound)
+			best = &state->candidates[k];
+	if (best == NULL || best->bound >= state->nearest_upper)
+		return;
+	if (face_va_distance_of(state->distances, &best->tid, state->order_probe, &distance))
+		state->nearest_upper = Min(state->nearest_upper, float4_at_least(distance * distance));
+}
+
 /* Reads one page and collects its candidates: faces (within limit), or NULL rows if wanted. */
 static void
 scan_page(IndexScanDesc scan, BlockNumber block, float4 limit, bool want_nulls)
@@ -302,8 +375,16 @@ scan_page(IndexScanDesc scan, BlockNumber block, float4 limit, bool want_nulls)
 	page = BufferGetPage(buffer);
 	kind = face_va_checked_kind(scan->indexRelation, page, block);
 	if (kind == FACE_VA_PAGE_FACES && !state->passes_done)
+	{
+		int before = state->count;
+
 		collect_faces(state, face_va_page_entries(page), limit);
-	else if (kind == FACE_VA_PAGE_NULLS && want_nulls)
+		UnlockReleaseBuffer(buffer);
+		if (state->distances != NULL && state->pass_low == NO_LOWER_BOUND)
+			tighten_with_distance(state, before);
+		return;
+	}
+	if (kind == FACE_VA_PAGE_NULLS && want_nulls)
 	{
 		FaceVaEntries *entries = face_va_page_entries(page);
 
@@ -345,12 +426,22 @@ next_band(const VaScan *state, float4 low)
  * distance. The executor returns the nearest face only after the index has
  * handed out a bound at least as large as its distance, so a band that ended
  * at the estimate would need a second pass for every LIMIT 1 query; this
- * margin (a tenth, in distance) almost always holds such a bound.
+ * margin (a tenth, in distance) almost always holds such a bound. Scans by
+ * exact distance need none.
  */
 static float4
 first_band_end(const VaScan *state)
 {
-	return state->nearest_upper >= FLT_MAX / 2 ? FLT_MAX : state->nearest_upper * FIRST_BAND_MARGIN;
+	if (state->nearest_upper >= FLT_MAX / 2)
+		return FLT_MAX;
+	if (state->distances != NULL)
+	{
+		/* Rows go out by distance: past the estimate by just the rounding margin of bounds. */
+		float8 estimate = sqrt(state->nearest_upper);
+
+		return float4_at_least(face_gist_stop_squared(estimate * (1.0 + 1e-6) + 1e-6));
+	}
+	return state->nearest_upper * FIRST_BAND_MARGIN;
 }
 
 /* One pass of an ordered scan: the next band's faces, sorted by bound. */
@@ -363,8 +454,15 @@ ordered_pass(IndexScanDesc scan)
 	int kept = 0;
 
 	high = Min(high, state->cap);
-	for (BlockNumber block = FACE_VA_METAPAGE + 1; block < state->blocks; block++)
-		scan_page(scan, block, first_pass ? Min(high, first_band_end(state)) : high, false);
+	/*
+	 * The first pass reads every SAMPLE_STRIDE-th page first: a spread-out
+	 * sample that brings the estimate near the nearest face's distance before
+	 * most pages are read. Any order finds the same faces.
+	 */
+	for (int round = first_pass ? 0 : 1; round < 2; round++)
+		for (BlockNumber block = FACE_VA_METAPAGE + 1; block < state->blocks; block++)
+			if ((round == 0) == (block % SAMPLE_STRIDE == 1) || !first_pass)
+				scan_page(scan, block, first_pass ? Min(high, first_band_end(state)) : high, false);
 	if (first_pass)
 	{
 		/* The band ends past the final estimate; faces kept under earlier, looser ones wait. */
@@ -412,6 +510,63 @@ refill(IndexScanDesc scan)
 	return state->count > 0;
 }
 
+/*
+ * The next row of an ordered scan by exact distance, into state->handed_out;
+ * false when every face has gone out. The nearest face read so far goes out
+ * when no face still unread can be nearer: every face of later bands has a
+ * bound above the current band's end, every unread candidate of this band a
+ * bound at least the next one's, and a bound is never above the distance.
+ */
+static bool
+next_by_distance(IndexScanDesc scan)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+
+	for (;;)
+	{
+		float8 unread = state->passes_done ? get_float8_infinity()
+		                                   : face_gist_safe_lower_bound(state->pass_low);
+
+		if (state->next < state->count)
+			unread = Min(unread, face_gist_safe_lower_bound(state->candidates[state->next].bound));
+		if (!pairingheap_is_empty(state->fetched))
+		{
+			FetchedFace *nearest =
+			    pairingheap_container(FetchedFace, node, pairingheap_first(state->fetched));
+
+			if (nearest->distance <= unread)
+			{
+				pairingheap_remove_first(state->fetched);
+				if (state->handed_out != NULL)
+					pfree(state->handed_out);
+				state->handed_out = nearest;
+				return true;
+			}
+		}
+		if (state->next < state->count)
+		{
+			Candidate *candidate = &state->candidates[state->next++];
+			float8 distance;
+
+			if (face_va_distance_of(state->distances, &candidate->tid, state->order_probe,
+			                        &distance))
+			{
+				FetchedFace *face = MemoryContextAlloc(state->context, sizeof(FetchedFace));
+
+				face->tid = candidate->tid;
+				face->distance = distance;
+				pairingheap_add(state->fetched, &face->node);
+			}
+			continue;
+		}
+		if (state->passes_done)
+			return false;
+		state->count = 0;
+		state->next = 0;
+		ordered_pass(scan);
+	}
+}
+
 bool
 face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
 {
@@ -422,6 +577,21 @@ face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
 		elog(ERROR, "face_va index scans only go forward");
 	if (!state->prepared)
 		prepare_scan(scan);
+	if (state->ordered && state->distances != NULL && !state->nothing && !state->handing_out_null)
+	{
+		if (next_by_distance(scan))
+		{
+			scan->xs_heaptid = state->handed_out->tid;
+			scan->xs_recheck = true;
+			scan->xs_orderbynulls[0] = false;
+			scan->xs_orderbyvals[0] = Float8GetDatum(state->handed_out->distance);
+			scan->xs_recheckorderby = false;
+			return true;
+		}
+		/* Every face has gone out; the NULL rows follow by the bound path's refill. */
+		state->count = 0;
+		state->next = 0;
+	}
 	if (state->next >= state->count && !refill(scan))
 		return false;
 	candidate = &state->candidates[state->next++];
