@@ -217,3 +217,19 @@ RESET enable_indexscan;
 RESET enable_bitmapscan;
 RESET plan_cache_mode;
 RESET enable_seqscan;
+
+-- Values near float4's limit are valid input: two equal such embeddings are 0 apart,
+-- and every other face is infinitely far. The index finds them as a seq scan does.
+CREATE TABLE extreme_staff AS SELECT id, emb FROM staff WHERE id <= 500;
+INSERT INTO extreme_staff SELECT 1000000 + k,
+	(SELECT array_agg(CASE WHEN d % 2 = 0 THEN 3.4e38 ELSE -3.4e38 END::real ORDER BY d)
+	 FROM generate_series(1, 128) d)::face_embedding FROM generate_series(1, 2) k;
+CREATE INDEX extreme_staff_emb ON extreme_staff USING :index_method (emb);
+SET enable_seqscan = off;
+SELECT array_agg(id ORDER BY id) AS within_of_extreme FROM extreme_staff
+WHERE emb <-> (SELECT emb FROM extreme_staff WHERE id = 1000001) < 0.1;
+SELECT count(*) AS ordered_rows, count(*) FILTER (WHERE d = 'Infinity') AS infinitely_far
+FROM (SELECT emb <-> (SELECT q FROM probes WHERE pid = 1) AS d FROM extreme_staff
+      ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 1)) x;
+RESET enable_seqscan;
+SELECT count(*) AS seq_ordered_rows FROM extreme_staff;

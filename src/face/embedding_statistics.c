@@ -4,6 +4,7 @@
  */
 #include "face/embedding_statistics.h"
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 
@@ -19,17 +20,30 @@ pgface_embedding_statistics_lookup(int model_tag)
 	return NULL;
 }
 
+/* A double as a float, saturating instead of overflowing to infinity. */
+static float
+saturate_to_float(double value)
+{
+	return (float) (value > FLT_MAX ? FLT_MAX : value < -FLT_MAX ? -FLT_MAX : value);
+}
+
 /* The residual is formed explicitly, not as |x|^2 - |p|^2, which would cancel badly. */
 void
 pgface_project_embedding(const pgface_embedding_statistics *stats, const float *values,
                          float *coordinates, float *residual_norm)
 {
-	float centred[PGFACE_MAX_DIMS];
+	double centred[PGFACE_MAX_DIMS];
+	double projected[PGFACE_INDEX_AXES];
 	int dims = stats->dims;
 	double residual_sq = 0.0;
 
+	/*
+	 * In double throughout: float4 values near FLT_MAX would overflow a float
+	 * sum. The outputs saturate at FLT_MAX; equal caps on both sides of a
+	 * comparison can only lower the index's bound, never raise it.
+	 */
 	for (int d = 0; d < dims; d++)
-		centred[d] = values[d] - stats->mean[d];
+		centred[d] = (double) values[d] - stats->mean[d];
 	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
 	{
 		const float *axis = stats->axes + (size_t) a * dims;
@@ -37,17 +51,18 @@ pgface_project_embedding(const pgface_embedding_statistics *stats, const float *
 
 		for (int d = 0; d < dims; d++)
 			dot += (double) axis[d] * centred[d];
-		coordinates[a] = (float) dot;
+		projected[a] = dot;
+		coordinates[a] = saturate_to_float(dot);
 	}
 	for (int d = 0; d < dims; d++)
 	{
 		double r = centred[d];
 
 		for (int a = 0; a < PGFACE_INDEX_AXES; a++)
-			r -= (double) stats->axes[(size_t) a * dims + d] * coordinates[a];
+			r -= (double) stats->axes[(size_t) a * dims + d] * projected[a];
 		residual_sq += r * r;
 	}
-	*residual_norm = (float) sqrt(residual_sq);
+	*residual_norm = saturate_to_float(sqrt(residual_sq));
 }
 
 /*

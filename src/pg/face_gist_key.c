@@ -200,7 +200,8 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 	{
 		float4 gap = probe->residual - residuals[i];
 
-		sum[i] = gap * gap + face_gist_block_from_table(probe->gap_table, first + i * FACE_GIST_BLOCK);
+		sum[i] =
+		    gap * gap + face_gist_block_from_table(probe->gap_table, first + i * FACE_GIST_BLOCK);
 	}
 
 	if (stop_below >= 0.0)
@@ -260,9 +261,9 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 		if (bound > limit)
 			return Min(best, bound);
 		for (; block < FACE_GIST_BLOCKS && bound <= limit; block++)
-			bound += face_gist_block_from_table(probe->gap_table + block * FACE_GIST_BLOCK,
-			                          (const uint8 *) face_gist_summary_block(key, block) +
-			                              i * FACE_GIST_BLOCK);
+			bound += face_gist_block_from_table(
+			    probe->gap_table + block * FACE_GIST_BLOCK,
+			    (const uint8 *) face_gist_summary_block(key, block) + i * FACE_GIST_BLOCK);
 		if (bound <= limit)
 		{
 			/* A face bounded in full: a candidate, so it also bounds the nearest from above. */

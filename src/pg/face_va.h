@@ -30,11 +30,11 @@
 #include "storage/itemptr.h"
 #include "utils/rel.h"
 
-#define FACE_VA_MAGIC          0x46564131 /* "FVA1" */
-#define FACE_VA_LAYOUT         1
-#define FACE_VA_METAPAGE       0
-#define FACE_VA_PAGE_ID        0xFA5A
-#define FACE_VA_NO_MODEL       (-1)
+#define FACE_VA_MAGIC    0x46564131 /* "FVA1" */
+#define FACE_VA_LAYOUT   1
+#define FACE_VA_METAPAGE 0
+#define FACE_VA_PAGE_ID  0xFA5A
+#define FACE_VA_NO_MODEL (-1)
 
 /* What a data page holds. */
 #define FACE_VA_PAGE_FACES 1
@@ -130,8 +130,7 @@ extern int face_va_page_within(const FaceVaEntries *entries, const FaceGistProbe
                                float4 limit, int *survivors, float4 *bounds);
 
 /* One face's full squared bound from a probe. */
-extern float4 face_va_entry_bound(const FaceVaEntries *entries, int i,
-                                  const FaceGistProbe *probe);
+extern float4 face_va_entry_bound(const FaceVaEntries *entries, int i, const FaceGistProbe *probe);
 
 /* face_va_build.c: building, inserting. */
 extern IndexBuildResult *face_va_build(Relation heap, Relation index, IndexInfo *index_info);

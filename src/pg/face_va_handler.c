@@ -49,19 +49,24 @@ face_va_validate(Oid opclass_oid)
 
 	if (!HeapTupleIsValid(class_tuple))
 		elog(ERROR, "cache lookup failed for operator class %u", opclass_oid);
-	members = SearchSysCacheList1(AMOPSTRATEGY,
-	                              ObjectIdGetDatum(((Form_pg_opclass) GETSTRUCT(class_tuple))->opcfamily));
+	members = SearchSysCacheList1(
+	    AMOPSTRATEGY, ObjectIdGetDatum(((Form_pg_opclass) GETSTRUCT(class_tuple))->opcfamily));
 	for (int i = 0; i < members->n_members; i++)
 	{
 		Form_pg_amop member = (Form_pg_amop) GETSTRUCT(&members->members[i]->tuple);
-		bool search = member->amopstrategy == FACE_STRATEGY_IN_BALL && member->amoppurpose == AMOP_SEARCH;
-		bool order = member->amopstrategy == FACE_STRATEGY_DISTANCE && member->amoppurpose == AMOP_ORDER;
+		bool search =
+		    member->amopstrategy == FACE_STRATEGY_IN_BALL && member->amoppurpose == AMOP_SEARCH;
+		bool order =
+		    member->amopstrategy == FACE_STRATEGY_DISTANCE && member->amoppurpose == AMOP_ORDER;
 
 		if (!search && !order)
 		{
-			ereport(INFO, (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-			               errmsg("face_va operator family contains operator %u with invalid strategy number %d",
-			                      member->amopopr, member->amopstrategy)));
+			ereport(
+			    INFO,
+			    (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+			     errmsg(
+			         "face_va operator family contains operator %u with invalid strategy number %d",
+			         member->amopopr, member->amopstrategy)));
 			valid = false;
 		}
 	}

@@ -205,13 +205,14 @@ lead_sums_avx2(const FaceVaEntries *entries, const FaceGistProbe *probe, float4 
 				    half);
 
 				gap = _mm256_max_ps(gap, zero);
-				term[a] =
-				    _mm256_mul_ps(_mm256_mul_ps(gap, gap), _mm256_set1_ps(probe->step_squared[axis]));
+				term[a] = _mm256_mul_ps(_mm256_mul_ps(gap, gap),
+				                        _mm256_set1_ps(probe->step_squared[axis]));
 			}
-			total = _mm256_add_ps(
-			    total, _mm256_add_ps(
-			               _mm256_add_ps(_mm256_add_ps(term[0], term[1]), _mm256_add_ps(term[2], term[3])),
-			               _mm256_add_ps(_mm256_add_ps(term[4], term[5]), _mm256_add_ps(term[6], term[7]))));
+			total =
+			    _mm256_add_ps(total, _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(term[0], term[1]),
+			                                                     _mm256_add_ps(term[2], term[3])),
+			                                       _mm256_add_ps(_mm256_add_ps(term[4], term[5]),
+			                                                     _mm256_add_ps(term[6], term[7]))));
 		}
 		_mm256_storeu_ps(&sum[f], total);
 	}

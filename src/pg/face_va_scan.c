@@ -61,6 +61,8 @@ typedef struct BallFilter
 } BallFilter;
 
 #define NO_LOWER_BOUND (-1.0f)
+/* No limit: infinite, not FLT_MAX, so that faces whose bound overflows are still found. */
+#define UNBOUNDED         INFINITY
 #define FIRST_BAND_MARGIN 1.21f /* squared: 1.1 in distance */
 #define SAMPLE_STRIDE     64
 
@@ -77,7 +79,7 @@ typedef struct VaScan
 	BallFilter *balls;
 	int primary_ball; /* the ball whose probe prunes first, or -1 */
 
-	bool ordered;          /* an ORDER BY probe that is not NULL */
+	bool ordered; /* an ORDER BY probe that is not NULL */
 	FaceEmbedding *order_probe;
 	bool order_by_null;    /* ORDER BY emb <-> NULL: every distance is NULL */
 	FaceGistProbe order;   /* the ORDER BY probe */
@@ -105,8 +107,8 @@ face_va_begin_scan(Relation index, int nkeys, int norderbys)
 	IndexScanDesc scan = RelationGetIndexScan(index, nkeys, norderbys);
 	VaScan *state = palloc0(sizeof(VaScan));
 
-	state->context = AllocSetContextCreate(CurrentMemoryContext, "face_va scan",
-	                                       ALLOCSET_DEFAULT_SIZES);
+	state->context =
+	    AllocSetContextCreate(CurrentMemoryContext, "face_va scan", ALLOCSET_DEFAULT_SIZES);
 	scan->opaque = state;
 	scan->xs_orderbyvals = palloc0(sizeof(Datum) * Max(norderbys, 1));
 	scan->xs_orderbynulls = palloc0(sizeof(bool) * Max(norderbys, 1));
@@ -187,7 +189,7 @@ prepare_scan(IndexScanDesc scan)
 	if (meta.model != FACE_VA_NO_MODEL)
 		state->stats = face_gist_statistics(meta.model);
 	state->primary_ball = -1;
-	state->cap = FLT_MAX;
+	state->cap = UNBOUNDED;
 	state->balls = palloc0(sizeof(BallFilter) * Max(scan->numberOfKeys, 1));
 	for (int k = 0; k < scan->numberOfKeys; k++)
 	{
@@ -251,7 +253,7 @@ prepare_scan(IndexScanDesc scan)
 				    memcmp(state->balls[b].center, probe, VARSIZE(probe)) == 0)
 					state->cap = Min(state->cap, state->balls[b].limit);
 		}
-		state->nearest_upper = FLT_MAX;
+		state->nearest_upper = UNBOUNDED;
 		state->pass_low = NO_LOWER_BOUND;
 	}
 	/* Without faces (an empty index, or one of NULLs only) only NULL rows can be handed out. */
@@ -416,7 +418,7 @@ next_band(const VaScan *state, float4 low)
 	double high;
 
 	if (target >= 1.0)
-		return FLT_MAX;
+		return UNBOUNDED;
 	high = pgface_impostor_distance(state->stats, target);
 	return float4_at_least(Max(high * high, (double) low * 1.21 + 1e-4));
 }
@@ -432,8 +434,8 @@ next_band(const VaScan *state, float4 low)
 static float4
 first_band_end(const VaScan *state)
 {
-	if (state->nearest_upper >= FLT_MAX / 2)
-		return FLT_MAX;
+	if (isinf(state->nearest_upper))
+		return UNBOUNDED;
 	if (state->distances != NULL)
 	{
 		/* Rows go out by distance: past the estimate by just the rounding margin of bounds. */
@@ -450,7 +452,7 @@ ordered_pass(IndexScanDesc scan)
 {
 	VaScan *state = (VaScan *) scan->opaque;
 	bool first_pass = state->pass_low == NO_LOWER_BOUND;
-	float4 high = first_pass ? FLT_MAX : next_band(state, state->pass_low);
+	float4 high = first_pass ? UNBOUNDED : next_band(state, state->pass_low);
 	int kept = 0;
 
 	high = Min(high, state->cap);
@@ -474,7 +476,7 @@ ordered_pass(IndexScanDesc scan)
 	}
 	qsort(state->candidates, state->count, sizeof(Candidate), compare_candidates);
 	state->pass_low = high;
-	if (high >= state->cap || high == FLT_MAX)
+	if (high >= state->cap || isinf(high))
 		state->passes_done = true;
 }
 
@@ -502,11 +504,11 @@ refill(IndexScanDesc scan)
 		state->nulls_due = false;
 		state->handing_out_null = true;
 		for (BlockNumber block = FACE_VA_METAPAGE + 1; block < state->blocks; block++)
-			scan_page(scan, block, FLT_MAX, true);
+			scan_page(scan, block, UNBOUNDED, true);
 		return state->count > 0;
 	}
 	while (state->count == 0 && state->next_block < state->blocks)
-		scan_page(scan, state->next_block++, FLT_MAX, scan->numberOfKeys == 0);
+		scan_page(scan, state->next_block++, UNBOUNDED, scan->numberOfKeys == 0);
 	return state->count > 0;
 }
 

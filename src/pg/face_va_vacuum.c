@@ -37,8 +37,8 @@ face_va_bulk_delete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
 		vacuum_delay_point();
 		LockBuffer(buffer, BUFFER_LOCK_SHARE);
 		kind = face_va_checked_kind(index, BufferGetPage(buffer), block);
-		dirty = kind != 0 &&
-		        page_has_dead(face_va_page_entries(BufferGetPage(buffer)), callback, callback_state);
+		dirty = kind != 0 && page_has_dead(face_va_page_entries(BufferGetPage(buffer)), callback,
+		                                   callback_state);
 		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 		if (dirty)
 		{

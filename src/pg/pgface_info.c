@@ -1,18 +1,19 @@
 /*
  * pgface_info.c: pgface_info() -> TABLE (name text, value text), what this backend runs:
  * the library's version, the model directory and each model file's checksum, the kernel
- * set and the index key format. Nodes that must give the same answers (a primary and its
+ * set and the index formats. Nodes that must give the same answers (a primary and its
  * replicas, a Citus coordinator and its workers) compare these rows.
  */
 #include "pgface_pg.h"
 
 #include "face_embedding.h"
 #include "face_gist_key.h"
+#include "face_va.h"
 #include "funcapi.h"
 #include "nn/gemm.h"
 #include "utils/builtins.h"
 
-#define PGFACE_LIBRARY_VERSION "0.2"
+#define PGFACE_LIBRARY_VERSION "0.3"
 
 PG_FUNCTION_INFO_V1(pgface_info);
 
@@ -48,5 +49,6 @@ pgface_info(PG_FUNCTION_ARGS)
 	add_model_row(rsinfo, PGFACE_LANDMARK_MODEL_FILE, &models->landmark_file);
 	add_row(rsinfo, "simd", pgface_simd_name());
 	add_row(rsinfo, "gist_key_format", psprintf("%d", FACE_GIST_FORMAT));
+	add_row(rsinfo, "face_va_layout", psprintf("%d", FACE_VA_LAYOUT));
 	return (Datum) 0;
 }

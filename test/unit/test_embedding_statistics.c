@@ -3,7 +3,9 @@
  * on. The index is exact only if the projection's lower bound never exceeds the true
  * distance, so that is checked on many pairs, near and far.
  */
+#include <float.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "face/embedding.h"
@@ -106,6 +108,39 @@ projection_bound_never_exceeds_distance(void)
 	CHECK(worst_violations == 0);
 }
 
+/*
+ * Values near FLT_MAX (valid float4 input) project to finite coordinates and
+ * residual, and the bound still never exceeds the distance, down to two equal
+ * such embeddings (distance 0), which an overflowing projection turned into
+ * NaN bounds that hid the face from the index.
+ */
+static void
+extreme_values_project_to_finite_bounds(void)
+{
+	const pgface_embedding_statistics *stats = default_statistics();
+	int dims = stats->dims;
+	float q[PGFACE_MAX_DIMS];
+	float x[PGFACE_MAX_DIMS];
+	float pq[PGFACE_INDEX_AXES];
+	float px[PGFACE_INDEX_AXES];
+	float rq;
+	float rx;
+	bool finite = true;
+	double bound = 0.0;
+
+	for (int d = 0; d < dims; d++)
+		q[d] = x[d] = d % 2 ? FLT_MAX : -FLT_MAX;
+	pgface_project_embedding(stats, q, pq, &rq);
+	pgface_project_embedding(stats, x, px, &rx);
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	{
+		finite = finite && isfinite(pq[a]);
+		bound += ((double) pq[a] - px[a]) * ((double) pq[a] - px[a]);
+	}
+	CHECK(finite && isfinite(rq) && rq >= 0.0f);
+	CHECK(bound + ((double) rq - rx) * ((double) rq - rx) == 0.0);
+}
+
 static void
 impostor_fraction_is_a_distribution(void)
 {
@@ -185,6 +220,8 @@ const unit_test embedding_statistics_tests[] = {
     {"statistics: principal axes orthonormal and sorted by spread", axes_orthonormal_and_sorted},
     {"statistics: the projection's lower bound never exceeds the distance",
      projection_bound_never_exceeds_distance},
+    {"statistics: values near FLT_MAX project to finite bounds",
+     extreme_values_project_to_finite_bounds},
     {"statistics: impostor fraction is a distribution with LFW's landmarks",
      impostor_fraction_is_a_distribution},
     {"statistics: impostor distance inverts the fraction", impostor_distance_inverts_the_fraction},
