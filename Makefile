@@ -48,12 +48,16 @@ $(BUILD)/pgface: $(CORE_SRCS) $(wildcard src/cli/*.c) $(CORE_HEADERS)
 	$(CC) $(CORE_CFLAGS) -O2 -DPGFACE_DEFAULT_MODEL_DIR='"$(MODEL_INSTALL_DIR)"' -o $@ \
 		$(CORE_SRCS) $(wildcard src/cli/*.c) $(CORE_LIBS)
 
-install: install-models install-cli
+install: install-models install-cli install-man
 install-models: $(MODEL_FILES)
 	$(MKDIR_P) '$(DESTDIR)$(MODEL_INSTALL_DIR)'
 	$(INSTALL_DATA) $(MODEL_FILES) '$(DESTDIR)$(MODEL_INSTALL_DIR)/'
 install-cli: $(BUILD)/pgface
 	$(INSTALL_PROGRAM) $(BUILD)/pgface '$(DESTDIR)$(bindir)/pgface'
+# The pgface(1) man page, beside PostgreSQL's own: man -M "$(pg_config --mandir)" pgface
+install-man: doc/pgface.1
+	$(MKDIR_P) '$(DESTDIR)$(mandir)/man1'
+	$(INSTALL_DATA) doc/pgface.1 '$(DESTDIR)$(mandir)/man1/pgface.1'
 
 # ---- core unit tests: the core built apart from the server, with ASan and UBSan ----
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -99,6 +99,18 @@ valgrind_rc=$?
 [ "$valgrind_rc" -eq 0 ] && [ "$(wc -l <"$log/valgrind-photo.out")" -eq 1 ]
 record $? "pgface embed (detection) under valgrind: no errors, no leaks"
 
+echo "# the pgface(1) man page"
+# Installed by make install, rendered by groff without a warning, and covering every
+# command and option that pgface --help lists, so the two cannot drift apart.
+man_page="$(pg_config --mandir)/man1/pgface.1"
+man_text=$(groff -man -Tascii -P-cbou -ww "$man_page" 2>"$log/man.log")
+man_missing=""
+for word in embed detect compare $(build/pgface --help | grep -o -- '--[a-z-]*' | sort -u) PGFACE_MODEL_DIR; do
+	grep -q -- "$word" <<<"$man_text" || man_missing="$man_missing $word"
+done
+[ -s "$man_page" ] && [ ! -s "$log/man.log" ] && [ -z "$man_missing" ]
+record $? "man page installed, renders without warnings, covers pgface --help${man_missing:+ (missing:$man_missing)}"
+
 # The server reads these as the postgres user, so they go where it can: the test folder.
 cp test/golden/reference.tsv test/golden/detections.jsonl test/common/failing_embeds.sql \
 	test/common/cancel_lateness.sql "$chips/"
