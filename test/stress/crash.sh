@@ -70,6 +70,9 @@ echo "# kill -9 of the postmaster and every server process during a bulk insert"
 sql <<'SQL'
 CREATE TABLE bulk (id bigint PRIMARY KEY, batch int NOT NULL, emb face_embedding NOT NULL);
 CREATE INDEX bulk_emb ON bulk USING gist (emb);
+-- The same rows under a face_va index, in the same transactions.
+CREATE TABLE bulk_va (id bigint PRIMARY KEY, batch int NOT NULL, emb face_embedding NOT NULL);
+CREATE INDEX bulk_va_emb ON bulk_va USING face_va (emb);
 -- Batches of 500 random embeddings, each committed, each announced after its commit.
 CREATE PROCEDURE bulk_load(batches int) LANGUAGE plpgsql AS $$
 BEGIN
@@ -78,6 +81,7 @@ BEGIN
 		SELECT b * 1000 + i, b,
 			(SELECT array_agg((random() - 0.5 + 0 * d + 0 * i)::real) FROM generate_series(1, 128) d)::face_embedding
 		FROM generate_series(1, 500) i;
+		INSERT INTO bulk_va SELECT * FROM bulk WHERE batch = b;
 		COMMIT;
 		RAISE NOTICE 'committed batch %', b;
 	END LOOP;
@@ -113,6 +117,10 @@ echo "# after recovery: $batches batches in bulk, $complete of them complete, th
 record $? "every committed batch is there whole (at least the $announced announced), and nothing else"
 index_agrees bulk 4.2
 record $? "bulk's GiST index answers KNN and threshold queries as a seq scan does"
+[ "$(sql -c "SELECT count(*) FROM ((TABLE bulk EXCEPT TABLE bulk_va) UNION ALL (TABLE bulk_va EXCEPT TABLE bulk)) d")" -eq 0 ]
+record $? "bulk_va holds the same committed rows as bulk"
+index_agrees bulk_va 4.2
+record $? "bulk_va's face_va index answers KNN and threshold queries as a seq scan does"
 index_agrees staff 0.6
 record $? "staff's GiST index still answers as a seq scan does"
 sql -c "INSERT INTO bulk SELECT 0, 0, emb FROM bulk ORDER BY id LIMIT 1" -c "SELECT count(*) FROM bulk WHERE batch = 0" | grep -qx 1
