@@ -1,5 +1,5 @@
 -- What scale-out (Citus) relies on, tested on one server: a table split into shards, each
--- with its own GiST index, answers KNN and threshold queries exactly as one table does
+-- with its own GiST (or face_va) index, answers KNN and threshold queries exactly as one table does
 -- (each shard's ordered index scan, merged: Citus does the same across workers), and the
 -- settings work at the database level, as Citus workers are configured.
 CREATE SCHEMA scale_out;
@@ -44,7 +44,9 @@ SELECT estimated_rows('SELECT id FROM sharded WHERE emb <-> (SELECT emb FROM sta
 	< 8000 / 10 AS not_the_default_third;
 
 -- The answers: the 10 nearest (as distances, so that ties cannot differ) and everything
--- within 2.2, for 25 probes, from the shards and from the single table.
+-- within 2.2, for 25 probes, from the shards and from the single table. (A view, so that
+-- it is planned again under the face_va indexes below.)
+CREATE VIEW shard_answers AS
 SELECT count(*) AS probes,
 	count(*) FILTER (WHERE
 		ARRAY(SELECT s.emb <-> p.emb FROM sharded s ORDER BY s.emb <-> p.emb LIMIT 10)
@@ -53,6 +55,16 @@ SELECT count(*) AS probes,
 		= ARRAY(SELECT s.id FROM staff s WHERE s.emb <-> p.emb < 2.2 ORDER BY s.id)) AS same_answers,
 	min((SELECT count(*) FROM staff s WHERE s.emb <-> p.emb < 2.2)) > 1 AS thresholds_match_several
 FROM staff p WHERE p.id % 320 = 0;
+SELECT * FROM shard_answers;
+
+-- The same with a face_va index on every shard instead (rolled back afterwards).
+BEGIN;
+DROP INDEX sharded_emb_idx;
+CREATE INDEX ON sharded USING face_va (emb);
+EXPLAIN (COSTS OFF)
+SELECT id FROM sharded ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5;
+SELECT * FROM shard_answers;
+ROLLBACK;
 RESET enable_seqscan;
 
 -- Settings at the database level, as on Citus workers: the literal threshold form needs
