@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # pgbench mixing enrolment (INSERT ... faces() / embed()) with identification (the KNN
-# and the literal threshold query through the GiST index, each probe embedded in the
-# query) on database "stress" of the cluster whose socket is in $1, which holds the
-# table photos(name, photo) that test/stress/run.sh loads. Prints TAP lines and figures.
-#   test/stress/concurrency.sh SOCKET_DIR SECONDS CLIENTS
+# and the literal threshold query through the index, GiST or face_va, each probe embedded
+# in the query) on database "stress" of the cluster whose socket is in $1, which holds
+# the table photos(name, photo) that test/stress/run.sh loads. Prints TAP lines and figures.
+#   test/stress/concurrency.sh SOCKET_DIR SECONDS CLIENTS [gist|face_va]
 set -u
 host=$1
 seconds=$2
 clients=$3
+method=${4:-gist}
+[ "$method" = gist ] && label=GiST || label=$method
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$host" -U postgres -d stress "$@"; }
@@ -17,7 +19,10 @@ source "$(dirname "$0")/../tap.sh" # record: one TAP line a check
 # the person in sample2, and 20,000 random fillers. Probes: the six photos and four altered copies of sample2's
 # face. Enrolment adds the same people again: group photos through faces(), single
 # photos through embed(), so every probe's answer is fixed whatever the interleaving.
-sql <<'SQL'
+sql -v method="$method" <<'SQL'
+-- A run before this one (the other index method) leaves its tables behind.
+DROP TABLE IF EXISTS staff, probes, sources, answers, probe_embeddings, expected;
+DROP FUNCTION IF EXISTS identify(int);
 ALTER DATABASE stress SET session_preload_libraries = 'pgface';
 CREATE TABLE staff (id bigserial PRIMARY KEY, person text NOT NULL, emb face_embedding NOT NULL);
 INSERT INTO staff (person, emb)
@@ -30,7 +35,7 @@ INSERT INTO staff (person, emb)
 SELECT 'filler ' || i,
 	(SELECT array_agg((random() - 0.5 + 0 * d + 0 * i)::real) FROM generate_series(1, 128) d)::face_embedding
 FROM generate_series(1, 20000) i;
-CREATE INDEX staff_emb ON staff USING gist (emb);
+CREATE INDEX staff_emb ON staff USING :method (emb);
 CREATE TABLE probes AS
 SELECT row_number() OVER (ORDER BY name)::int AS id, name, photo FROM photos
 WHERE name LIKE 'sample_.jpg' OR name IN ('exif_rotated.jpg', 'enlarged_in_scene.png',
@@ -61,7 +66,7 @@ plans=$(sql -c "EXPLAIN (COSTS OFF) SELECT person FROM staff ORDER BY emb <-> (S
 	-c "EXPLAIN (COSTS OFF) SELECT person FROM staff WHERE emb <-> (SELECT emb FROM staff LIMIT 1) < 0.4" |
 	grep -c "Index Scan using staff_emb")
 [ "$plans" -eq 2 ]
-record $? "the KNN and the threshold query both use the GiST index"
+record $? "the KNN and the threshold query both use the $label index"
 
 cat >"$work/enrol.sql" <<SQL
 \set source random(1, $sources)
@@ -81,7 +86,7 @@ pgbench_rc=$?
 grep -E "^(number of|tps|latency average|SQL script|  - weight| - number of trans)" "$work/pgbench.log" | sed 's/^/# /'
 [ "$pgbench_rc" -eq 0 ] && grep -q "number of failed transactions: 0 " "$work/pgbench.log" &&
 	! grep -qi "aborted\|error" "$work/pgbench.log"
-record $? "pgbench: $clients clients for $seconds s, no error, no aborted client"
+record $? "pgbench ($label): $clients clients for $seconds s, no error, no aborted client"
 
 read -r answered wrong enrolled <<<"$(sql -F ' ' -c "
 	SELECT (SELECT count(*) FROM answers),
@@ -92,13 +97,13 @@ echo "# $answered identifications and $enrolled enrolled faces in $seconds s:" \
 	"$(awk -v a="$answered" -v s="$seconds" 'BEGIN { printf "%.2f", a / s }') identifications/s," \
 	"$(awk -v e="$enrolled" -v s="$seconds" 'BEGIN { printf "%.2f", e / s }') faces enrolled/s"
 [ "$answered" -gt 0 ] && [ "$enrolled" -gt 0 ] && [ "$wrong" -eq 0 ]
-record $? "every one of $answered concurrent identifications gave the serial run's answer"
+record $? "every one of $answered concurrent identifications ($label) gave the serial run's answer"
 
 # After the run, serially: the same answers, and the index agrees with a seq scan.
 again=$(sql -c "SELECT count(*) FROM probes p, identify(p.id) i JOIN expected e ON true
 	WHERE e.id = p.id AND (i.nearest IS DISTINCT FROM e.nearest OR i.within IS DISTINCT FROM e.within)")
 [ "$again" -eq 0 ]
-record $? "after the run, every probe still gets the answer it got before"
+record $? "after the $label run, every probe still gets the answer it got before"
 for mode in index seq; do
 	settings="SET enable_seqscan = off;"
 	[ "$mode" = seq ] && settings="SET enable_indexscan = off; SET enable_bitmapscan = off;"
@@ -110,4 +115,4 @@ for mode in index seq; do
 		FROM probe_embeddings q JOIN probes p USING (id) ORDER BY p.id" >"$work/answers-$mode"
 done
 cmp -s "$work/answers-index" "$work/answers-seq" && [ -s "$work/answers-index" ]
-record $? "after the run, the index's KNN (k = 20) and threshold answers equal the seq scan's"
+record $? "after the run, the $label index's KNN (k = 20) and threshold answers equal the seq scan's"

@@ -146,9 +146,11 @@ echo "# $1 of $leak_embeds embeds failed; RSS $3 kB before, grew by $2 kB"
 [ "$1" -eq "$leak_embeds" ] && [ "$2" -lt 5120 ]
 record $? "$leak_embeds failing embeds grew the backend's RSS by $2 kB (under 5 MB)"
 
-echo "# concurrency: pgbench, $pgbench_clients clients for $pgbench_seconds s, enrolment and identification"
-run_tap "$work/concurrency.log" "the concurrency run" \
-	bash test/stress/concurrency.sh "$data" "$pgbench_seconds" "$pgbench_clients"
+for method in gist face_va; do
+	echo "# concurrency ($method): pgbench, $pgbench_clients clients for $pgbench_seconds s, enrolment and identification"
+	run_tap "$work/concurrency-$method.log" "the $method concurrency run" \
+		bash test/stress/concurrency.sh "$data" "$pgbench_seconds" "$pgbench_clients" "$method"
+done
 
 echo "# crash safety: kill -9 of a backend mid-embed, and of the postmaster mid-insert"
 run_tap "$work/crash.log" "the crash run" bash test/stress/crash.sh "$data"
