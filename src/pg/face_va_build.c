@@ -219,6 +219,7 @@ build_callback(Relation index, ItemPointer tid, Datum *values, bool *isnull, boo
 	MemoryContextReset(state->row_context);
 }
 
+/* CREATE INDEX: one scan of the table, pages written whole, the metapage last. */
 IndexBuildResult *
 face_va_build(Relation heap, Relation index, IndexInfo *index_info)
 {
@@ -258,12 +259,14 @@ face_va_build(Relation heap, Relation index, IndexInfo *index_info)
 	return result;
 }
 
+/* An unlogged table's index starts as a lone metapage after a crash. */
 void
 face_va_build_empty(Relation index)
 {
 	write_metapage(index, INIT_FORKNUM);
 }
 
+/* One row's entry, in a short-lived context: the value may have been detoasted. */
 bool
 face_va_insert(Relation index, Datum *values, bool *isnull, ItemPointer heap_tid, Relation heap,
                IndexUniqueCheck check_unique, bool index_unchanged, IndexInfo *index_info)

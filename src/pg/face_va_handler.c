@@ -101,6 +101,7 @@ face_va_cost_estimate(PlannerInfo *root, IndexPath *path, double loop_count, Cos
 	*pages = index->pages;
 }
 
+/* What face_va can do, for CREATE ACCESS METHOD; see face_va.h for why it exists. */
 Datum
 face_va_handler(PG_FUNCTION_ARGS)
 {

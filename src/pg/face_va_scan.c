@@ -101,6 +101,7 @@ typedef struct VaScan
 	FetchedFace *handed_out;    /* the row get_tuple returns */
 } VaScan;
 
+/* A scan's state; the conditions are read at the first tuple, when parameters are known. */
 IndexScanDesc
 face_va_begin_scan(Relation index, int nkeys, int norderbys)
 {
@@ -115,6 +116,7 @@ face_va_begin_scan(Relation index, int nkeys, int norderbys)
 	return scan;
 }
 
+/* New conditions (a nested loop's next outer row): what the last ones prepared is dropped. */
 void
 face_va_rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, int norderbys)
 {
@@ -132,6 +134,7 @@ face_va_rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, in
 	state->distances = distances;
 }
 
+/* Releases the table reader that ordered scans keep across rescans. */
 void
 face_va_end_scan(IndexScanDesc scan)
 {
@@ -569,6 +572,11 @@ next_by_distance(IndexScanDesc scan)
 	}
 }
 
+/*
+ * Hands the executor the next candidate: ordered scans by exact distance when
+ * they can read it, else by bound (with the distance rechecked); threshold
+ * scans page by page. Every row is rechecked against the conditions.
+ */
 bool
 face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
 {
@@ -612,6 +620,7 @@ face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
 	return true;
 }
 
+/* Bitmap scans: every candidate at once, each to be rechecked on its heap page. */
 int64
 face_va_get_bitmap(IndexScanDesc scan, TIDBitmap *bitmap)
 {

@@ -19,6 +19,8 @@ page_has_dead(FaceVaEntries *entries, IndexBulkDeleteCallback callback, void *ca
 	return false;
 }
 
+/* VACUUM's first step: each page is read under a share lock and rewritten only if it holds a dead
+ * row. */
 IndexBulkDeleteResult *
 face_va_bulk_delete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
                     IndexBulkDeleteCallback callback, void *callback_state)
@@ -67,6 +69,7 @@ face_va_bulk_delete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
 	return stats;
 }
 
+/* VACUUM's last step: counts what is left, for pg_class and the planner. */
 IndexBulkDeleteResult *
 face_va_vacuum_cleanup(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
 {
