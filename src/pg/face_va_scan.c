@@ -553,6 +553,7 @@ next_by_distance(IndexScanDesc scan)
 			Candidate *candidate = &state->candidates[state->next++];
 			float8 distance;
 
+			CHECK_FOR_INTERRUPTS(); /* a wide band reads many rows between pages */
 			if (face_va_distance_of(state->distances, &candidate->tid, state->order_probe,
 			                        &distance))
 			{
