@@ -70,6 +70,31 @@ next_gaussian(void)
 	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
 }
 
+/*
+ * The index's lower bound on |q - x|, |Pq - Px|^2 + (|rq| - |rx|)^2 under the
+ * root, from the two projections; finite says whether every output was.
+ */
+static double
+projection_bound(const pgface_embedding_statistics *stats, const float *q, const float *x,
+                 bool *finite)
+{
+	float pq[PGFACE_INDEX_AXES];
+	float px[PGFACE_INDEX_AXES];
+	float rq;
+	float rx;
+	double bound = 0.0;
+
+	pgface_project_embedding(stats, q, pq, &rq);
+	pgface_project_embedding(stats, x, px, &rx);
+	*finite = isfinite(rq) && isfinite(rx) && rq >= 0.0f && rx >= 0.0f;
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+	{
+		*finite = *finite && isfinite(pq[a]) && isfinite(px[a]);
+		bound += ((double) pq[a] - px[a]) * ((double) pq[a] - px[a]);
+	}
+	return sqrt(bound + ((double) rq - rx) * ((double) rq - rx));
+}
+
 /* |Pq - Px|^2 + (|rq| - |rx|)^2 <= |q - x|^2, for pairs from far apart to nearly equal. */
 static void
 projection_bound_never_exceeds_distance(void)
@@ -82,27 +107,18 @@ projection_bound_never_exceeds_distance(void)
 	{
 		float q[PGFACE_MAX_DIMS];
 		float x[PGFACE_MAX_DIMS];
-		float pq[PGFACE_INDEX_AXES];
-		float px[PGFACE_INDEX_AXES];
-		float rq;
-		float rx;
 		double scale = pow(10.0, -(pair % 6)); /* separations from about 1 down to 1e-5 */
-		double bound = 0.0;
-		double distance;
+		bool finite;
+		double bound;
 
 		for (int d = 0; d < dims; d++)
 		{
 			q[d] = (float) (stats->mean[d] + 0.06 * next_gaussian());
 			x[d] = (float) (q[d] + scale * 0.06 * next_gaussian());
 		}
-		pgface_project_embedding(stats, q, pq, &rq);
-		pgface_project_embedding(stats, x, px, &rx);
-		for (int a = 0; a < PGFACE_INDEX_AXES; a++)
-			bound += ((double) pq[a] - px[a]) * ((double) pq[a] - px[a]);
-		bound = sqrt(bound + ((double) rq - rx) * ((double) rq - rx));
-		distance = pgface_l2_distance(q, x, dims);
+		bound = projection_bound(stats, q, x, &finite);
 		/* The index lowers every bound by a relative 1e-5 and an absolute 1e-5. */
-		if (bound * (1.0 - 1e-5) - 1e-5 > distance)
+		if (!finite || bound * (1.0 - 1e-5) - 1e-5 > pgface_l2_distance(q, x, dims))
 			worst_violations++;
 	}
 	CHECK(worst_violations == 0);
@@ -118,27 +134,13 @@ static void
 extreme_values_project_to_finite_bounds(void)
 {
 	const pgface_embedding_statistics *stats = default_statistics();
-	int dims = stats->dims;
 	float q[PGFACE_MAX_DIMS];
-	float x[PGFACE_MAX_DIMS];
-	float pq[PGFACE_INDEX_AXES];
-	float px[PGFACE_INDEX_AXES];
-	float rq;
-	float rx;
-	bool finite = true;
-	double bound = 0.0;
+	bool finite;
 
-	for (int d = 0; d < dims; d++)
-		q[d] = x[d] = d % 2 ? FLT_MAX : -FLT_MAX;
-	pgface_project_embedding(stats, q, pq, &rq);
-	pgface_project_embedding(stats, x, px, &rx);
-	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
-	{
-		finite = finite && isfinite(pq[a]);
-		bound += ((double) pq[a] - px[a]) * ((double) pq[a] - px[a]);
-	}
-	CHECK(finite && isfinite(rq) && rq >= 0.0f);
-	CHECK(bound + ((double) rq - rx) * ((double) rq - rx) == 0.0);
+	for (int d = 0; d < stats->dims; d++)
+		q[d] = d % 2 ? FLT_MAX : -FLT_MAX;
+	CHECK(projection_bound(stats, q, q, &finite) == 0.0);
+	CHECK(finite);
 }
 
 static void
