@@ -5,6 +5,7 @@
 CREATE SCHEMA scale_out;
 SET search_path = scale_out, public;
 LOAD 'pgface';
+\getenv abs_srcdir PG_ABS_SRCDIR
 
 CREATE TABLE staff (id int PRIMARY KEY, emb face_embedding);
 INSERT INTO staff
@@ -30,13 +31,7 @@ SELECT id FROM sharded WHERE emb <-> (SELECT emb FROM staff WHERE id = 1) < 2.2;
 
 -- The planner's row estimate for the shards is the single table's (the model's statistics),
 -- not PostgreSQL's default third of the table.
-CREATE FUNCTION estimated_rows(query text) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE
-	plan json;
-BEGIN
-	EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
-	RETURN (plan->0->'Plan'->>'Plan Rows')::float8;
-END $$;
+\i :abs_srcdir/sql/include/estimated_rows.sql
 SELECT estimated_rows('SELECT id FROM sharded WHERE emb <-> (SELECT emb FROM staff WHERE id = 1) < 0.6')
 	/ estimated_rows('SELECT id FROM staff WHERE emb <-> (SELECT emb FROM staff WHERE id = 1) < 0.6')
 	BETWEEN 0.5 AND 2 AS estimate_as_for_one_table,

@@ -168,13 +168,7 @@ RESET enable_seqscan;
 
 -- Estimates: the planner knows a tight threshold keeps few rows and a loose one many,
 -- from the model's impostor statistics, instead of assuming a third of the table.
-CREATE FUNCTION estimated_rows(query text) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE
-	plan json;
-BEGIN
-	EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
-	RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8;
-END $$;
+\i :abs_srcdir/sql/include/estimated_rows.sql
 SELECT estimated_rows('SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) < 0.4') < 50 AS tight_is_few,
 	estimated_rows('SELECT id FROM staff WHERE face_within(emb, (SELECT q FROM probes WHERE pid = 1), 0.4)') < 50 AS function_tight_is_few,
 	estimated_rows('SELECT id FROM staff WHERE emb <@ face_ball((SELECT q FROM probes WHERE pid = 1), 0.4)') < 50 AS operator_tight_is_few,
