@@ -100,6 +100,39 @@ ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 1);
 SELECT count(*) AS within_in_null_only FROM empty_staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) < 2;
 RESET enable_seqscan;
 
+-- VACUUM's freed room is reused: after deleting half the rows and vacuuming, as many new
+-- rows go in without the index growing, and it still answers as a seq scan does.
+CREATE TABLE churn AS SELECT id, emb FROM staff WHERE emb IS NOT NULL ORDER BY id LIMIT 5000;
+CREATE INDEX churn_emb ON churn USING face_va (emb);
+SELECT pg_relation_size('churn_emb') AS churn_size_before \gset
+DELETE FROM churn WHERE id % 2 = 0;
+VACUUM churn;
+INSERT INTO churn SELECT id + 1000000, emb FROM churn;
+SELECT pg_relation_size('churn_emb') <= :churn_size_before AS freed_room_reused,
+	(SELECT count(*) FROM churn) AS rows_now;
+-- count(*) needs no column, so the planner may count through the index alone (an
+-- index-only scan): every row, NULL ones included, is counted once.
+INSERT INTO churn VALUES (-1, NULL);
+VACUUM churn;
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM churn;
+SELECT count(*) AS counted_by_index FROM churn;
+RESET enable_seqscan;
+SET enable_seqscan = off;
+CREATE TABLE churn_by_index AS SELECT p.pid, s.rank, s.d FROM probes p, LATERAL (
+	SELECT row_number() OVER () AS rank, d FROM (
+		SELECT emb <-> p.q AS d FROM churn ORDER BY emb <-> p.q LIMIT 5) x) s;
+RESET enable_seqscan;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+SELECT count(*) AS ranks, count(*) FILTER (WHERE i.d = s.d) AS same_distances
+FROM churn_by_index i JOIN LATERAL (
+	SELECT row_number() OVER () AS rank, d FROM (
+		SELECT emb <-> p.q AS d FROM churn, probes p WHERE p.pid = i.pid ORDER BY emb <-> p.q LIMIT 5) x) s
+	ON s.rank = i.rank;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+
 -- An unlogged table's index, and REINDEX: the same answers.
 CREATE UNLOGGED TABLE unlogged_staff AS SELECT id, emb FROM staff;
 CREATE INDEX unlogged_staff_emb ON unlogged_staff USING face_va (emb);

@@ -43,6 +43,9 @@
 /* Faces per page: as many as fit next to the page header and the special space. */
 #define FACE_VA_CAPACITY 110
 
+/* What one face takes on a page, as the free space map counts it. */
+#define FACE_VA_ENTRY_BYTES (sizeof(ItemPointerData) + sizeof(float4) + PGFACE_INDEX_AXES)
+
 typedef struct FaceVaMeta
 {
 	uint32 magic;

@@ -8,6 +8,7 @@
 #include "access/tableam.h"
 #include "catalog/index.h"
 #include "miscadmin.h"
+#include "storage/freespace.h"
 #include "storage/lmgr.h"
 #include "storage/smgr.h"
 #include "utils/memutils.h"
@@ -36,9 +37,38 @@ page_has_room(Relation index, Buffer buffer, uint16 kind)
 }
 
 /*
+ * A page of faces that VACUUM left room on, locked, from the free space map; an
+ * invalid buffer when there is none. Entries that turn out stale (the page has
+ * filled since) are cleared on the way. The page found becomes the insert page,
+ * so its entry is cleared too: inserts fill it from now on.
+ */
+static Buffer
+page_with_freed_room(Relation index)
+{
+	for (;;)
+	{
+		BlockNumber block = GetPageWithFreeSpace(index, 2 * FACE_VA_ENTRY_BYTES);
+		Buffer buffer;
+		bool room;
+
+		if (block == InvalidBlockNumber || block == FACE_VA_METAPAGE ||
+		    block >= RelationGetNumberOfBlocks(index))
+			return InvalidBuffer;
+		buffer = ReadBuffer(index, block);
+		LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+		room = page_has_room(index, buffer, FACE_VA_PAGE_FACES);
+		RecordPageWithFreeSpace(index, block, 0);
+		if (room)
+			return buffer;
+		UnlockReleaseBuffer(buffer);
+	}
+}
+
+/*
  * Puts one entry in the index: on the current insert page of its kind when it
- * has room, else on a new page that becomes the insert page. The metapage is
- * locked exclusively only when the insert page is full or the model unset.
+ * has room, else on a page VACUUM left room on, else on a new page; either
+ * becomes the insert page. The metapage is locked exclusively only when the
+ * insert page is full or the model unset.
  */
 static void
 insert_entry(Relation index, ItemPointer tid, const FaceEmbedding *embedding)
@@ -51,6 +81,7 @@ insert_entry(Relation index, ItemPointer tid, const FaceEmbedding *embedding)
 	BlockNumber target;
 	bool set_model;
 	bool have_room = false;
+	bool moved = false; /* the insert page changes */
 	Buffer buffer = InvalidBuffer;
 	GenericXLogState *state;
 	Page page;
@@ -99,11 +130,16 @@ insert_entry(Relation index, ItemPointer tid, const FaceEmbedding *embedding)
 		if (!have_room)
 			UnlockReleaseBuffer(buffer);
 	}
+	if (!have_room && kind == FACE_VA_PAGE_FACES)
+	{
+		buffer = page_with_freed_room(index);
+		have_room = moved = BufferIsValid(buffer);
+	}
 	if (!have_room)
 		buffer = extend_index(index);
 
 	state = GenericXLogStart(index);
-	if (set_model || !have_room)
+	if (set_model || !have_room || moved)
 	{
 		meta = face_va_page_meta(GenericXLogRegisterBuffer(state, meta_buffer, 0));
 		if (set_model)
@@ -111,7 +147,7 @@ insert_entry(Relation index, ItemPointer tid, const FaceEmbedding *embedding)
 			meta->model = embedding->model;
 			meta->dims = embedding->dims;
 		}
-		if (!have_room)
+		if (!have_room || moved)
 			meta->insert_page[kind - 1] = BufferGetBlockNumber(buffer);
 	}
 	page = GenericXLogRegisterBuffer(state, buffer, have_room ? 0 : GENERIC_XLOG_FULL_IMAGE);

@@ -29,6 +29,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "access/itup.h"
 #include "access/relscan.h"
 #include "lib/pairingheap.h"
 #include "miscadmin.h"
@@ -99,6 +100,8 @@ typedef struct VaScan
 	FaceVaDistances *distances; /* lives as long as the scan; NULL: by bound */
 	pairingheap *fetched;       /* nearest first */
 	FetchedFace *handed_out;    /* the row get_tuple returns */
+
+	IndexTuple null_tuple; /* index-only scans: an index tuple whose value is NULL */
 } VaScan;
 
 /* A scan's state; the conditions are read at the first tuple, when parameters are known. */
@@ -578,6 +581,32 @@ next_by_distance(IndexScanDesc scan)
  * they can read it, else by bound (with the distance rechecked); threshold
  * scans page by page. Every row is rechecked against the conditions.
  */
+/*
+ * An index-only scan (count(*) and the like: the planner asks for one when the
+ * query needs no column at all) still wants an index tuple per row. The index
+ * keeps codes, not embeddings, so it returns one whose value is NULL: no column
+ * of it is read, and no condition is rechecked on it, since a query with any
+ * condition on the column needs the column and so never gets such a scan.
+ */
+static void
+set_index_tuple(IndexScanDesc scan)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+
+	if (state->null_tuple == NULL)
+	{
+		MemoryContext old_context = MemoryContextSwitchTo(state->context);
+		Datum value = (Datum) 0;
+		bool isnull = true;
+
+		state->null_tuple =
+		    index_form_tuple(RelationGetDescr(scan->indexRelation), &value, &isnull);
+		MemoryContextSwitchTo(old_context);
+	}
+	scan->xs_itup = state->null_tuple;
+	scan->xs_itupdesc = RelationGetDescr(scan->indexRelation);
+}
+
 bool
 face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
 {
@@ -608,6 +637,8 @@ face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
 	candidate = &state->candidates[state->next++];
 	scan->xs_heaptid = candidate->tid;
 	scan->xs_recheck = true;
+	if (scan->xs_want_itup)
+		set_index_tuple(scan);
 	if (scan->numberOfOrderBys > 0)
 	{
 		bool null_distance = state->order_by_null || state->handing_out_null;

@@ -1,13 +1,15 @@
 /*
  * face_va_vacuum.c: VACUUM for the face_va index. Dead rows' entries are
  * removed page by page, the last entry moving into each hole (order within a
- * page means nothing). Pages are never merged or freed: inserts fill the last
- * page of each kind, so space freed on earlier pages stays until REINDEX.
+ * page means nothing). Pages are never merged or freed; the room left on pages
+ * of faces goes into the free space map, and inserts use it once the insert
+ * page is full, before extending the index.
  */
 #include "face_va.h"
 
 #include "commands/vacuum.h"
 #include "miscadmin.h"
+#include "storage/freespace.h"
 
 /* Whether any entry on a page belongs to a dead row (read under a share lock first). */
 static bool
@@ -69,12 +71,26 @@ face_va_bulk_delete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
 	return stats;
 }
 
-/* VACUUM's last step: counts what is left, for pg_class and the planner. */
+/* The page inserts of faces go to now. */
+static BlockNumber
+current_insert_page(Relation index)
+{
+	Buffer buffer = ReadBuffer(index, FACE_VA_METAPAGE);
+	BlockNumber block;
+
+	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	block = face_va_checked_meta(index, BufferGetPage(buffer))->insert_page[FACE_VA_PAGE_FACES - 1];
+	UnlockReleaseBuffer(buffer);
+	return block;
+}
+
+/* VACUUM's last step: counts what is left, for pg_class and the planner, and records the room. */
 IndexBulkDeleteResult *
 face_va_vacuum_cleanup(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
 {
 	Relation index = info->index;
 	BlockNumber blocks;
+	BlockNumber insert_page;
 
 	if (info->analyze_only)
 		return stats;
@@ -83,15 +99,24 @@ face_va_vacuum_cleanup(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
 	blocks = RelationGetNumberOfBlocks(index);
 	stats->num_pages = blocks;
 	stats->num_index_tuples = 0;
+	insert_page = current_insert_page(index);
 	for (BlockNumber block = FACE_VA_METAPAGE + 1; block < blocks; block++)
 	{
 		Buffer buffer = ReadBufferExtended(index, MAIN_FORKNUM, block, RBM_NORMAL, info->strategy);
+		uint16 kind;
+		int count = 0;
 
 		vacuum_delay_point();
 		LockBuffer(buffer, BUFFER_LOCK_SHARE);
-		if (face_va_checked_kind(index, BufferGetPage(buffer), block) != 0)
-			stats->num_index_tuples += face_va_page_entries(BufferGetPage(buffer))->count;
+		kind = face_va_checked_kind(index, BufferGetPage(buffer), block);
+		if (kind != 0)
+			count = face_va_page_entries(BufferGetPage(buffer))->count;
 		UnlockReleaseBuffer(buffer);
+		stats->num_index_tuples += count;
+		/* Room on a page of faces, for inserts; not the insert page, which they fill anyway. */
+		if (kind == FACE_VA_PAGE_FACES && block != insert_page)
+			RecordPageWithFreeSpace(index, block, (FACE_VA_CAPACITY - count) * FACE_VA_ENTRY_BYTES);
 	}
+	FreeSpaceMapVacuum(index);
 	return stats;
 }
