@@ -212,6 +212,13 @@ RESET enable_bitmapscan;
 RESET plan_cache_mode;
 RESET enable_seqscan;
 
+-- count(*) needs no column, so with other plans switched off it is counted through the
+-- index alone (an index-only scan, the index giving no value back): every row counts.
+SET enable_seqscan = off;
+SELECT count(*) AS counted_through_index FROM staff;
+RESET enable_seqscan;
+SELECT count(*) AS counted_by_seq_scan FROM staff;
+
 -- Values near float4's limit are valid input: two equal such embeddings are 0 apart,
 -- and every other face is infinitely far. The index finds them as a seq scan does.
 CREATE TABLE extreme_staff AS SELECT id, emb FROM staff WHERE id <= 500;
