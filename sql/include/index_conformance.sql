@@ -219,6 +219,25 @@ SELECT count(*) AS counted_through_index FROM staff;
 RESET enable_seqscan;
 SELECT count(*) AS counted_by_seq_scan FROM staff;
 
+-- Near-duplicates with large values (around 50, valid input): each probe is a row with
+-- its first value moved by one float step, so the two are about 1e-6 apart. Rounding
+-- the index's residual lengths once let the bound pass the distance here, and rows were
+-- missed; each probe must find its own row within 1e-5, and as its nearest.
+CREATE TABLE big_pairs AS
+SELECT i AS id, x::face_embedding AS emb,
+	(ARRAY[(x[1]::float8 + power(2, floor(log(2, greatest(abs(x[1]), 0.001)::numeric)) - 23))::real]
+	 || x[2:128])::face_embedding AS q
+FROM (SELECT i, (SELECT array_agg((hashint4(i * 128 + d) % 100000 / 1000.0)::real ORDER BY d)
+                 FROM generate_series(1, 128) d) AS x
+      FROM generate_series(1, 2000) i) a;
+CREATE INDEX big_pairs_emb ON big_pairs USING :index_method (emb);
+SET enable_seqscan = off;
+SELECT count(*) AS pairs, max(emb <-> q) < 1e-5 AS all_within_1e5,
+	count(*) FILTER (WHERE (SELECT count(*) FROM big_pairs b WHERE b.emb <@ face_ball(p.q, 1e-5)) = 0) AS missed_by_threshold,
+	count(*) FILTER (WHERE (SELECT b.id FROM big_pairs b ORDER BY b.emb <-> p.q LIMIT 1) IS DISTINCT FROM p.id) AS missed_by_knn
+FROM big_pairs p;
+RESET enable_seqscan;
+
 -- Values near float4's limit are valid input: two equal such embeddings are 0 apart,
 -- and every other face is infinitely far. The index finds them as a seq scan does.
 CREATE TABLE extreme_staff AS SELECT id, emb FROM staff WHERE id <= 500;

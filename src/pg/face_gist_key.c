@@ -198,7 +198,7 @@ summary_bound_squared_from_table(FaceGistKey *key, const FaceGistProbe *probe, f
 
 	for (int i = 0; i < count; i++)
 	{
-		float4 gap = probe->residual - residuals[i];
+		float4 gap = face_gist_residual_gap(probe->residual, residuals[i]);
 
 		sum[i] =
 		    gap * gap + face_gist_block_from_table(probe->gap_table, first + i * FACE_GIST_BLOCK);
@@ -300,9 +300,9 @@ box_bound_squared(const FaceGistBox *box, const FaceGistProbe *probe, float4 giv
 	float4 sum;
 
 	if (probe->residual < box->residual_low)
-		residual_gap = box->residual_low - probe->residual;
+		residual_gap = face_gist_residual_gap(probe->residual, box->residual_low);
 	else if (probe->residual > box->residual_high)
-		residual_gap = probe->residual - box->residual_high;
+		residual_gap = face_gist_residual_gap(probe->residual, box->residual_high);
 	sum = residual_gap * residual_gap;
 	for (int block = 0; block < PGFACE_INDEX_AXES; block += 8)
 	{

@@ -21,6 +21,8 @@
 
 #include "face_embedding.h"
 
+#include <math.h>
+
 #include "face/embedding_statistics.h"
 
 /*
@@ -160,6 +162,24 @@ face_gist_block_from_table(const float4 (*rows)[256], const uint8 *code)
 {
 	return ((rows[0][code[0]] + rows[1][code[1]]) + (rows[2][code[2]] + rows[3][code[3]])) +
 	       ((rows[4][code[4]] + rows[5][code[5]]) + (rows[6][code[6]] + rows[7][code[7]]));
+}
+
+/*
+ * The gap between two residual lengths, as a bound may use it. Each length is
+ * rounded to float4 on its own, so their difference can be off by a float step
+ * of the larger, which no fixed margin covers when they are large (any finite
+ * values are valid input: two near-duplicates with values around 50 were
+ * missed). The gap is shrunk by a slack eight times that rounding. The vector
+ * path (face_va_page.c) does the same operations in the same order.
+ */
+#define FACE_GIST_RESIDUAL_SLACK 4.76837158203125e-07f /* 2^-21 */
+
+static inline float4
+face_gist_residual_gap(float4 a, float4 b)
+{
+	float4 gap = fabsf(a - b) - (a + b) * FACE_GIST_RESIDUAL_SLACK;
+
+	return gap > 0.0f ? gap : 0.0f;
 }
 
 /* The statistics an index on this model keys on; ERROR when there are none. */

@@ -147,7 +147,7 @@ lead_sums_scalar(const FaceVaEntries *entries, const FaceGistProbe *probe, float
 {
 	for (int f = from; f < entries->count; f++)
 	{
-		float4 gap = probe->residual - entries->residual[f];
+		float4 gap = face_gist_residual_gap(probe->residual, entries->residual[f]);
 
 		sum[f] = gap * gap;
 		for (int block = 0; block < FACE_VA_LEAD_BLOCKS && sum[f] <= limit; block++)
@@ -182,11 +182,17 @@ lead_sums_avx2(const FaceVaEntries *entries, const FaceGistProbe *probe, float4 
 	const __m256 zero = _mm256_setzero_ps();
 	const __m256 limits = _mm256_set1_ps(limit);
 	const __m256 probe_residual = _mm256_set1_ps(probe->residual);
+	const __m256 slack = _mm256_set1_ps(FACE_GIST_RESIDUAL_SLACK);
 	int f = 0;
 
 	for (; f + 8 <= entries->count; f += 8)
 	{
-		__m256 residual_gap = _mm256_sub_ps(probe_residual, _mm256_loadu_ps(&entries->residual[f]));
+		__m256 residual = _mm256_loadu_ps(&entries->residual[f]);
+		/* face_gist_residual_gap, eight at a time */
+		__m256 residual_gap = _mm256_max_ps(
+		    _mm256_sub_ps(_mm256_and_ps(_mm256_sub_ps(probe_residual, residual), magnitude),
+		                  _mm256_mul_ps(_mm256_add_ps(probe_residual, residual), slack)),
+		    zero);
 		__m256 total = _mm256_mul_ps(residual_gap, residual_gap);
 
 		for (int block = 0; block < FACE_VA_LEAD_BLOCKS; block++)
@@ -274,7 +280,7 @@ float4
 face_va_entry_bound(const FaceVaEntries *entries, int i, const FaceGistProbe *probe)
 {
 	FaceGistPoint point;
-	float4 gap = probe->residual - entries->residual[i];
+	float4 gap = face_gist_residual_gap(probe->residual, entries->residual[i]);
 	float4 sum = gap * gap;
 
 	face_va_entry_point(entries, i, &point);

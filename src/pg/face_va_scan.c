@@ -288,7 +288,11 @@ add_candidate(VaScan *state, ItemPointer tid, float4 bound)
 	state->count++;
 }
 
-/* Whether face i of a page can be inside every ball (the primary one is already checked). */
+/*
+ * Whether face i of a page can be inside every ball. A threshold scan has
+ * already pruned with the primary ball; an ordered scan pruned with its ORDER
+ * BY probe, so it checks them all.
+ */
 static bool
 inside_balls(const VaScan *state, const FaceVaEntries *entries, int i)
 {
@@ -296,7 +300,7 @@ inside_balls(const VaScan *state, const FaceVaEntries *entries, int i)
 	{
 		const BallFilter *ball = &state->balls[b];
 
-		if (b != state->primary_ball && !ball->everything &&
+		if ((state->ordered || b != state->primary_ball) && !ball->everything &&
 		    face_va_entry_bound(entries, i, &ball->probe) > ball->limit)
 			return false;
 	}
