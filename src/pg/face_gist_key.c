@@ -147,12 +147,8 @@ face_gist_prepare_probe(const FaceEmbedding *probe, FaceGistProbe *prepared)
 	prepared->gap_table = palloc(sizeof(float4[256]) * PGFACE_INDEX_AXES);
 	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
 		for (int code = -FACE_GIST_CODE_LIMIT; code <= FACE_GIST_CODE_LIMIT; code++)
-		{
-			float4 gap = fabsf(prepared->units[a] - (float4) code) - 0.5f;
-
-			gap = gap > 0.0f ? gap : 0.0f;
-			prepared->gap_table[a][(uint8) code] = gap * gap * prepared->step_squared[a];
-		}
+			prepared->gap_table[a][(uint8) code] =
+			    face_gist_axis_term(prepared->units[a], (int8) code, prepared->step_squared[a]);
 }
 
 /*

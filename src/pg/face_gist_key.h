@@ -156,6 +156,21 @@ typedef struct FaceGistProbe
 #define FACE_STRATEGY_IN_BALL  1
 #define FACE_STRATEGY_DISTANCE 15
 
+/*
+ * The squared gap of one coordinate from the probe's: what is left of their
+ * distance outside the code's half step, weighted by the axis's step. The one
+ * definition behind the probe's gap table and face_va's vector sums, so both
+ * give a face the same bound.
+ */
+static inline float4
+face_gist_axis_term(float4 units, int8 code, float4 step_squared)
+{
+	float4 gap = fabsf(units - (float4) code) - 0.5f;
+
+	gap = gap > 0.0f ? gap : 0.0f;
+	return gap * gap * step_squared;
+}
+
 /* The eight lookups of one block of one face in the probe's gap table. */
 static inline float4
 face_gist_block_from_table(const float4 (*rows)[256], const uint8 *code)

@@ -111,6 +111,9 @@ extern void face_va_init_page(Page page, uint16 kind);
 /* The metapage of an index, checked: ERROR (REINDEX) for another format. */
 extern FaceVaMeta *face_va_checked_meta(Relation index, Page page);
 
+/* A copy of the metapage, read under a share lock and checked. */
+extern void face_va_read_meta(Relation index, FaceVaMeta *copy);
+
 /* The kind of a data page, checked: ERROR (index corrupted) for anything else. */
 extern uint16 face_va_checked_kind(Relation index, Page page, BlockNumber block);
 

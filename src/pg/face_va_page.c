@@ -47,6 +47,16 @@ report_unreadable(Relation index, BlockNumber block, const char *what)
 	         errhint("REINDEX the index: it was built by another version of pgface, or damaged.")));
 }
 
+void
+face_va_read_meta(Relation index, FaceVaMeta *copy)
+{
+	Buffer buffer = ReadBuffer(index, FACE_VA_METAPAGE);
+
+	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	*copy = *face_va_checked_meta(index, BufferGetPage(buffer));
+	UnlockReleaseBuffer(buffer);
+}
+
 FaceVaMeta *
 face_va_checked_meta(Relation index, Page page)
 {
@@ -122,21 +132,6 @@ face_va_entry_move(FaceVaEntries *entries, int from, int to, bool faces)
 }
 
 /*
- * The squared gap of one coordinate from the probe's: what is left of their
- * distance outside the code's half step, weighted by the axis's step. The
- * same arithmetic as the probe's gap table (face_gist_prepare_probe), so the
- * vector and table paths give one face the same bound.
- */
-static inline float4
-axis_term(float4 units, int8 code, float4 step_squared)
-{
-	float4 gap = fabsf(units - (float4) code) - 0.5f;
-
-	gap = gap > 0.0f ? gap : 0.0f;
-	return gap * gap * step_squared;
-}
-
-/*
  * The residual gap and lead blocks of faces from onwards, one face at a time,
  * each face abandoned once past limit. Sums in the order of the gap-table
  * path: the residual's, then each block's eight terms as a balanced tree.
@@ -158,8 +153,8 @@ lead_sums_scalar(const FaceVaEntries *entries, const FaceGistProbe *probe, float
 			{
 				int axis = block * FACE_GIST_BLOCK + a;
 
-				t[a] = axis_term(probe->units[axis], entries->lead[axis][f],
-				                 probe->step_squared[axis]);
+				t[a] = face_gist_axis_term(probe->units[axis], entries->lead[axis][f],
+				                           probe->step_squared[axis]);
 			}
 			sum[f] += ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
 		}

@@ -184,12 +184,9 @@ prepare_scan(IndexScanDesc scan)
 {
 	VaScan *state = (VaScan *) scan->opaque;
 	MemoryContext old_context = MemoryContextSwitchTo(state->context);
-	Buffer meta_buffer = ReadBuffer(scan->indexRelation, FACE_VA_METAPAGE);
 	FaceVaMeta meta;
 
-	LockBuffer(meta_buffer, BUFFER_LOCK_SHARE);
-	meta = *face_va_checked_meta(scan->indexRelation, BufferGetPage(meta_buffer));
-	UnlockReleaseBuffer(meta_buffer);
+	face_va_read_meta(scan->indexRelation, &meta);
 	state->blocks = RelationGetNumberOfBlocks(scan->indexRelation);
 	state->next_block = FACE_VA_METAPAGE + 1;
 	if (meta.model != FACE_VA_NO_MODEL)
@@ -581,11 +578,6 @@ next_by_distance(IndexScanDesc scan)
 }
 
 /*
- * Hands the executor the next candidate: ordered scans by exact distance when
- * they can read it, else by bound (with the distance rechecked); threshold
- * scans page by page. Every row is rechecked against the conditions.
- */
-/*
  * An index-only scan (count(*) and the like: the planner asks for one when the
  * query needs no column at all) still wants an index tuple per row. The index
  * keeps codes, not embeddings, so it returns one whose value is NULL: no column
@@ -611,6 +603,11 @@ set_index_tuple(IndexScanDesc scan)
 	scan->xs_itupdesc = RelationGetDescr(scan->indexRelation);
 }
 
+/*
+ * Hands the executor the next candidate: ordered scans by exact distance when
+ * they can read it, else by bound (with the distance rechecked); threshold
+ * scans page by page. Every row is rechecked against the conditions.
+ */
 bool
 face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
 {

@@ -71,26 +71,13 @@ face_va_bulk_delete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
 	return stats;
 }
 
-/* The page inserts of faces go to now. */
-static BlockNumber
-current_insert_page(Relation index)
-{
-	Buffer buffer = ReadBuffer(index, FACE_VA_METAPAGE);
-	BlockNumber block;
-
-	LockBuffer(buffer, BUFFER_LOCK_SHARE);
-	block = face_va_checked_meta(index, BufferGetPage(buffer))->insert_page[FACE_VA_PAGE_FACES - 1];
-	UnlockReleaseBuffer(buffer);
-	return block;
-}
-
 /* VACUUM's last step: counts what is left, for pg_class and the planner, and records the room. */
 IndexBulkDeleteResult *
 face_va_vacuum_cleanup(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
 {
 	Relation index = info->index;
 	BlockNumber blocks;
-	BlockNumber insert_page;
+	FaceVaMeta meta;
 
 	if (info->analyze_only)
 		return stats;
@@ -99,7 +86,7 @@ face_va_vacuum_cleanup(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
 	blocks = RelationGetNumberOfBlocks(index);
 	stats->num_pages = blocks;
 	stats->num_index_tuples = 0;
-	insert_page = current_insert_page(index);
+	face_va_read_meta(index, &meta);
 	for (BlockNumber block = FACE_VA_METAPAGE + 1; block < blocks; block++)
 	{
 		Buffer buffer = ReadBufferExtended(index, MAIN_FORKNUM, block, RBM_NORMAL, info->strategy);
@@ -114,7 +101,7 @@ face_va_vacuum_cleanup(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
 		UnlockReleaseBuffer(buffer);
 		stats->num_index_tuples += count;
 		/* Room on a page of faces, for inserts; not the insert page, which they fill anyway. */
-		if (kind == FACE_VA_PAGE_FACES && block != insert_page)
+		if (kind == FACE_VA_PAGE_FACES && block != meta.insert_page[FACE_VA_PAGE_FACES - 1])
 			RecordPageWithFreeSpace(index, block, (FACE_VA_CAPACITY - count) * FACE_VA_ENTRY_BYTES);
 	}
 	FreeSpaceMapVacuum(index);
