@@ -129,14 +129,62 @@ pgface_impostor_distance(const pgface_embedding_statistics *stats, double fracti
 }
 
 /*
- * Each enrolled face is another chance for a stranger to fall within tau, so
- * the per-pair impostor share must shrink as the gallery grows. expm1/log1p
- * keep the per-pair share exact when it is far below machine epsilon of 1.
+ * The shape is interpolated like the fraction. Below the first measured point
+ * it is held at that point's value: the look-alike structure of the far tail
+ * is not measurable on LFW, and a constant is the smallest assumption.
+ */
+static double
+impostor_shape(const pgface_embedding_statistics *stats, double tau)
+{
+	const double *x = stats->impostor_distance;
+	const double *a = stats->impostor_shape;
+	int n = stats->impostor_points;
+
+	if (isnan(tau) || tau >= x[n - 1])
+		return a[n - 1];
+	if (tau <= x[0])
+		return a[0];
+	for (int i = 1; i < n; i++)
+		if (tau < x[i])
+			return a[i - 1] + (a[i] - a[i - 1]) * (tau - x[i - 1]) / (x[i] - x[i - 1]);
+	return a[n - 1];
+}
+
+/*
+ * Each enrolled face is another chance for a stranger to fall within tau, but
+ * not an independent one: a stranger who resembles one enrolled face tends to
+ * resemble others. log1p/expm1 keep far exact when N F is far below 1.
+ */
+double
+pgface_open_set_far(const pgface_embedding_statistics *stats, double tau, double gallery)
+{
+	double share = pgface_impostor_fraction(stats, tau);
+	double shape = impostor_shape(stats, tau);
+
+	if (share >= 1.0)
+		return 1.0;
+	return -expm1(-shape * log1p(gallery * share / shape));
+}
+
+/*
+ * far grows with tau, since both the share and the shape do (a larger shape
+ * means a more even spread, which only raises the chance of a hit); so the
+ * threshold is found by bisection, to well below any distance's precision.
  */
 double
 pgface_open_set_tau(const pgface_embedding_statistics *stats, double far, double gallery)
 {
-	double per_pair = -expm1(log1p(-far) / gallery);
+	double low = 0.0;
+	double high = stats->impostor_distance[stats->impostor_points - 1];
 
-	return pgface_impostor_distance(stats, per_pair);
+	for (int step = 0; step < 100 && high - low > 1e-12; step++)
+	{
+		double middle = 0.5 * (low + high);
+
+		if (pgface_open_set_far(stats, middle, gallery) < far)
+			low = middle;
+		else
+			high = middle;
+	}
+	return 0.5 * (low + high);
 }

@@ -27,6 +27,13 @@ typedef struct pgface_embedding_statistics
 	int impostor_points;
 	const double *impostor_distance; /* [impostor_points] */
 	const double *impostor_fraction; /* [impostor_points]: share of impostor pairs at or below */
+	/*
+	 * [impostor_points]: how unevenly those pairs fall among people, as the
+	 * shape alpha of a negative binomial: among M faces a stranger has on
+	 * average mu = M * fraction look-alikes at or below the distance, with
+	 * variance mu + mu^2 / alpha. Small alpha: a few faces resemble many.
+	 */
+	const double *impostor_shape;
 } pgface_embedding_statistics;
 
 /* The statistics of a model, or NULL when none were fitted for it. */
@@ -56,11 +63,19 @@ double pgface_impostor_fraction(const pgface_embedding_statistics *stats, double
 double pgface_impostor_distance(const pgface_embedding_statistics *stats, double fraction);
 
 /*
- * The threshold at which a stranger is accepted (found within tau of at least
- * one of gallery enrolled faces) with probability far, taking the stranger's
- * distances to the enrolled faces as independent impostor distances:
- * far = 1 - (1 - F(tau))^gallery, solved for F(tau). Needs 0 < far < 1 and
- * gallery >= 1.
+ * The share of strangers accepted at tau by a gallery of the given size: found
+ * within tau of at least one enrolled face. The N = gallery comparisons are
+ * not independent, because some strangers resemble many people: with each
+ * stranger's per-face share F(tau) times a Gamma(alpha, 1/alpha) factor,
+ * far = 1 - (1 + N F(tau) / alpha(tau))^-alpha(tau), the negative binomial's
+ * chance of at least one look-alike. alpha -> infinity gives the independent
+ * 1 - exp(-N F). Needs gallery >= 1.
+ */
+double pgface_open_set_far(const pgface_embedding_statistics *stats, double tau, double gallery);
+
+/*
+ * The inverse of pgface_open_set_far in tau: the threshold at which a
+ * stranger is accepted with probability far. Needs 0 < far < 1 and gallery >= 1.
  */
 double pgface_open_set_tau(const pgface_embedding_statistics *stats, double far, double gallery);
 

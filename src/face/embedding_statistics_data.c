@@ -1717,6 +1717,17 @@ static const double impostor_fraction[62] = {
     0.940000,     0.960000,     0.980000,     0.990000,    0.999000,    1.00000,
 };
 
+static const double impostor_shape[62] = {
+    0.0181785, 0.0201602, 0.0263782, 0.0347610, 0.0497164,  0.0846509,  0.142920, 0.262567,
+    0.647946,  1.24884,   2.05738,   2.98642,   3.13652,    3.37017,    3.56678,  3.74289,
+    3.92138,   4.10167,   4.28677,   4.47098,   4.66653,    4.87218,    5.08752,  5.31372,
+    5.55417,   5.81064,   6.08733,   6.38601,   6.70421,    7.04294,    7.41028,  7.80811,
+    8.24548,   8.71739,   9.23907,   9.80857,   10.4370,    11.1369,    11.9228,  12.7989,
+    13.7872,   14.9059,   16.1871,   17.6461,   19.3490,    21.3550,    23.7169,  26.5524,
+    30.0161,   34.3211,   39.7977,   46.9756,   56.7063,    70.5325,    91.3930,  125.768,
+    190.765,   347.380,   1046.34,   4152.16,   1.00000e+6, 1.00000e+6,
+};
+
 const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics = {
     .model_tag = PGFACE_MODEL_DLIB_RESNET_V1,
     .dims = 128,
@@ -1727,4 +1738,5 @@ const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics = {
     .impostor_points = 62,
     .impostor_distance = impostor_distance,
     .impostor_fraction = impostor_fraction,
+    .impostor_shape = impostor_shape,
 };

@@ -1,6 +1,7 @@
 /*
  * embed.c: embed(photo bytea, detect boolean DEFAULT true) -> face_embedding:
- * the most prominent face of a photo (the largest detected), or with
+ * the most prominent face of a photo (the best-scoring face covering its
+ * centre, else the best-scoring face), or with
  * detect => false the whole image as the face chip.
  */
 #include "face_embedding.h"

@@ -125,6 +125,36 @@ const impostorTable = fractions
   .map((f) => ({ fraction: f, distance: quantile(impostor, f) }));
 impostorTable.push({ fraction: 1, distance: impostor[impostor.length - 1] });
 
+// How unevenly the impostor pairs fall among people. Some faces look like many others, so
+// the number K of a stranger's look-alikes within tau among M people varies more than
+// independent pairs would make it vary. Modelled as a negative binomial (each stranger's
+// per-pair share is F(tau) times a Gamma-distributed factor of mean 1 and shape alpha):
+// Var K = mu + mu^2 / alpha, so alpha = mu^2 / (Var K - mu), measured at each quantile with
+// every first photo as the stranger and the other people's first photos as the gallery.
+const MAX_SHAPE = 1e6; // no measurable unevenness: independent pairs
+const below = firsts.map(() => new Uint32Array(impostorTable.length));
+for (let i = 0; i < firsts.length; i++)
+  for (let j = i + 1; j < firsts.length; j++) {
+    const d = distance(firsts[i], firsts[j]);
+    let lo = 0;
+    let hi = impostorTable.length; // first quantile point at or above d
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (impostorTable[mid].distance >= d) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo < impostorTable.length) {
+      below[i][lo]++;
+      below[j][lo]++;
+    }
+  }
+for (const counts of below) for (let t = 1; t < counts.length; t++) counts[t] += counts[t - 1];
+impostorTable.forEach((row, t) => {
+  const mu = below.reduce((s, c) => s + c[t], 0) / below.length;
+  const variance = below.reduce((s, c) => s + (c[t] - mu) ** 2, 0) / (below.length - 1);
+  row.shape = variance > mu ? Math.min(MAX_SHAPE, (mu * mu) / (variance - mu)) : MAX_SHAPE;
+});
+
 const fmt = (x) => (Math.fround(x) === 0 ? '0.0f' : `${Math.fround(x).toPrecision(9)}f`);
 const rows = (vs, per) => {
   const out = [];
@@ -161,6 +191,10 @@ static const double impostor_fraction[${impostorTable.length}] = {
 ${rows(impostorTable.map((r) => r.fraction.toPrecision(6)), 6)}
 };
 
+static const double impostor_shape[${impostorTable.length}] = {
+${rows(impostorTable.map((r) => r.shape.toPrecision(6)), 6)}
+};
+
 const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics = {
     .model_tag = PGFACE_MODEL_DLIB_RESNET_V1,
     .dims = ${D},
@@ -171,6 +205,7 @@ const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics = {
     .impostor_points = ${impostorTable.length},
     .impostor_distance = impostor_distance,
     .impostor_fraction = impostor_fraction,
+    .impostor_shape = impostor_shape,
 };
 `;
 fs.writeFileSync(path.join(repo, 'src', 'face', 'embedding_statistics_data.c'), c);
@@ -183,6 +218,7 @@ const json = {
   between_covariance: [...between].map(round),
   within_covariance: [...within].map(round),
   impostor_quantiles: impostorTable.map((r) => [r.fraction, round(r.distance)]),
+  impostor_shapes: impostorTable.map((r) => [r.fraction, round(r.shape)]),
   genuine_quantiles: [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99].map((q) => [q, round(quantile(genuine, q))]),
 };
 fs.writeFileSync(path.join(repo, 'test', 'bench', 'lfw_statistics.json'), JSON.stringify(json) + '\n');
@@ -192,4 +228,5 @@ console.log(`people ${names.length}, photos ${photos}, dims ${D}`);
 console.log(`variance on the first ${AXES} axes: ${(100 * explained).toFixed(1)}%`);
 console.log(`sigma: ${totalValues.slice(0, 24).map((x) => Math.sqrt(x).toFixed(4)).join(' ')}`);
 console.log(`impostor distance quantiles: ${impostorTable.filter((_, i) => i % 4 === 0).map((r) => `${r.fraction}:${r.distance.toFixed(3)}`).join(' ')}`);
+console.log(`impostor shape (alpha): ${impostorTable.filter((_, i) => i % 4 === 0).map((r) => `${r.fraction}:${r.shape.toPrecision(3)}`).join(' ')}`);
 console.log(`genuine distance quantiles: ${json.genuine_quantiles.map(([q, d]) => `${q}:${d.toFixed(3)}`).join(' ')}`);

@@ -2,6 +2,7 @@
 // LFW View 2 accuracy of pgface's pipeline (decode, detect, landmarks, align, embed),
 // run through the pgface CLI on the shared LFW copy. Not part of the test suite.
 //   node test/bench/lfw.js [--lfw DIR] [--alignment dlib|faceapi] [--folds N] [--jobs N]
+//                          [--input-size N] [--threshold S] [--models DIR]
 //                          [--sql SOCKET_DIR [--sql-images N]]
 // Prints the 10-fold accuracy (threshold chosen on the 9 training folds), the accuracy
 // at the fixed tau 0.6, and how many images had no detectable face (a pair with a
@@ -21,6 +22,9 @@ const option = (name, fallback) => {
 };
 const lfw = option('--lfw', path.join(repo, '..', 'shared', 'data', 'lfw'));
 const alignment = option('--alignment', 'dlib');
+// Detector settings, as pgface.detector_input_size and pgface.detector_score_threshold.
+const inputSize = Number(option('--input-size', '416'));
+const threshold = Number(option('--threshold', '0.5'));
 const foldLimit = Number(option('--folds', '10'));
 const jobs = Number(option('--jobs', '2'));
 const models = option('--models', path.join(repo, 'build', 'models'));
@@ -53,7 +57,8 @@ function readPairs() {
 // Runs the CLI over a chunk of files; resolves to a map file -> embedding.
 function embedChunk(files) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cli, ['embed', '--alignment', alignment, '--models', models, ...files],
+    const child = spawn(cli, ['embed', '--alignment', alignment, '--input-size', String(inputSize),
+      '--threshold', String(threshold), '--models', models, ...files],
       { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -73,7 +78,8 @@ function embedChunk(files) {
 function compareWithSql(files, embeddings) {
   const { execFileSync } = require('child_process');
   const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(',');
-  const sql = `SET pgface.alignment = '${alignment}'; SELECT path, embed(pg_read_binary_file(path))`
+  const sql = `SET pgface.alignment = '${alignment}'; SET pgface.detector_input_size = ${inputSize};`
+    + ` SET pgface.detector_score_threshold = ${threshold}; SELECT path, embed(pg_read_binary_file(path))`
     + ` FROM unnest(ARRAY[${list}]) AS path`;
   const out = execFileSync('psql', ['-X', '-q', '-At', '-F', '\t', '-h', sqlSocket, '-U', 'postgres', '-d', 'pgface',
     '-c', sql], { maxBuffer: 1 << 28 }).toString().trim().split('\n');
@@ -137,7 +143,7 @@ const accuracy = (pairs, tau) =>
   const sd = Math.sqrt(perFold.reduce((s, r) => s + (r.acc - mean) ** 2, 0) / perFold.length);
   const missing = files.filter((f) => !embeddings.has(f)).length;
 
-  console.log(`LFW View 2, ${folds.length} folds, ${pairs.length} pairs, ${files.length} images, alignment ${alignment}`);
+  console.log(`LFW View 2, ${folds.length} folds, ${pairs.length} pairs, ${files.length} images, alignment ${alignment}, detector ${inputSize} at score ${threshold}`);
   console.log(`  accuracy, threshold from the training folds  ${(100 * mean).toFixed(2)}% +- ${(100 * sd).toFixed(2)}`);
   console.log(`  thresholds chosen                            ${perFold.map((r) => r.tau.toFixed(3)).join(' ')}`);
   console.log(`  accuracy at tau 0.6                          ${(100 * accuracy(pairs, 0.6)).toFixed(2)}%`);
