@@ -33,6 +33,7 @@ const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const { psqlRunner, optionReader, connectionFromOptions } = require('./psql_session');
+const { photoRoles, RULES, ratesAt, tauForFar } = require('./lfw_protocols');
 
 const args = process.argv.slice(2);
 const option = optionReader(args);
@@ -62,23 +63,6 @@ function random(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function photoRoles() {
-  const rows = [];
-  const people = fs.readdirSync(lfw).sort();
-  for (const person of peopleLimit > 0 ? people.slice(0, peopleLimit) : people) {
-    const dir = path.join(lfw, person);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    const photos = fs.readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort();
-    if (photos.length >= 2) {
-      rows.push({ person, role: 'gallery', file: path.join(dir, photos[0]) });
-      rows.push({ person, role: 'probe', file: path.join(dir, photos[1]) });
-    } else if (photos.length === 1) {
-      rows.push({ person, role: 'stranger', file: path.join(dir, photos[0]) });
-    }
-  }
-  return rows;
 }
 
 const quote = (text) => `'${text.replace(/'/g, "''")}'`;
@@ -132,36 +116,6 @@ WHERE p.role <> 'gallery' AND (${which})`;
     else byProbe.get(id).second = Number(distance);
   }
   return [...byProbe.values()];
-}
-
-// The two acceptance rules: the nearest distance below tau, or the ratio of the nearest
-// person's distance to the second nearest person's below r (no second person: no ratio).
-const RULES = {
-  distance: (a) => a.distance,
-  ratio: (a) => (Number.isFinite(a.second) && a.second > 0 ? a.distance / a.second : Infinity),
-};
-
-// Rates at one threshold of a rule's score: enrolled probes right / wrong / missed, strangers accepted.
-function ratesAt(answers, tau, score = RULES.distance) {
-  const probes = answers.filter((a) => a.role === 'probe');
-  const strangers = answers.filter((a) => a.role === 'stranger');
-  const accepted = (a) => score(a) < tau;
-  const right = probes.filter((a) => accepted(a) && a.nearest === a.person).length;
-  const wrong = probes.filter((a) => accepted(a) && a.nearest !== a.person).length;
-  return {
-    tau,
-    right: right / probes.length,
-    wrong: wrong / probes.length,
-    missed: (probes.length - right - wrong) / probes.length,
-    far: strangers.filter(accepted).length / strangers.length,
-  };
-}
-
-// The largest threshold whose FAR is at most far: the strangers' scores, sorted.
-function tauForFar(answers, far, score = RULES.distance) {
-  const distances = answers.filter((a) => a.role === 'stranger').map(score).sort((x, y) => x - y);
-  const allowed = Math.floor(far * distances.length);
-  return distances[allowed]; // "< tau" accepts exactly the `allowed` smaller ones (ties aside)
 }
 
 // Random sub-galleries of N of the enrolled people (seeded, the same in every run):
@@ -245,7 +199,7 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
 }
 
 (async () => {
-  const rows = photoRoles();
+  const rows = photoRoles(lfw, peopleLimit);
   const count = (role) => rows.filter((r) => r.role === role).length;
   progress(`${count('gallery')} enrolled people, ${count('probe')} probes, ${count('stranger')} strangers; embedding ${rows.length} photos in SQL with ${jobs} sessions`);
   const seconds = await embedAll(rows);

@@ -1,0 +1,158 @@
+// The two LFW protocols the benchmarks share, and the CLI runner that feeds them:
+//   - View 2 verification (pairs.txt, 10 folds; each fold's threshold chosen on the
+//     other nine; a pair with a missing face counts as wrong);
+//   - open-set identification (the first photo of every person with two or more
+//     enrolled, their second photos as probes, people with one photo as strangers),
+//     scored by the distance rule or the ratio rule.
+// Used by lfw.js, openset.js and variants.js; not part of the test suite.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawn } = require('child_process');
+
+// pairs.txt: "10 300", then per fold 300 same-person lines (name i j) and 300 different (n1 i n2 j).
+function readPairs(lfw) {
+  const lines = fs.readFileSync(path.join(lfw, 'pairs.txt'), 'utf8').trim().split('\n');
+  const [folds, perFold] = lines[0].trim().split(/\s+/).map(Number);
+  const image = (name, n) => path.join(lfw, name, `${name}_${String(n).padStart(4, '0')}.jpg`);
+  const pairs = [];
+  for (let f = 0; f < folds; f++) {
+    for (let k = 0; k < 2 * perFold; k++) {
+      const p = lines[1 + f * 2 * perFold + k].trim().split(/\s+/);
+      pairs.push(p.length === 3
+        ? { fold: f, same: true, a: image(p[0], p[1]), b: image(p[0], p[2]) }
+        : { fold: f, same: false, a: image(p[0], p[1]), b: image(p[2], p[3]) });
+    }
+  }
+  return pairs;
+}
+
+const distance = (u, v) => {
+  let s = 0;
+  for (let i = 0; i < u.length; i++) s += (u[i] - v[i]) ** 2;
+  return Math.sqrt(s);
+};
+
+// The threshold that classifies the training pairs best; candidates are midpoints of sorted distances.
+function bestThreshold(scored) {
+  const sorted = scored.filter((p) => p.d !== null).sort((x, y) => x.d - y.d);
+  let correct = scored.filter((p) => p.d !== null && !p.same).length; // threshold below everything
+  let best = { correct, tau: sorted.length ? sorted[0].d - 1e-9 : 0.6 };
+  for (let i = 0; i < sorted.length; i++) {
+    correct += sorted[i].same ? 1 : -1;
+    const tau = i + 1 < sorted.length ? (sorted[i].d + sorted[i + 1].d) / 2 : sorted[i].d + 1e-9;
+    if (correct > best.correct) best = { correct, tau };
+  }
+  return best.tau;
+}
+
+const accuracy = (pairs, tau) =>
+  pairs.filter((p) => p.d !== null && (p.d <= tau) === p.same).length / pairs.length;
+
+// View 2 accuracy of embeddings (file -> vector): k-fold mean and spread, each fold's
+// chosen threshold, the accuracy at a fixed tau, and the pairs with a missing face.
+function verification(pairs, embeddings, fixedTau = 0.6) {
+  const scored = pairs.map((p) => {
+    const a = embeddings.get(p.a);
+    const b = embeddings.get(p.b);
+    return { ...p, d: a && b ? distance(a, b) : null };
+  });
+  const folds = [...new Set(scored.map((p) => p.fold))];
+  const perFold = folds.map((f) => {
+    const test = scored.filter((p) => p.fold === f);
+    const train = folds.length > 1 ? scored.filter((p) => p.fold !== f) : test;
+    const tau = bestThreshold(train);
+    return { tau, acc: accuracy(test, tau) };
+  });
+  const mean = perFold.reduce((s, r) => s + r.acc, 0) / perFold.length;
+  const sd = Math.sqrt(perFold.reduce((s, r) => s + (r.acc - mean) ** 2, 0) / perFold.length);
+  return {
+    folds: folds.length,
+    mean,
+    sd,
+    taus: perFold.map((r) => r.tau),
+    atFixed: accuracy(scored, fixedTau),
+    missingPairs: scored.filter((p) => p.d === null).length,
+  };
+}
+
+// The open-set roles of every photo: {person, role: gallery|probe|stranger, file}.
+function photoRoles(lfw, peopleLimit = 0) {
+  const rows = [];
+  const people = fs.readdirSync(lfw).sort();
+  for (const person of peopleLimit > 0 ? people.slice(0, peopleLimit) : people) {
+    const dir = path.join(lfw, person);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    const photos = fs.readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort();
+    if (photos.length >= 2) {
+      rows.push({ person, role: 'gallery', file: path.join(dir, photos[0]) });
+      rows.push({ person, role: 'probe', file: path.join(dir, photos[1]) });
+    } else if (photos.length === 1) {
+      rows.push({ person, role: 'stranger', file: path.join(dir, photos[0]) });
+    }
+  }
+  return rows;
+}
+
+// The two acceptance rules: the nearest distance below tau, or the ratio of the nearest
+// person's distance to the second nearest person's below r (no second person: no ratio).
+const RULES = {
+  distance: (a) => a.distance,
+  ratio: (a) => (Number.isFinite(a.second) && a.second > 0 ? a.distance / a.second : Infinity),
+};
+
+// Rates at one threshold of a rule's score: enrolled probes right / wrong / missed, strangers accepted.
+function ratesAt(answers, tau, score = RULES.distance) {
+  const probes = answers.filter((a) => a.role === 'probe');
+  const strangers = answers.filter((a) => a.role === 'stranger');
+  const accepted = (a) => score(a) < tau;
+  const right = probes.filter((a) => accepted(a) && a.nearest === a.person).length;
+  const wrong = probes.filter((a) => accepted(a) && a.nearest !== a.person).length;
+  return {
+    tau,
+    right: right / probes.length,
+    wrong: wrong / probes.length,
+    missed: (probes.length - right - wrong) / probes.length,
+    far: strangers.filter(accepted).length / strangers.length,
+  };
+}
+
+// The largest threshold whose FAR is at most far: the strangers' scores, sorted.
+function tauForFar(answers, far, score = RULES.distance) {
+  const distances = answers.filter((a) => a.role === 'stranger').map(score).sort((x, y) => x - y);
+  const allowed = Math.floor(far * distances.length);
+  return distances[allowed]; // "< tau" accepts exactly the `allowed` smaller ones (ties aside)
+}
+
+// Runs `pgface embed` over files in chunks, `jobs` processes at a time; resolves to a
+// map file -> embedding (files without a face are absent) and the seconds it took.
+async function embedWithCli({ cli, models, options = [], files, jobs }) {
+  const started = Date.now();
+  const chunkSize = Math.max(1, Math.ceil(files.length / (jobs * 8)));
+  const chunks = [];
+  for (let i = 0; i < files.length; i += chunkSize) chunks.push(files.slice(i, i + chunkSize));
+  const embeddings = new Map();
+  const runChunk = (chunk) => new Promise((resolve, reject) => {
+    const child = spawn(cli, ['embed', ...options, '--models', models, ...chunk],
+      { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('close', () => {
+      for (const line of out.split('\n').filter(Boolean)) {
+        const r = JSON.parse(line);
+        embeddings.set(r.file, r.embedding);
+      }
+      resolve();
+    });
+  });
+  let next = 0;
+  await Promise.all(Array.from({ length: jobs }, async () => {
+    while (next < chunks.length) await runChunk(chunks[next++]);
+  }));
+  return { embeddings, seconds: (Date.now() - started) / 1000 };
+}
+
+module.exports = {
+  readPairs, distance, verification, photoRoles, RULES, ratesAt, tauForFar, embedWithCli,
+};
