@@ -150,20 +150,52 @@ impostor_shape(const pgface_embedding_statistics *stats, double tau)
 	return a[n - 1];
 }
 
+/* Stirling's series for lgamma(y) beyond its leading terms; y >= 10. */
+static double
+stirling_tail(double y)
+{
+	double inverse = 1.0 / y;
+	double inverse_sq = inverse * inverse;
+
+	return inverse * (1.0 / 12.0 - inverse_sq * (1.0 / 360.0 - inverse_sq / 1260.0));
+}
+
+/*
+ * log(Gamma(x + a) / Gamma(x)). Two lgamma calls would lose the answer: a tiny
+ * impostor share makes x = alpha / F huge, lgamma(x) rounds at its own size,
+ * and one face's answer is only about a / x. Stirling's formula, rearranged so
+ * that the large terms cancel on paper rather than in floating point, keeps
+ * the relative precision; its truncation error at x >= 10 is below 1e-10.
+ */
+static double
+log_gamma_ratio(double x, double a)
+{
+	if (x < 10.0)
+		return lgamma(x + a) - lgamma(x);
+	return (x - 0.5) * log1p(a / x) + a * log(x + a) - a + stirling_tail(x + a) - stirling_tail(x);
+}
+
 /*
  * Each enrolled face is another chance for a stranger to fall within tau, but
  * not an independent one: a stranger who resembles one enrolled face tends to
- * resemble others. log1p/expm1 keep far exact when N F is far below 1.
+ * resemble others. The stranger's per-face share p is Beta(alpha, beta)
+ * distributed with mean F (beta = alpha (1 - F) / F), so that one face gives
+ * exactly F, and many give the negative binomial of the statistics' shape:
+ * P(no look-alike) = E[(1 - p)^N] = B(alpha, beta + N) / B(alpha, beta).
  */
 double
 pgface_open_set_far(const pgface_embedding_statistics *stats, double tau, double gallery)
 {
 	double share = pgface_impostor_fraction(stats, tau);
-	double shape = impostor_shape(stats, tau);
+	double alpha = impostor_shape(stats, tau);
+	double beta;
 
 	if (share >= 1.0)
 		return 1.0;
-	return -expm1(-shape * log1p(gallery * share / shape));
+	if (share <= 0.0)
+		return 0.0;
+	beta = alpha * (1.0 - share) / share;
+	return -expm1(log_gamma_ratio(beta, alpha) - log_gamma_ratio(beta + gallery, alpha));
 }
 
 /*

@@ -65,11 +65,13 @@ double pgface_impostor_distance(const pgface_embedding_statistics *stats, double
 /*
  * The share of strangers accepted at tau by a gallery of the given size: found
  * within tau of at least one enrolled face. The N = gallery comparisons are
- * not independent, because some strangers resemble many people: with each
- * stranger's per-face share F(tau) times a Gamma(alpha, 1/alpha) factor,
- * far = 1 - (1 + N F(tau) / alpha(tau))^-alpha(tau), the negative binomial's
- * chance of at least one look-alike. alpha -> infinity gives the independent
- * 1 - exp(-N F). Needs gallery >= 1.
+ * not independent, because some strangers resemble many people: each
+ * stranger's per-face share is Beta distributed with mean F(tau) and shape
+ * alpha(tau), which makes the number of look-alikes beta-binomial:
+ * far = 1 - B(alpha, beta + N) / B(alpha, beta), beta = alpha (1 - F) / F.
+ * One face gives F exactly; for small F it is the negative binomial
+ * 1 - (1 + N F / alpha)^-alpha, and alpha -> infinity gives independent
+ * comparisons. Needs gallery >= 1.
  */
 double pgface_open_set_far(const pgface_embedding_statistics *stats, double tau, double gallery);
 

@@ -138,7 +138,11 @@ async function embedWithCli({ cli, models, options = [], files, jobs }) {
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('error', reject);
-    child.on('close', () => {
+    child.on('close', (code, signal) => {
+      if (signal) {
+        reject(new Error(`${cli} embed ended by ${signal}`));
+        return;
+      }
       for (const line of out.split('\n').filter(Boolean)) {
         const r = JSON.parse(line);
         embeddings.set(r.file, r.embedding);
