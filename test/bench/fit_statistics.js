@@ -12,6 +12,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { spawnSync } = require('child_process');
 const { symmetricEigen } = require('./symmetric_eigen');
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -208,7 +209,11 @@ const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics = {
     .impostor_shape = impostor_shape,
 };
 `;
-fs.writeFileSync(path.join(repo, 'src', 'face', 'embedding_statistics_data.c'), c);
+const dataFile = path.join(repo, 'src', 'face', 'embedding_statistics_data.c');
+fs.writeFileSync(dataFile, c);
+// The project's .clang-format lays the tables out; without clang-format they stay as written.
+const formatted = spawnSync('clang-format', ['-i', dataFile]);
+if (formatted.error) console.error(`clang-format not run (${formatted.error.code}): ${dataFile} is unformatted`);
 
 const round = (x) => Number(x.toPrecision(7));
 const json = {
