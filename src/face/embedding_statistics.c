@@ -161,18 +161,66 @@ stirling_tail(double y)
 }
 
 /*
- * log(Gamma(x + a) / Gamma(x)). Two lgamma calls would lose the answer: a tiny
- * impostor share makes x = alpha / F huge, lgamma(x) rounds at its own size,
- * and one face's answer is only about a / x. Stirling's formula, rearranged so
- * that the large terms cancel on paper rather than in floating point, keeps
- * the relative precision; its truncation error at x >= 10 is below 1e-10.
+ * log1p(u) - u. For small u the two terms cancel; through s = u / (2 + u),
+ * log1p(u) = 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...), and 2 s - u folds into
+ * -u^2 / (2 + u), so every term keeps its precision.
  */
+static double
+log1p_minus(double u)
+{
+	double s;
+	double s_sq;
+	double term;
+	double sum = 0.0;
+
+	if (fabs(u) > 0.5)
+		return log1p(u) - u;
+	s = u / (2.0 + u);
+	s_sq = s * s;
+	term = s * s_sq;
+	for (int k = 3; k < 99 && fabs(term) > 1e-20 * fabs(sum); k += 2, term *= s_sq)
+		sum += term / k;
+	return 2.0 * sum - u * u / (2.0 + u);
+}
+
+/*
+ * (x - 1/2) log1p(a / x) - a: Stirling's log(Gamma(x + a) / Gamma(x)) without
+ * its a log(x + a) and tail terms, written so that it is small and exact when
+ * a is small against x.
+ */
+static double
+stirling_core(double x, double a)
+{
+	double u = a / x;
+
+	return x * log1p_minus(u) - 0.5 * log1p(u);
+}
+
+/* log(Gamma(x + a) / Gamma(x)), by Stirling's formula from x = 10 on. */
 static double
 log_gamma_ratio(double x, double a)
 {
 	if (x < 10.0)
 		return lgamma(x + a) - lgamma(x);
-	return (x - 0.5) * log1p(a / x) + a * log(x + a) - a + stirling_tail(x + a) - stirling_tail(x);
+	return a * log(x + a) + stirling_core(x, a) + stirling_tail(x + a) - stirling_tail(x);
+}
+
+/*
+ * log(B(a, b + n) / B(a, b)) = log(Gamma(b + n) Gamma(a + b) / (Gamma(b) Gamma(a + b + n))):
+ * the log of the chance of no look-alike among n faces. Its value is about
+ * -n F, while each lgamma is about a log(b) or larger (b = a / F is huge for
+ * a tiny share), so differences of lgamma calls would lose it. With Stirling's
+ * formula for b >= 10 the large terms cancel on paper: what is left is a
+ * log1p and small differences, accurate to about 1e-10 relative.
+ */
+static double
+log_beta_ratio(double a, double b, double n)
+{
+	if (b < 10.0)
+		return log_gamma_ratio(b, a) - log_gamma_ratio(b + n, a);
+	return -a * log1p(n / (b + a)) + (stirling_core(b, a) - stirling_core(b + n, a)) +
+	       (stirling_tail(b + a) - stirling_tail(b)) -
+	       (stirling_tail(b + n + a) - stirling_tail(b + n));
 }
 
 /*
@@ -180,7 +228,7 @@ log_gamma_ratio(double x, double a)
  * not an independent one: a stranger who resembles one enrolled face tends to
  * resemble others. The stranger's per-face share p is Beta(alpha, beta)
  * distributed with mean F (beta = alpha (1 - F) / F), so that one face gives
- * exactly F, and many give the negative binomial of the statistics' shape:
+ * exactly F and the number of look-alikes among N is beta-binomial:
  * P(no look-alike) = E[(1 - p)^N] = B(alpha, beta + N) / B(alpha, beta).
  */
 double
@@ -188,19 +236,18 @@ pgface_open_set_far(const pgface_embedding_statistics *stats, double tau, double
 {
 	double share = pgface_impostor_fraction(stats, tau);
 	double alpha = impostor_shape(stats, tau);
-	double beta;
 
 	if (share >= 1.0)
 		return 1.0;
 	if (share <= 0.0)
 		return 0.0;
-	beta = alpha * (1.0 - share) / share;
-	return -expm1(log_gamma_ratio(beta, alpha) - log_gamma_ratio(beta + gallery, alpha));
+	return -expm1(log_beta_ratio(alpha, alpha * (1.0 - share) / share, gallery));
 }
 
 /*
- * far grows with tau, since both the share and the shape do (a larger shape
- * means a more even spread, which only raises the chance of a hit); so the
+ * far grows with tau, since both the share and the shape do (the shape table
+ * is non-decreasing, and a larger shape means a more even spread, which only
+ * raises the chance of a hit); so the
  * threshold is found by bisection, to well below any distance's precision.
  */
 double
@@ -218,5 +265,11 @@ pgface_open_set_tau(const pgface_embedding_statistics *stats, double far, double
 		else
 			high = middle;
 	}
+	/*
+	 * The extrapolated tail never reaches 0 above tau = 0; a gallery so large
+	 * that even the smallest distance accepts more than far gets tau 0.
+	 */
+	if (low == 0.0)
+		return 0.0;
 	return 0.5 * (low + high);
 }

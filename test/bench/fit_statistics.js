@@ -128,10 +128,12 @@ impostorTable.push({ fraction: 1, distance: impostor[impostor.length - 1] });
 
 // How unevenly the impostor pairs fall among people. Some faces look like many others, so
 // the number K of a stranger's look-alikes within tau among M people varies more than
-// independent pairs would make it vary. Modelled as a negative binomial (each stranger's
-// per-pair share is F(tau) times a Gamma-distributed factor of mean 1 and shape alpha):
-// Var K = mu + mu^2 / alpha, so alpha = mu^2 / (Var K - mu), measured at each quantile with
-// every first photo as the stranger and the other people's first photos as the gallery.
+// independent pairs would make it vary. face_tau models K as beta-binomial: each
+// stranger's per-face share is Beta-distributed with mean F and shape alpha, so that
+// Var K = mu (1 - F) (alpha + M F) / (alpha + F), mu = M F; solved for alpha by the moments
+// measured at each quantile, with every first photo as the stranger and the other people's
+// first photos as the gallery. face_tau's bisection needs alpha not to fall as tau grows,
+// so the table keeps the running maximum (independent pairs: the largest shape).
 const MAX_SHAPE = 1e6; // no measurable unevenness: independent pairs
 const below = firsts.map(() => new Uint32Array(impostorTable.length));
 for (let i = 0; i < firsts.length; i++)
@@ -150,10 +152,14 @@ for (let i = 0; i < firsts.length; i++)
     }
   }
 for (const counts of below) for (let t = 1; t < counts.length; t++) counts[t] += counts[t - 1];
+const MIN_SHAPE = 1e-6;
 impostorTable.forEach((row, t) => {
   const mu = below.reduce((s, c) => s + c[t], 0) / below.length;
   const variance = below.reduce((s, c) => s + (c[t] - mu) ** 2, 0) / (below.length - 1);
-  row.shape = variance > mu ? Math.min(MAX_SHAPE, (mu * mu) / (variance - mu)) : MAX_SHAPE;
+  const share = mu / (firsts.length - 1);
+  const binomial = mu * (1 - share); // the variance of independent pairs
+  const shape = variance > binomial ? (mu * mu * (1 - share) - variance * share) / (variance - binomial) : MAX_SHAPE;
+  row.shape = Math.min(MAX_SHAPE, Math.max(MIN_SHAPE, shape, t > 0 ? impostorTable[t - 1].shape : 0));
 });
 
 const fmt = (x) => (Math.fround(x) === 0 ? '0.0f' : `${Math.fround(x).toPrecision(9)}f`);
@@ -213,7 +219,8 @@ const dataFile = path.join(repo, 'src', 'face', 'embedding_statistics_data.c');
 fs.writeFileSync(dataFile, c);
 // The project's .clang-format lays the tables out; without clang-format they stay as written.
 const formatted = spawnSync('clang-format', ['-i', dataFile]);
-if (formatted.error) console.error(`clang-format not run (${formatted.error.code}): ${dataFile} is unformatted`);
+if (formatted.error || formatted.status !== 0)
+  console.error(`clang-format failed (${formatted.error ? formatted.error.code : formatted.stderr}): ${dataFile} is unformatted`);
 
 const round = (x) => Number(x.toPrecision(7));
 const json = {

@@ -25,6 +25,10 @@ const alignment = option('--alignment', 'dlib');
 // Detector settings, as pgface.detector_input_size and pgface.detector_score_threshold.
 const inputSize = Number(option('--input-size', '416'));
 const threshold = Number(option('--threshold', '0.5'));
+if (!Number.isInteger(inputSize) || !(threshold >= 0 && threshold <= 1)) {
+  console.error('lfw.js: --input-size takes an integer (a multiple of 32), --threshold a score from 0 to 1');
+  process.exit(2);
+}
 const foldLimit = Number(option('--folds', '10'));
 const jobs = Number(option('--jobs', '2'));
 const models = option('--models', path.join(repo, 'build', 'models'));
@@ -71,4 +75,7 @@ function compareWithSql(files, embeddings) {
   console.log(`  pairs with a missing face (counted wrong)    ${v.missingPairs}`);
   console.log(`  time                                         ${seconds.toFixed(0)} s with ${jobs} processes`);
   if (sqlSocket) compareWithSql(files.filter((f) => embeddings.has(f)).slice(0, sqlImages), embeddings);
-})();
+})().catch((e) => {
+  console.error(e.message);
+  process.exit(1);
+});

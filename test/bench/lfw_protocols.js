@@ -132,15 +132,20 @@ async function embedWithCli({ cli, models, options = [], files, jobs }) {
   const chunks = [];
   for (let i = 0; i < files.length; i += chunkSize) chunks.push(files.slice(i, i + chunkSize));
   const embeddings = new Map();
+  // Exit status 1 only says that some photo failed (no face, say); 2 (a usage error), a
+  // signal, or a failure with no output at all means the run itself is wrong.
   const runChunk = (chunk) => new Promise((resolve, reject) => {
-    const child = spawn(cli, ['embed', ...options, '--models', models, ...chunk],
-      { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(cli, ['embed', '--models', models, ...options, ...chunk],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (signal) {
-        reject(new Error(`${cli} embed ended by ${signal}`));
+      if (signal || code === 2 || (code !== 0 && !out.trim())) {
+        const first = err.split('\n').slice(0, 3).join('\n');
+        reject(new Error(`${cli} embed ${options.join(' ')} failed (${signal || `exit ${code}`}):\n${first}`));
         return;
       }
       for (const line of out.split('\n').filter(Boolean)) {

@@ -33,12 +33,20 @@ const DEFAULT_VARIANTS = [
   'detector score 0.7=--threshold 0.7',
   "faceapi alignment (face-api's square crop, one pass)=--alignment faceapi",
 ];
-const variants = (args.some((a) => a === '--variant')
+const variants = (args.includes('--variant')
   ? args.filter((_, i) => i > 0 && args[i - 1] === '--variant')
   : DEFAULT_VARIANTS).map((text) => {
   const at = text.indexOf('=');
+  if (at <= 0) {
+    console.error(`variants.js: --variant takes 'NAME=CLI OPTIONS', not '${text}'`);
+    process.exit(2);
+  }
   return { name: text.slice(0, at), options: text.slice(at + 1).split(/\s+/).filter(Boolean) };
 });
+if (variants.length === 0) {
+  console.error('variants.js: --variant takes \'NAME=CLI OPTIONS\'');
+  process.exit(2);
+}
 
 if (!fs.existsSync(path.join(lfw, 'pairs.txt'))) {
   console.log(`LFW not found at ${lfw}: skipped (the benchmark needs ../shared/data/lfw)`);
