@@ -12,7 +12,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { readPairs, verification, embedWithCli } = require('./lfw_protocols');
+const { lfwOrSkip, readPairs, verification, embedWithCli } = require('./lfw_protocols');
 
 const repo = path.resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
@@ -20,7 +20,7 @@ const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
-const lfw = option('--lfw', path.join(repo, '..', 'shared', 'data', 'lfw'));
+const lfw = lfwOrSkip(option);
 const alignment = option('--alignment', 'dlib');
 // Detector settings, as pgface.detector_input_size and pgface.detector_score_threshold.
 const inputSize = Number(option('--input-size', '416'));
@@ -35,11 +35,6 @@ const models = option('--models', path.join(repo, 'build', 'models'));
 const cli = process.env.PGFACE_CLI || path.join(repo, 'build', 'pgface');
 const sqlSocket = option('--sql', null);
 const sqlImages = Number(option('--sql-images', '200'));
-
-if (!fs.existsSync(path.join(lfw, 'pairs.txt'))) {
-  console.log(`LFW not found at ${lfw}: skipped (the benchmark needs ../shared/data/lfw)`);
-  process.exit(0);
-}
 
 // The same images through SQL embed(), in one query; every value must equal the CLI's.
 function compareWithSql(files, embeddings) {

@@ -10,6 +10,18 @@ const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
 
+// The LFW directory of --lfw, else ../shared/data/lfw beside the repository. Without it
+// the benchmark says so and exits 0: LFW is not part of a user's checkout.
+function lfwOrSkip(option) {
+  const repo = path.resolve(__dirname, '..', '..');
+  const lfw = path.resolve(option('--lfw', path.join(repo, '..', 'shared', 'data', 'lfw')));
+  if (!fs.existsSync(path.join(lfw, 'pairs.txt'))) {
+    console.log(`LFW not found at ${lfw}: skipped (the benchmark needs ../shared/data/lfw)`);
+    process.exit(0);
+  }
+  return lfw;
+}
+
 // pairs.txt: "10 300", then per fold 300 same-person lines (name i j) and 300 different (n1 i n2 j).
 function readPairs(lfw) {
   const lines = fs.readFileSync(path.join(lfw, 'pairs.txt'), 'utf8').trim().split('\n');
@@ -163,5 +175,5 @@ async function embedWithCli({ cli, models, options = [], files, jobs }) {
 }
 
 module.exports = {
-  readPairs, distance, verification, photoRoles, RULES, ratesAt, tauForFar, embedWithCli,
+  lfwOrSkip, readPairs, distance, verification, photoRoles, RULES, ratesAt, tauForFar, embedWithCli,
 };

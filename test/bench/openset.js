@@ -33,12 +33,12 @@ const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const { psqlRunner, optionReader, connectionFromOptions } = require('./psql_session');
-const { photoRoles, RULES, ratesAt, tauForFar } = require('./lfw_protocols');
+const { lfwOrSkip, photoRoles, RULES, ratesAt, tauForFar } = require('./lfw_protocols');
 
 const args = process.argv.slice(2);
 const option = optionReader(args);
 const repo = path.resolve(__dirname, '..', '..');
-const lfw = path.resolve(option('--lfw', path.join(repo, '..', 'shared', 'data', 'lfw')));
+const lfw = lfwOrSkip(option);
 const jobs = Number(option('--jobs', '2'));
 const pngFile = option('--png', null);
 const outFile = option('--out', null);
@@ -47,11 +47,6 @@ const peopleLimit = Number(option('--people', '0')); // a quick run on the first
 const connection = connectionFromOptions(option);
 const psql = psqlRunner(connection);
 const progress = (message) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
-
-if (!fs.existsSync(path.join(lfw, 'pairs.txt'))) {
-  console.log(`LFW not found at ${lfw}: skipped (the benchmark needs ../shared/data/lfw)`);
-  process.exit(0);
-}
 
 // Seeded draws, so that the sub-galleries are the same in every run.
 function random(seed) {

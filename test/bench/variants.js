@@ -13,13 +13,13 @@ const fs = require('fs');
 const path = require('path');
 const { optionReader } = require('./psql_session');
 const {
-  readPairs, distance, verification, photoRoles, RULES, ratesAt, tauForFar, embedWithCli,
+  lfwOrSkip, readPairs, distance, verification, photoRoles, RULES, ratesAt, tauForFar, embedWithCli,
 } = require('./lfw_protocols');
 
 const args = process.argv.slice(2);
 const option = optionReader(args);
 const repo = path.resolve(__dirname, '..', '..');
-const lfw = path.resolve(option('--lfw', path.join(repo, '..', 'shared', 'data', 'lfw')));
+const lfw = lfwOrSkip(option);
 const jobs = Number(option('--jobs', '2'));
 const outFile = option('--out', null);
 const models = option('--models', path.join(repo, 'build', 'models'));
@@ -46,11 +46,6 @@ const variants = (args.includes('--variant')
 if (variants.length === 0) {
   console.error('variants.js: --variant takes \'NAME=CLI OPTIONS\'');
   process.exit(2);
-}
-
-if (!fs.existsSync(path.join(lfw, 'pairs.txt'))) {
-  console.log(`LFW not found at ${lfw}: skipped (the benchmark needs ../shared/data/lfw)`);
-  process.exit(0);
 }
 
 // Each probe's and stranger's nearest and second nearest enrolled person (one photo per
