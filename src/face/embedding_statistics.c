@@ -247,8 +247,8 @@ pgface_open_set_far(const pgface_embedding_statistics *stats, double tau, double
 /*
  * far grows with tau, since both the share and the shape do (the shape table
  * is non-decreasing, and a larger shape means a more even spread, which only
- * raises the chance of a hit); so the
- * threshold is found by bisection, to well below any distance's precision.
+ * raises the chance of a hit); so the threshold is found by bisection, to well
+ * below any distance's precision.
  */
 double
 pgface_open_set_tau(const pgface_embedding_statistics *stats, double far, double gallery)

@@ -29,9 +29,10 @@ typedef struct pgface_embedding_statistics
 	const double *impostor_fraction; /* [impostor_points]: share of impostor pairs at or below */
 	/*
 	 * [impostor_points]: how unevenly those pairs fall among people, as the
-	 * shape alpha of a negative binomial: among M faces a stranger has on
-	 * average mu = M * fraction look-alikes at or below the distance, with
-	 * variance mu + mu^2 / alpha. Small alpha: a few faces resemble many.
+	 * shape alpha of a beta-binomial: among M faces a stranger has on average
+	 * mu = M F look-alikes at or below the distance (F the fraction), with
+	 * variance mu (1 - F) (alpha + M F) / (alpha + F), about mu + mu^2 / alpha.
+	 * Small alpha: a few faces resemble many. Non-decreasing.
 	 */
 	const double *impostor_shape;
 } pgface_embedding_statistics;
