@@ -453,7 +453,7 @@ first_band_end(const VaScan *state)
 	return state->nearest_upper * FIRST_BAND_MARGIN;
 }
 
-/* One pass of an ordered scan: the next band's faces, sorted by bound. */
+/* One pass of an ordered scan: the next band's faces, sorted by bound, replace the last band's. */
 static void
 ordered_pass(IndexScanDesc scan)
 {
@@ -462,6 +462,8 @@ ordered_pass(IndexScanDesc scan)
 	float4 high = first_pass ? UNBOUNDED : next_band(state, state->pass_low);
 	int kept = 0;
 
+	state->count = 0;
+	state->next = 0;
 	high = Min(high, state->cap);
 	/*
 	 * The first pass reads every SAMPLE_STRIDE-th page first: a spread-out
@@ -571,8 +573,6 @@ next_by_distance(IndexScanDesc scan)
 		}
 		if (state->passes_done)
 			return false;
-		state->count = 0;
-		state->next = 0;
 		ordered_pass(scan);
 	}
 }

@@ -21,8 +21,10 @@ page_has_dead(FaceVaEntries *entries, IndexBulkDeleteCallback callback, void *ca
 	return false;
 }
 
-/* VACUUM's first step: each page is read under a share lock and rewritten only if it holds a dead
- * row. */
+/*
+ * VACUUM's first step: each page is read under a share lock and rewritten only
+ * if it holds a dead row.
+ */
 IndexBulkDeleteResult *
 face_va_bulk_delete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
                     IndexBulkDeleteCallback callback, void *callback_state)
