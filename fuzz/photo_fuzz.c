@@ -77,11 +77,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	pgface_limits limits = {FUZZ_MAX_IMAGE_PIXELS, FUZZ_DETECTOR_INPUT, 0.5,
-	                        size % 2 == 0 ? PGFACE_ALIGN_DLIB : PGFACE_ALIGN_FACEAPI, 0};
+	pgface_limits limits = pgface_default_limits();
 	pgface_status status = {PGFACE_OK, ""};
 	pgface_code code;
 
+	limits.max_image_pixels = FUZZ_MAX_IMAGE_PIXELS;
+	limits.detector_input_size = FUZZ_DETECTOR_INPUT;
+	limits.alignment = size % 2 == 0 ? PGFACE_ALIGN_DLIB : PGFACE_ALIGN_FACEAPI;
+	limits.max_image_bytes = 0;
+	limits.mirror_average = size % 8 < 4;
 	if (size % 4 < 2)
 	{
 		pgface_face *faces;

@@ -67,6 +67,43 @@ FROM unnest(ARRAY['original.jpg', 'exif_rotated.jpg', 'enlarged_in_scene.png',
 SELECT v.name, v.e <-> o.e < 0.35 AS same_face
 FROM variants v, variants o WHERE o.name = 'original.jpg' AND v.name <> o.name ORDER BY v.name;
 
+-- pgface.mirror_average (on by default) embeds the aligned chip and its mirror image and
+-- takes the mean. So a mirrored copy of the photo lands nearer the original than it does
+-- with one pass, and the mean of the single-pass embeddings of the photo and its mirror
+-- is nearer the averaged embedding than the single pass is. Off, embed() is that single
+-- pass. face-api's alignment always runs once, to reproduce face-api's descriptor.
+CREATE FUNCTION embed_as(setting text, alignment text, name text) RETURNS face_embedding
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM set_config('pgface.mirror_average', setting, true);
+	PERFORM set_config('pgface.alignment', alignment, true);
+	RETURN embed(pg_read_binary_file(current_setting('pgface_test.photo_dir') || '/variants/' || name));
+END $$ SET pgface.mirror_average FROM CURRENT SET pgface.alignment FROM CURRENT;
+SET pgface_test.photo_dir = :'photo_dir';
+CREATE TABLE mirror_check AS
+SELECT setting, alignment, name, embed_as(setting, alignment, name) AS e
+FROM unnest(ARRAY['on', 'off']) AS setting, unnest(ARRAY['dlib', 'faceapi']) AS alignment,
+	unnest(ARRAY['original.jpg', 'mirrored.png']) AS name;
+CREATE FUNCTION mirror_e(setting text, alignment text, name text) RETURNS face_embedding
+LANGUAGE sql AS $$
+	SELECT e FROM mirror_check m WHERE m.setting = $1 AND m.alignment = $2 AND m.name = $3
+$$;
+SELECT mirror_e('on', 'dlib', 'original.jpg') <-> mirror_e('on', 'dlib', 'mirrored.png')
+		< mirror_e('off', 'dlib', 'original.jpg') <-> mirror_e('off', 'dlib', 'mirrored.png')
+		AS mirror_moves_it_less,
+	mirror_e('on', 'dlib', 'original.jpg') <-> mirror_e('off', 'dlib', 'original.jpg')
+		BETWEEN 0.01 AND 0.2 AS single_pass_differs,
+	ARRAY(SELECT ((a[i] + b[i]) / 2)::real FROM generate_series(1, 128) AS i)::face_embedding
+		<-> mirror_e('on', 'dlib', 'original.jpg')
+		< mirror_e('off', 'dlib', 'original.jpg') <-> mirror_e('on', 'dlib', 'original.jpg')
+		AS mean_of_single_passes_is_nearer,
+	mirror_e('on', 'faceapi', 'original.jpg') <-> mirror_e('off', 'faceapi', 'original.jpg') = 0
+		AS faceapi_ignores_it,
+	current_setting('pgface.mirror_average') AS default_setting
+FROM (SELECT mirror_e('off', 'dlib', 'original.jpg')::real[] AS a,
+	mirror_e('off', 'dlib', 'mirrored.png')::real[] AS b) AS single;
+RESET pgface_test.photo_dir;
+
 -- With face-api's own alignment, the embeddings reproduce face-api's descriptors
 -- (up to the two JPEG decoders' small differences).
 SET pgface.alignment = 'faceapi';

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The photos the SQL tests read, made from the npm package's sample photos into DIR: the
 # six samples, a crop without a face (no_face.png), one face as users send it (variants/:
-# JPEG, EXIF-turned, enlarged into a scene, recompressed, PNG) and a 48-megapixel photo
+# JPEG, EXIF-turned, enlarged into a scene, recompressed, PNG, mirrored) and a 48-megapixel photo
 # (large_48mp.jpg). Shared by the test suite and the stress suite. Exits non-zero on failure.
 #   test/make_photos.sh DIR
 set -eu

@@ -2,7 +2,8 @@
  * pgface.c: the pgface command-line tool. It runs the same C core as the
  * extension on image files and prints one JSON object per file.
  *
- *   pgface embed [--chip] [--alignment dlib|faceapi] [--models DIR] FILE...
+ *   pgface embed [--chip] [--alignment dlib|faceapi] [--mirror-average on|off] [--models DIR]
+ *                FILE...
  *   pgface detect [--models DIR] FILE...
  *   pgface compare [--tau T] A B
  */
@@ -38,6 +39,9 @@ usage(FILE *out)
 	        "  --chip             embed/compare: the whole image is the face chip (no detection)\n"
 	        "  --alignment A      dlib (default: dlib's similarity transform onto its mean face)\n"
 	        "                     or faceapi (face-api's square around the eyes and mouth)\n"
+	        "  --mirror-average on|off\n"
+	        "                     dlib alignment: average with the mirrored chip's\n"
+	        "                     embedding (default on; pgface.mirror_average)\n"
 	        "  --tau T            compare: the same-person threshold (default 0.6)\n"
 	        "  --input-size N     detector input size, a multiple of 32 (default 416)\n"
 	        "  --threshold S      detector score threshold (default 0.5)\n"
@@ -244,11 +248,7 @@ command_compare(const pgface_models *models, const cli_options *options, char **
 int
 main(int argc, char **argv)
 {
-	cli_options options = {getenv("PGFACE_MODEL_DIR"),
-	                       {PGFACE_DEFAULT_MAX_IMAGE_PIXELS, 416, 0.5, PGFACE_ALIGN_DLIB,
-	                        (size_t) PGFACE_DEFAULT_MAX_IMAGE_KB * 1024},
-	                       0,
-	                       0.6};
+	cli_options options = {getenv("PGFACE_MODEL_DIR"), pgface_default_limits(), 0, 0.6};
 	const char *command;
 	int first_file = argc;
 	pgface_models models;
@@ -286,6 +286,9 @@ main(int argc, char **argv)
 		         (strcmp(value, "dlib") == 0 || strcmp(value, "faceapi") == 0))
 			options.limits.alignment =
 			    strcmp(argv[++i], "faceapi") == 0 ? PGFACE_ALIGN_FACEAPI : PGFACE_ALIGN_DLIB;
+		else if (strcmp(argv[i], "--mirror-average") == 0 && value &&
+		         (strcmp(value, "on") == 0 || strcmp(value, "off") == 0))
+			options.limits.mirror_average = strcmp(argv[++i], "on") == 0;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 		{
 			fprintf(stderr, "pgface: unknown or incomplete option \"%s\"\n", argv[i]);

@@ -23,7 +23,11 @@ typedef struct pgface_limits
 	double detector_threshold; /* detections must score above this (0.5) */
 	pgface_alignment alignment;
 	size_t max_image_bytes; /* refuse longer inputs before reading them; 0: no limit of our own */
+	int mirror_average;     /* dlib alignment: also embed the mirrored chip and take the mean (1) */
 } pgface_limits;
+
+/* The extension's defaults, for the CLI and the programs that call the pipeline directly. */
+pgface_limits pgface_default_limits(void);
 
 /* One face found in a photo: where, how sure, its landmarks and its embedding. */
 typedef struct pgface_face
@@ -45,7 +49,8 @@ pgface_code pgface_embed_chip(const pgface_models *models, const unsigned char *
  * The most prominent face of a photo, aligned and embedded: of the faces found
  * at the configured detector size and at smaller ones, the best-scoring face
  * that covers the photo's centre, else the best-scoring face. With the dlib
- * alignment the embedding is the mean of the aligned chip's and its mirror's.
+ * alignment and mirror_average, the embedding is the mean of the aligned chip's
+ * and its mirror's.
  * PGFACE_ERR_NO_FACE when the detector finds none.
  */
 pgface_code pgface_embed_photo(const pgface_models *models, const unsigned char *bytes,

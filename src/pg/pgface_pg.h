@@ -19,6 +19,7 @@ extern int pgface_max_image_kb;
 extern int pgface_detector_input_size;
 extern double pgface_detector_score_threshold;
 extern int pgface_alignment_setting;
+extern bool pgface_mirror_average;
 extern void pgface_define_gucs(void);
 /* The settings as the core's options. */
 extern pgface_limits pgface_current_limits(void);

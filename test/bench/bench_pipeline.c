@@ -43,7 +43,7 @@ main(int argc, char **argv)
 	int photos = argc - 3;
 	pgface_models models;
 	pgface_status status = {0};
-	pgface_limits limits = {50000000, 416, 0.5, PGFACE_ALIGN_DLIB, 0};
+	pgface_limits limits = pgface_default_limits();
 	double *times[STAGES];
 	double total_faces = 0;
 

@@ -2,7 +2,8 @@
  * make_variants.c: copies of one face photo as users send them, for the test that
  * the same face keeps (nearly) the same embedding: the photo as a JPEG, turned on its
  * side with an EXIF tag to turn it back, enlarged 2x into a larger scene, recompressed
- * at a low JPEG quality, and converted to PNG.
+ * at a low JPEG quality, converted to PNG, and mirrored (as PNG, so that only the mirror
+ * differs).
  *
  *   make_variants PHOTO X Y WIDTH HEIGHT SCENE OUT_DIR
  *
@@ -67,6 +68,19 @@ turn_left(const pgface_image *upright)
 	return stored;
 }
 
+/* The face as a mirror shows it: what mirror averaging makes the embedding nearly blind to. */
+static unsigned char *
+mirror(const pgface_image *face)
+{
+	unsigned char *out = malloc((size_t) face->width * face->height * 3);
+
+	for (int y = 0; y < face->height; y++)
+		for (int x = 0; x < face->width; x++)
+			memcpy(out + ((size_t) y * face->width + (face->width - 1 - x)) * 3,
+			       face->rgb + ((size_t) y * face->width + x) * 3, 3);
+	return out;
+}
+
 /* The face enlarged 2x (bilinear) in the middle of a scene three times its width and height. */
 static unsigned char *
 enlarge_into_scene(const pgface_image *face, const pgface_image *scene, int *width, int *height)
@@ -108,7 +122,7 @@ int
 main(int argc, char **argv)
 {
 	size_t length, scene_length;
-	unsigned char *bytes, *scene_bytes, *crop, *stored, *enlarged;
+	unsigned char *bytes, *scene_bytes, *crop, *stored, *enlarged, *mirrored;
 	pgface_image photo, face, scene;
 	jpeg_buffer jpeg;
 	int x, y, width, height, big_width, big_height, ok = 1;
@@ -152,10 +166,14 @@ main(int argc, char **argv)
 	ok &= write_bytes(argv[7], "exif_rotated.jpg", jpeg.data, jpeg.length);
 	free(jpeg.data);
 
+	mirrored = mirror(&face);
+	ok &= write_png(argv[7], "mirrored.png", mirrored, face.width, face.height);
+
 	enlarged = enlarge_into_scene(&face, &scene, &big_width, &big_height);
 	ok &= write_png(argv[7], "enlarged_in_scene.png", enlarged, big_width, big_height);
 
 	free(enlarged);
+	free(mirrored);
 	free(stored);
 	free(crop);
 	free(bytes);
