@@ -2,7 +2,8 @@
 // LFW View 2 accuracy of pgface's pipeline (decode, detect, landmarks, align, embed),
 // run through the pgface CLI on the shared LFW copy. Not part of the test suite.
 //   node test/bench/lfw.js [--lfw DIR] [--alignment dlib|faceapi] [--folds N] [--jobs N]
-//                          [--input-size N] [--threshold S] [--models DIR]
+//                          [--input-size N] [--threshold S] [--mirror-average on|off]
+//                          [--models DIR]
 //                          [--sql SOCKET_DIR [--sql-images N]]
 // Prints the 10-fold accuracy (threshold chosen on the 9 training folds), the accuracy
 // at the fixed tau 0.6, and how many images had no detectable face (a pair with a
@@ -25,8 +26,10 @@ const alignment = option('--alignment', 'dlib');
 // Detector settings, as pgface.detector_input_size and pgface.detector_score_threshold.
 const inputSize = Number(option('--input-size', '416'));
 const threshold = Number(option('--threshold', '0.5'));
-if (!Number.isInteger(inputSize) || !(threshold >= 0 && threshold <= 1)) {
-  console.error('lfw.js: --input-size takes an integer (a multiple of 32), --threshold a score from 0 to 1');
+// pgface.mirror_average: with the dlib alignment, the mean of the chip's and its mirror's embedding.
+const mirrorAverage = option('--mirror-average', 'on');
+if (!Number.isInteger(inputSize) || !(threshold >= 0 && threshold <= 1) || !['on', 'off'].includes(mirrorAverage)) {
+  console.error('lfw.js: --input-size takes an integer (a multiple of 32), --threshold a score from 0 to 1, --mirror-average on or off');
   process.exit(2);
 }
 const foldLimit = Number(option('--folds', '10'));
@@ -41,7 +44,7 @@ function compareWithSql(files, embeddings) {
   const { execFileSync } = require('child_process');
   const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(',');
   const sql = `SET pgface.alignment = '${alignment}'; SET pgface.detector_input_size = ${inputSize};`
-    + ` SET pgface.detector_score_threshold = ${threshold}; SELECT path, embed(pg_read_binary_file(path))`
+    + ` SET pgface.detector_score_threshold = ${threshold}; SET pgface.mirror_average = ${mirrorAverage}; SELECT path, embed(pg_read_binary_file(path))`
     + ` FROM unnest(ARRAY[${list}]) AS path`;
   const out = execFileSync('psql', ['-X', '-q', '-At', '-F', '\t', '-h', sqlSocket, '-U', 'postgres', '-d', 'pgface',
     '-c', sql], { maxBuffer: 1 << 28 }).toString().trim().split('\n');
@@ -57,12 +60,13 @@ function compareWithSql(files, embeddings) {
 (async () => {
   const pairs = readPairs(lfw).filter((p) => p.fold < foldLimit);
   const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
-  const options = ['--alignment', alignment, '--input-size', String(inputSize), '--threshold', String(threshold)];
+  const options = ['--alignment', alignment, '--input-size', String(inputSize), '--threshold', String(threshold),
+    '--mirror-average', mirrorAverage];
   const { embeddings, seconds } = await embedWithCli({ cli, models, options, files, jobs });
   const v = verification(pairs, embeddings);
   const missing = files.filter((f) => !embeddings.has(f)).length;
 
-  console.log(`LFW View 2, ${v.folds} folds, ${pairs.length} pairs, ${files.length} images, alignment ${alignment}, detector ${inputSize} at score ${threshold}`);
+  console.log(`LFW View 2, ${v.folds} folds, ${pairs.length} pairs, ${files.length} images, alignment ${alignment}, mirror averaging ${mirrorAverage}, detector ${inputSize} at score ${threshold}`);
   console.log(`  accuracy, threshold from the training folds  ${(100 * v.mean).toFixed(2)}% +- ${(100 * v.sd).toFixed(2)}`);
   console.log(`  thresholds chosen                            ${v.taus.map((t) => t.toFixed(3)).join(' ')}`);
   console.log(`  accuracy at tau 0.6                          ${(100 * v.atFixed).toFixed(2)}%`);

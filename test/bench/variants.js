@@ -32,6 +32,7 @@ const DEFAULT_VARIANTS = [
   'detector score 0.3=--threshold 0.3',
   'detector score 0.7=--threshold 0.7',
   "faceapi alignment (face-api's square crop, one pass)=--alignment faceapi",
+  'dlib alignment, one pass (mirror averaging off)=--mirror-average off',
 ];
 const variants = (args.includes('--variant')
   ? args.filter((_, i) => i > 0 && args[i - 1] === '--variant')
