@@ -48,6 +48,9 @@ pgface_current_limits(void)
 void
 pgface_define_gucs(void)
 {
+	/* The pipeline's own defaults, so SQL and the CLI start from the same settings. */
+	const pgface_limits defaults = pgface_default_limits();
+
 	/* Superuser-only: it decides which files the server maps and runs. */
 	DefineCustomStringVariable("pgface.model_dir",
 	                           "Directory holding pgface's model files (.pgfm).",
@@ -72,27 +75,28 @@ pgface_define_gucs(void)
 	    "pgface.detector_input_size", "Side of the square the face detector looks at, in pixels.",
 	    "A multiple of 32. face-api's default, 416, finds faces of ordinary size; when it finds "
 	    "none, smaller sizes are tried, which find faces that fill the photo.",
-	    &pgface_detector_input_size, 416, 32, 1024, PGC_USERSET, 0, check_detector_input_size, NULL,
-	    NULL);
+	    &pgface_detector_input_size, defaults.detector_input_size, 32, 1024, PGC_USERSET, 0,
+	    check_detector_input_size, NULL, NULL);
 
 	DefineCustomRealVariable("pgface.detector_score_threshold",
 	                         "Lowest score at which the face detector reports a face.",
-	                         "face-api's default is 0.5.", &pgface_detector_score_threshold, 0.5,
-	                         0.01, 0.99, PGC_USERSET, 0, NULL, NULL, NULL);
+	                         "face-api's default is 0.5.", &pgface_detector_score_threshold,
+	                         defaults.detector_threshold, 0.01, 0.99, PGC_USERSET, 0, NULL, NULL,
+	                         NULL);
 
 	DefineCustomEnumVariable(
 	    "pgface.alignment", "How a detected face is turned into the recognition net's chip.",
 	    "dlib: the similarity transform onto dlib's mean face, as the net was trained; "
 	    "faceapi: face-api's upright square around the eyes and mouth.",
-	    &pgface_alignment_setting, PGFACE_ALIGN_DLIB, alignment_options, PGC_USERSET, 0, NULL, NULL,
-	    NULL);
+	    &pgface_alignment_setting, defaults.alignment, alignment_options, PGC_USERSET, 0, NULL,
+	    NULL, NULL);
 
 	DefineCustomBoolVariable(
 	    "pgface.mirror_average",
 	    "With the dlib alignment, embed the face chip and its mirror image and take the mean.",
 	    "One more pass of the recognition net per face. Turning it off changes every embedding "
 	    "(by about 0.09): keep one setting for the embeddings that are compared with each other.",
-	    &pgface_mirror_average, true, PGC_USERSET, 0, NULL, NULL, NULL);
+	    &pgface_mirror_average, defaults.mirror_average, PGC_USERSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("pgface");
 }
