@@ -16,7 +16,10 @@
 static inline __attribute__((always_inline)) KERNEL_TARGET
 KERNEL(vec) KERNEL(broadcast)(float x)
 {
-	KERNEL(vec) v = {0}; /* every lane is set below; the initialiser quiets -O1 -Wmaybe-uninitialized */
+	/* every lane is set below; the initialiser quiets -O1 -Wmaybe-uninitialized */
+	/* clang-format off: it reads the macro-named type as a call */
+	KERNEL(vec) v = {0};
+	/* clang-format on */
 	for (int l = 0; l < LANES; l++)
 		v[l] = x;
 	return v;
