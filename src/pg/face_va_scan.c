@@ -629,9 +629,10 @@ face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
 			scan->xs_recheckorderby = false;
 			return true;
 		}
-		/* Every face has gone out; the NULL rows follow by the bound path's refill. */
-		state->count = 0;
-		state->next = 0;
+		/*
+		 * Every face has gone out, and so has every candidate (next_by_distance
+		 * ends only then): the NULL rows follow by the bound path's refill.
+		 */
 	}
 	if (state->next >= state->count && !refill(scan))
 		return false;
