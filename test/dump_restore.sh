@@ -9,20 +9,16 @@ host=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -h "$host" -U postgres "$@"; }
-source "$(dirname "$0")/tap.sh" # record: one TAP line a check
+source "$(dirname "$0")/tap.sh"           # record: one TAP line a check
+source "$(dirname "$0")/index_answers.sh" # index_answers: the index's answers, or a seq scan's
 
 copy_md5() { # the table's binary COPY, which holds every value's bytes
 	sql -d "$1" -c "COPY (SELECT * FROM staff ORDER BY id) TO STDOUT (FORMAT binary)" | md5sum | cut -d' ' -f1
 }
-# KNN and threshold answers for a few probes, through the index or a seq scan.
+# The probes whose answers are compared, and how: the 5 nearest, and those within 0.85.
+probes="SELECT id, emb FROM staff WHERE id IN (1, 77, 1500, 2999)"
 answers() { # answers DB index|seq
-	local settings="SET enable_seqscan = off;"
-	[ "$2" = seq ] && settings="SET enable_indexscan = off; SET enable_bitmapscan = off;"
-	sql -d "$1" -c "LOAD 'pgface'; $settings" -c "
-		SELECT p.id,
-			(SELECT array_agg(id) FROM (SELECT id FROM staff ORDER BY emb <-> p.emb, id LIMIT 5) k),
-			(SELECT array_agg(id ORDER BY id) FROM staff s WHERE s.emb <-> p.emb < 0.85)
-		FROM staff p WHERE p.id IN (1, 77, 1500, 2999) ORDER BY p.id"
+	index_answers "$2" staff "$probes" 5 0.85 -d "$1"
 }
 
 for method in gist face_va; do

@@ -13,7 +13,8 @@ method=${4:-gist}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$host" -U postgres -d stress "$@"; }
-source "$(dirname "$0")/../tap.sh" # record: one TAP line a check
+source "$(dirname "$0")/../tap.sh"           # record: one TAP line a check
+source "$(dirname "$0")/../index_answers.sh" # index_agrees: the index answers as a seq scan does
 
 # The gallery: every face of the six sample photos, named photo#face, one more photo of
 # the person in sample2, and 20,000 random fillers. Probes: the six photos and four altered copies of sample2's
@@ -104,15 +105,5 @@ again=$(sql -c "SELECT count(*) FROM probes p, identify(p.id) i JOIN expected e 
 	WHERE e.id = p.id AND (i.nearest IS DISTINCT FROM e.nearest OR i.within IS DISTINCT FROM e.within)")
 [ "$again" -eq 0 ]
 record $? "after the $label run, every probe still gets the answer it got before"
-for mode in index seq; do
-	settings="SET enable_seqscan = off;"
-	[ "$mode" = seq ] && settings="SET enable_indexscan = off; SET enable_bitmapscan = off;"
-	sql -c "$settings" -c "
-		SELECT p.id,
-			(SELECT array_agg(d ORDER BY d) FROM (SELECT emb <-> q.e AS d FROM staff
-				ORDER BY emb <-> q.e LIMIT 20) k),
-			(SELECT array_agg(id ORDER BY id) FROM staff WHERE emb <-> q.e < 0.5)
-		FROM probe_embeddings q JOIN probes p USING (id) ORDER BY p.id" >"$work/answers-$mode"
-done
-cmp -s "$work/answers-index" "$work/answers-seq" && [ -s "$work/answers-index" ]
+index_agrees "$work/answers" staff "SELECT id, e AS emb FROM probe_embeddings" 20 0.5
 record $? "after the run, the $label index's KNN (k = 20) and threshold answers equal the seq scan's"

@@ -11,7 +11,8 @@ source "$(dirname "$0")/../../scripts/cluster.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$data" -U postgres -d stress "$@"; }
-source "$(dirname "$0")/../tap.sh" # record: one TAP line a check
+source "$(dirname "$0")/../tap.sh"           # record: one TAP line a check
+source "$(dirname "$0")/../index_answers.sh" # index_agrees: the index answers as a seq scan does
 
 # Waits up to a minute until the server accepts queries again.
 wait_for_server() {
@@ -22,22 +23,10 @@ wait_for_server() {
 	return 1
 }
 
-# KNN (k = 10, by distance) and threshold (ids) answers for 20 probes drawn from the table
-# itself, through the index or a seq scan: equal when the index is intact.
-answers() { # answers TABLE TAU index|seq
-	local settings="SET enable_seqscan = off;"
-	[ "$3" = seq ] && settings="SET enable_indexscan = off; SET enable_bitmapscan = off;"
-	sql -c "$settings" -c "
-		SELECT p.id,
-			(SELECT array_agg(d ORDER BY d) FROM (SELECT t.emb <-> p.emb AS d FROM $1 t
-				ORDER BY t.emb <-> p.emb LIMIT 10) k),
-			(SELECT array_agg(t.id ORDER BY t.id) FROM $1 t WHERE t.emb <-> p.emb < $2)
-		FROM (SELECT id, emb FROM $1 ORDER BY id LIMIT 20) p ORDER BY p.id"
-}
-
-index_agrees() { # index_agrees TABLE TAU
-	answers "$1" "$2" index >"$work/index" && answers "$1" "$2" seq >"$work/seq" &&
-		[ -s "$work/index" ] && cmp -s "$work/index" "$work/seq"
+# The first 20 faces of TABLE as probes: the 10 nearest and those within TAU, through the
+# index and a seq scan, equal when the index is intact.
+index_agrees_on() { # index_agrees_on TABLE TAU
+	index_agrees "$work/answers" "$1" "SELECT id, emb FROM $1 ORDER BY id LIMIT 20" 10 "$2"
 }
 
 echo "# kill -9 of a backend embedding a 48-megapixel PNG"
@@ -61,7 +50,7 @@ record $? "the server log records the killed backend"
 rows_after=$(sql -c "SELECT count(*) FROM staff")
 [ "$rows_after" -eq "$rows_before" ] && [ "$(sql -c "SELECT count(*) FROM staff WHERE person = 'killed'")" -eq 0 ]
 record $? "staff has its $rows_before rows, and none from the killed insert"
-index_agrees staff 0.6
+index_agrees_on staff 0.6
 record $? "staff's GiST index answers KNN and threshold queries as a seq scan does"
 sql -c "SELECT embed(photo) IS NOT NULL FROM photos WHERE name = 'sample2.jpg'" | grep -q t
 record $? "embed() works in a new backend"
@@ -115,16 +104,16 @@ echo "# after recovery: $batches batches in bulk, $complete of them complete, th
 [ -n "$announced" ] && [ "$batches" -eq "$complete" ] && [ "$last" -ge "$announced" ] &&
 	[ "$batches" -eq "$last" ]
 record $? "every committed batch is there whole (at least the $announced announced), and nothing else"
-index_agrees bulk 4.2
+index_agrees_on bulk 4.2
 record $? "bulk's GiST index answers KNN and threshold queries as a seq scan does"
 # (Compared as text: face_embedding has no equality operator, on purpose: compare distances.)
 [ "$(sql -c "SELECT count(*) FROM ((SELECT id, batch, emb::text FROM bulk EXCEPT SELECT id, batch, emb::text FROM bulk_va)
 	UNION ALL (SELECT id, batch, emb::text FROM bulk_va EXCEPT SELECT id, batch, emb::text FROM bulk)) d")" = 0 ] &&
 	[ "$(sql -c "SELECT count(*) FROM bulk_va")" -gt 0 ]
 record $? "bulk_va holds the same committed rows as bulk"
-index_agrees bulk_va 4.2
+index_agrees_on bulk_va 4.2
 record $? "bulk_va's face_va index answers KNN and threshold queries as a seq scan does"
-index_agrees staff 0.6
+index_agrees_on staff 0.6
 record $? "staff's GiST index still answers as a seq scan does"
 sql -c "INSERT INTO bulk SELECT 0, 0, emb FROM bulk ORDER BY id LIMIT 1" -c "SELECT count(*) FROM bulk WHERE batch = 0" | grep -qx 1
 record $? "the recovered table and index take new rows"
