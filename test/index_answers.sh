@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whether an index answers as a seq scan does, shared by the dump/restore test and the
-# stress suite: for each probe, the distances of the k nearest faces and the ids of the
-# faces within tau, with the planner pushed through the index or kept off it. Sourced;
+# stress suite: for each probe, the distances of the k nearest faces in the order the
+# scan hands them out (an index that returns the right faces in the wrong order fails),
+# and the ids of the faces within tau, with the planner pushed through the index or kept
+# off it. Sourced;
 # the caller defines sql (psql with its connection and -At), and extra arguments go to it.
 
 # The probe answers of TABLE, one line a probe. PROBES is a query giving (id, emb).
@@ -12,7 +14,7 @@ index_answers() { # index_answers index|seq TABLE PROBES K TAU [SQL ARGS...]
 	[ "$mode" = seq ] && settings="SET enable_indexscan = off; SET enable_bitmapscan = off;"
 	sql "$@" -c "LOAD 'pgface'; $settings" -c "
 		SELECT p.id,
-			(SELECT array_agg(d ORDER BY d) FROM (SELECT t.emb <-> p.emb AS d FROM $table t
+			(SELECT array_agg(d) FROM (SELECT t.emb <-> p.emb AS d FROM $table t
 				ORDER BY t.emb <-> p.emb LIMIT $k) nearest),
 			(SELECT array_agg(t.id ORDER BY t.id) FROM $table t WHERE t.emb <-> p.emb < $tau)
 		FROM ($probes) p ORDER BY p.id"

@@ -633,6 +633,7 @@ face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
 		 * Every face has gone out, and so has every candidate (next_by_distance
 		 * ends only then): the NULL rows follow by the bound path's refill.
 		 */
+		Assert(state->next >= state->count);
 	}
 	if (state->next >= state->count && !refill(scan))
 		return false;

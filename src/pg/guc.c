@@ -7,6 +7,7 @@
 
 #include "utils/guc.h"
 
+/* DefineCustom*Variable sets each to its boot value, pgface_default_limits()'s, at load. */
 char *pgface_model_dir_setting = NULL;
 int pgface_max_image_pixels = PGFACE_DEFAULT_MAX_IMAGE_PIXELS;
 int pgface_max_image_kb = PGFACE_DEFAULT_MAX_IMAGE_KB;
@@ -61,15 +62,15 @@ pgface_define_gucs(void)
 	DefineCustomIntVariable(
 	    "pgface.max_image_pixels", "Largest image, in pixels, that pgface will decode.",
 	    "Checked from the image header before decoding, so an oversized image costs nothing.",
-	    &pgface_max_image_pixels, PGFACE_DEFAULT_MAX_IMAGE_PIXELS, 1, INT_MAX, PGC_SUSET, 0, NULL,
+	    &pgface_max_image_pixels, (int) defaults.max_image_pixels, 1, INT_MAX, PGC_SUSET, 0, NULL,
 	    NULL, NULL);
 
 	DefineCustomIntVariable(
 	    "pgface.max_image_bytes", "Longest image file that pgface will read.",
 	    "Checked before the first byte is decoded. 100MB by default; at most 1GB, PostgreSQL's "
 	    "limit for one value.",
-	    &pgface_max_image_kb, PGFACE_DEFAULT_MAX_IMAGE_KB, 1, 1024 * 1024, PGC_SUSET, GUC_UNIT_KB,
-	    NULL, NULL, NULL);
+	    &pgface_max_image_kb, (int) (defaults.max_image_bytes / 1024), 1, 1024 * 1024, PGC_SUSET,
+	    GUC_UNIT_KB, NULL, NULL, NULL);
 
 	DefineCustomIntVariable(
 	    "pgface.detector_input_size", "Side of the square the face detector looks at, in pixels.",

@@ -60,8 +60,9 @@ function compareWithSql(files, embeddings) {
 (async () => {
   const pairs = readPairs(lfw).filter((p) => p.fold < foldLimit);
   const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+  // --mirror-average only when it is off, so that a CLI from before the option still runs the default.
   const options = ['--alignment', alignment, '--input-size', String(inputSize), '--threshold', String(threshold),
-    '--mirror-average', mirrorAverage];
+    ...(mirrorAverage === 'off' ? ['--mirror-average', 'off'] : [])];
   const { embeddings, seconds } = await embedWithCli({ cli, models, options, files, jobs });
   const v = verification(pairs, embeddings);
   const missing = files.filter((f) => !embeddings.has(f)).length;
