@@ -7,9 +7,10 @@
  * the entry point, the alignment and mirror averaging (length % 8): 0, 1, 4 and 5
  * run pgface_find_faces, the others pgface_embed_photo; even lengths align as
  * dlib does, odd ones as face-api does; 0 to 3 average the chip with its mirror,
- * 4 to 7 embed it once (face-api's alignment always does). pgface_embed_chip is left out: it runs
- * the recognition net on every decodable input, whatever it holds, which would cost most of the
- * fuzzer's time for code (decode, square resize) the other paths reach.
+ * 4 to 7 embed it once (face-api's alignment always does). pgface_embed_chip is
+ * left out: it runs the recognition net on every decodable input, whatever it
+ * holds, which would cost most of the fuzzer's time for code (decode, square
+ * resize) the other paths reach.
  *
  * Limits differ from the server's defaults on purpose, for speed, and are stated
  * here: at most 4 megapixels (so a small file claiming a huge but valid size

@@ -3,8 +3,8 @@
 # stress suite: for each probe, the distances of the k nearest faces in the order the
 # scan hands them out (an index that returns the right faces in the wrong order fails),
 # and the ids of the faces within tau, with the planner pushed through the index or kept
-# off it. Sourced;
-# the caller defines sql (psql with its connection and -At), and extra arguments go to it.
+# off it. Sourced; the caller defines sql (psql with its connection and -At), and extra
+# arguments go to it.
 
 # The probe answers of TABLE, one line a probe. PROBES is a query giving (id, emb).
 index_answers() { # index_answers index|seq TABLE PROBES K TAU [SQL ARGS...]

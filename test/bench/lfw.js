@@ -11,16 +11,12 @@
 // through SQL embed() on the cluster at SOCKET_DIR (database pgface, as scripts/demo.sh
 // makes it), and every SQL embedding must equal the CLI's, value for value.
 'use strict';
-const fs = require('fs');
 const path = require('path');
+const { optionReader } = require('./psql_session');
 const { lfwOrSkip, readPairs, verification, embedWithCli } = require('./lfw_protocols');
 
 const repo = path.resolve(__dirname, '..', '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
+const option = optionReader(process.argv.slice(2));
 const lfw = lfwOrSkip(option);
 const alignment = option('--alignment', 'dlib');
 // Detector settings, as pgface.detector_input_size and pgface.detector_score_threshold.
