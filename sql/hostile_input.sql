@@ -70,6 +70,17 @@ SELECT count(*) AS damaged_copies,
 FROM damaged_outcomes;
 SELECT 'still alive' AS backend;
 
+-- A Softimage PIC cut short after its header (111 bytes), and one with a bad packet type:
+-- stb 2.27 crashed the backend on both (issue 17). PIC is compiled out, so both are refused.
+SELECT kind, (try_embed(photo)).state, (try_embed(photo)).message
+FROM (VALUES
+	('PIC cut short', decode('5380f634' || repeat('00', 84) || '50494354000400040000000000000000'
+		|| '000800e0102030', 'hex')),
+	('PIC bad packet type', decode('5380f634' || repeat('00', 84) || '50494354000400040000000000000000'
+		|| '000807e0' || repeat('10', 64), 'hex'))
+) AS pic(kind, photo);
+SELECT 'still alive' AS backend;
+
 -- A statement_timeout in the middle of decoding a 48-megapixel photo (about a second of
 -- stb's work, which has no point where it could stop) ends the statement promptly: the
 -- decode runs on a thread of its own while the backend keeps answering interrupts.

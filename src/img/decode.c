@@ -187,9 +187,8 @@ pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixel
 	if (!stbi_info_from_memory(bytes, (int) length, &width, &height, &channels))
 	{
 		if (format == PGFACE_FORMAT_OTHER)
-			return pgface_fail(
-			    status, PGFACE_ERR_IMAGE_FORMAT,
-			    "not a supported image format (JPEG, PNG, BMP, GIF, TGA, PSD, PIC, PNM)");
+			return pgface_fail(status, PGFACE_ERR_IMAGE_FORMAT,
+			                   "not a supported image format (JPEG, PNG, BMP, GIF, TGA, PSD, PNM)");
 		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT, "the %s header is corrupt",
 		                   format_names[format]);
 	}

@@ -26,7 +26,7 @@ pgface_code pgface_image_decode(const unsigned char *bytes, size_t length, int64
 
 typedef enum pgface_image_format
 {
-	PGFACE_FORMAT_OTHER, /* unknown, or a format without a simple header (TGA, PSD, PNM, PIC) */
+	PGFACE_FORMAT_OTHER, /* unknown, or a format without a simple header (TGA, PSD, PNM) */
 	PGFACE_FORMAT_PNG,
 	PGFACE_FORMAT_JPEG,
 	PGFACE_FORMAT_GIF,

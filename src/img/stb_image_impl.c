@@ -10,6 +10,9 @@
 #define STBI_NO_STDIO
 #define STBI_NO_LINEAR
 #define STBI_NO_HDR
+/* Softimage PIC: nobody photographs in it, and stb 2.27 converts the NULL that its
+ * decoder returns for cut-short pixel data (SIGSEGV on 111 bytes, issue 17). */
+#define STBI_NO_PIC
 #define STBI_MAX_DIMENSIONS     (1 << 16)
 #define STBI_MALLOC(size)       pgface_alloc(size)
 #define STBI_REALLOC(ptr, size) pgface_realloc(ptr, size)
