@@ -19,7 +19,9 @@ WARNINGS = -Wall -Wextra -Werror
 SYSTEM_INCLUDES = -isystem $(shell $(PG_CONFIG) --includedir-server) -isystem /usr/include/stb
 PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/pg $(SYSTEM_INCLUDES)
 PG_CFLAGS = -std=gnu11 $(WARNINGS)
-SHLIB_LINK = -lopenblas -lm -pthread
+# The photo decoders (src/img/decode_*.c): libjpeg-turbo, libpng, libwebp, libheif.
+IMAGE_LIBS = -ljpeg -lpng16 -lwebpdemux -lwebp -lheif
+SHLIB_LINK = $(IMAGE_LIBS) -lopenblas -lm -pthread
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -34,7 +36,7 @@ MODEL_FILES = $(MODELS)/face_recognition_model.pgfm $(MODELS)/tiny_face_detector
 MODEL_INSTALL_DIR = $(datadir)/pgface
 CORE_HEADERS = $(wildcard src/*/*.h)
 CORE_CFLAGS = -std=gnu11 $(WARNINGS) -Isrc -isystem /usr/include/stb
-CORE_LIBS = -lopenblas -lm -pthread
+CORE_LIBS = $(IMAGE_LIBS) -lopenblas -lm -pthread
 
 all: $(MODEL_FILES) $(BUILD)/pgface
 

@@ -5,7 +5,10 @@ set -euo pipefail
 
 packages=(
 	postgresql-15 postgresql-server-dev-15 # server, headers, pg_config, PGXS
-	libopenblas-dev libstb-dev              # the engine's BLAS and image decoder
+	libopenblas-dev                         # the engine's BLAS
+	libjpeg62-turbo-dev libpng-dev          # the photo decoders: JPEG, PNG,
+	libwebp-dev libheif-dev libstb-dev      # WebP, HEIC/AVIF, and stb_image for BMP and GIF
+	webp libheif-examples imagemagick       # make test: WebP, HEIC, AVIF and other variants
 	build-essential                         # gcc (with ASan/UBSan runtimes), make
 	clang-format valgrind                   # style and memory checks
 	clang libclang-rt-14-dev                # make fuzz: libFuzzer with ASan and UBSan

@@ -1,17 +1,18 @@
 /*
- * decode.c: bytes to RGB pixels, refusing oversized images before decoding them.
+ * decode.c: bytes to upright RGB pixels. The format is told from its signature, an
+ * image that claims to be oversized is refused before any decoder runs, and the
+ * format's decoder (img/decoder.h) runs on a thread of its own.
  */
-#include <stb_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/offload.h"
-
 #include "common/runtime.h"
+#include "img/decoder.h"
 #include "img/image.h"
 
-static const char *const format_names[] = {"image", "PNG", "JPEG", "GIF", "BMP"};
+#define SUPPORTED_FORMATS "JPEG, PNG, WebP, HEIC/HEIF, AVIF, BMP, GIF"
 
 /*
  * One decode as offloaded to its own thread: everything in it is the thread's, in
@@ -19,61 +20,20 @@ static const char *const format_names[] = {"image", "PNG", "JPEG", "GIF", "BMP"}
  */
 typedef struct decode_job
 {
-	unsigned char *input; /* a copy: the caller's bytes may be freed while stb still reads */
+	unsigned char *input; /* a copy: the caller's bytes may be freed while a decoder still reads */
 	size_t length;
-	unsigned char *rgb;
-	int width;
-	int height;
-	int out_of_memory;
-	char reason[64]; /* stb's failure reason is per thread: read on the decoding thread */
+	int64_t max_pixels;
+	pgface_decoder_fn decoder;
+	pgface_decoded decoded;
 } decode_job;
 
-/*
- * 16-bit images are decoded at their own channel count and made RGB here, as stb would
- * (grey replicated, alpha dropped): stb_image 2.27 converts a 16-bit PNM's channels as
- * if they were 8-bit and reads past its buffer (found by fuzz/photo_fuzz).
- */
-static unsigned char *
-load_rgb(const unsigned char *bytes, int length, int *width, int *height, int *out_of_memory)
-{
-	int channels;
-	unsigned char *pixels;
-	unsigned char *rgb;
-	size_t count;
-
-	if (!stbi_is_16_bit_from_memory(bytes, length))
-		return stbi_load_from_memory(bytes, length, width, height, &channels, 3);
-	pixels = stbi_load_from_memory(bytes, length, width, height, &channels, 0);
-	if (pixels == NULL || channels == 3)
-		return pixels;
-	count = (size_t) *width * (size_t) *height;
-	rgb = malloc(count * 3);
-	*out_of_memory = rgb == NULL;
-	for (size_t i = 0; rgb != NULL && i < count; i++)
-	{
-		const unsigned char *from = pixels + i * (size_t) channels;
-
-		rgb[3 * i] = from[0];
-		rgb[3 * i + 1] = from[channels >= 3 ? 1 : 0];
-		rgb[3 * i + 2] = from[channels >= 3 ? 2 : 0];
-	}
-	stbi_image_free(pixels);
-	return rgb;
-}
-
-/* stb's whole decode, on the offload thread (whose allocator is malloc). */
 static void
 decode_job_run(void *arg)
 {
 	decode_job *job = arg;
 
-	job->rgb =
-	    load_rgb(job->input, (int) job->length, &job->width, &job->height, &job->out_of_memory);
-	if (job->rgb == NULL && !job->out_of_memory)
-	{
-		snprintf(job->reason, sizeof(job->reason), "%s", stbi_failure_reason());
-		job->out_of_memory = strcmp(job->reason, "outofmem") == 0;
-	}
+	job->decoded.orientation = 1;
+	job->decoder(job->input, job->length, job->max_pixels, &job->decoded);
 }
 
 static void
@@ -81,22 +41,45 @@ decode_job_free(void *arg)
 {
 	decode_job *job = arg;
 
-	free(job->rgb);
+	free(job->decoded.rgb);
 	free(job->input);
 	free(job);
 }
 
-/*
- * Decodes off the calling thread, then copies the pixels into the caller's allocator:
- * stb's decoders run for up to seconds on a large photo without a point where they
- * could be cancelled, so the caller waits where it can answer interrupts.
- */
+/* The decoded pixels into the caller's allocator, answering interrupts between chunks. */
 static pgface_code
-decode_pixels(const unsigned char *bytes, size_t length, pgface_image *image, pgface_status *status)
+copy_out(const pgface_decoded *decoded, pgface_image *image, pgface_status *status)
 {
 	const size_t chunk = 4 << 20;
+	size_t size = (size_t) decoded->width * (size_t) decoded->height * 3;
+
+	image->rgb = pgface_alloc(size);
+	if (image->rgb == NULL)
+		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for a %dx%d image",
+		                   decoded->width, decoded->height);
+	image->width = decoded->width;
+	image->height = decoded->height;
+	/* Fresh pages fault in slowly: copying 50 megapixels takes about half a second here. */
+	for (size_t done = 0; done < size; done += chunk)
+	{
+		pgface_check_interrupts();
+		memcpy(image->rgb + done, decoded->rgb + done, size - done < chunk ? size - done : chunk);
+	}
+	return PGFACE_OK;
+}
+
+/*
+ * Decodes off the calling thread, then copies the pixels into the caller's allocator:
+ * the libraries' decoders run for up to seconds on a large photo without a point where
+ * they could be cancelled, so the caller waits where it can answer interrupts.
+ */
+static pgface_code
+decode_pixels(const unsigned char *bytes, size_t length, int64_t max_pixels,
+              pgface_decoder_fn decoder, pgface_image *image, int *orientation,
+              pgface_status *status)
+{
 	decode_job *job = calloc(1, sizeof(decode_job));
-	size_t size;
+	pgface_code code;
 
 	if (job == NULL || (job->input = malloc(length)) == NULL)
 	{
@@ -106,6 +89,8 @@ decode_pixels(const unsigned char *bytes, size_t length, pgface_image *image, pg
 	}
 	memcpy(job->input, bytes, length);
 	job->length = length;
+	job->max_pixels = max_pixels;
+	job->decoder = decoder;
 	if (pgface_offload(decode_job_run, decode_job_free, job) != 0)
 	{
 		decode_job_free(job);
@@ -113,56 +98,57 @@ decode_pixels(const unsigned char *bytes, size_t length, pgface_image *image, pg
 	}
 	/* From here the job belongs to the offload: pgface_offload_finish (or an interrupt) frees it.
 	 */
-	if (job->rgb == NULL)
+	if (job->decoded.rgb == NULL)
 	{
-		if (job->out_of_memory)
-			pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory decoding the image");
-		else
-			pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT, "the image is corrupt or truncated: %s",
-			            job->reason);
-		pgface_offload_finish();
-		return status->code;
+		code = job->decoded.status.code;
+		*status = job->decoded.status;
+		if (code == PGFACE_OK) /* a decoder must say why; this is a defect if reached */
+			code = pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT, "the image could not be decoded");
 	}
-	size = (size_t) job->width * (size_t) job->height * 3;
-	image->rgb = pgface_alloc(size);
-	if (image->rgb == NULL)
-	{
-		pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for a %dx%d image", job->width,
-		            job->height);
-		pgface_offload_finish();
-		return status->code;
-	}
-	image->width = job->width;
-	image->height = job->height;
-	/* Fresh pages fault in slowly: copying 50 megapixels takes about half a second here. */
-	for (size_t done = 0; done < size; done += chunk)
-	{
-		pgface_check_interrupts();
-		memcpy(image->rgb + done, job->rgb + done, size - done < chunk ? size - done : chunk);
-	}
+	else if ((code = copy_out(&job->decoded, image, status)) == PGFACE_OK)
+		*orientation = job->decoded.orientation;
 	pgface_offload_finish();
-	return PGFACE_OK;
+	return code;
 }
 
-static pgface_code
-too_large(pgface_status *status, int64_t width, int64_t height, int64_t max_pixels)
+/* The decoder for a format, or NULL with the reason the format is refused. */
+static pgface_decoder_fn
+decoder_for(pgface_image_format format, pgface_status *status)
 {
-	return pgface_fail(status, PGFACE_ERR_IMAGE_TOO_LARGE,
-	                   "the image is %lldx%lld, %.0f pixels, over the limit of %lld",
-	                   (long long) width, (long long) height, (double) width * (double) height,
-	                   (long long) max_pixels);
+	switch (format)
+	{
+		case PGFACE_FORMAT_JPEG:
+			return pgface_decode_jpeg;
+		case PGFACE_FORMAT_PNG:
+			return pgface_decode_png;
+		case PGFACE_FORMAT_WEBP:
+			return pgface_decode_webp;
+		case PGFACE_FORMAT_HEIF:
+			return pgface_decode_heif;
+		case PGFACE_FORMAT_BMP:
+		case PGFACE_FORMAT_GIF:
+			return pgface_decode_stb;
+		case PGFACE_FORMAT_TIFF:
+			pgface_fail(status, PGFACE_ERR_IMAGE_FORMAT,
+			            "TIFF is not a supported image format (" SUPPORTED_FORMATS ")");
+			return NULL;
+		case PGFACE_FORMAT_OTHER:
+			break;
+	}
+	pgface_fail(status, PGFACE_ERR_IMAGE_FORMAT,
+	            "not a supported image format (" SUPPORTED_FORMATS ")");
+	return NULL;
 }
 
 pgface_code
 pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixels,
                     pgface_image *image, pgface_status *status)
 {
-	int width;
-	int height;
-	int channels;
 	int64_t header_width;
 	int64_t header_height;
 	pgface_image_format format;
+	pgface_decoder_fn decoder;
+	int orientation = 1;
 
 	image->rgb = NULL;
 	if (length == 0)
@@ -170,34 +156,18 @@ pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixel
 	if (length > (size_t) INT32_MAX)
 		return pgface_fail(status, PGFACE_ERR_IMAGE_TOO_LARGE, "the image is %zu bytes", length);
 
-	/* Our own header read first: a huge claim is refused even where stb would not say why. */
 	format = pgface_image_header_size(bytes, length, &header_width, &header_height);
-	/* Divided, not multiplied: a PNG header's two 32-bit sizes overflow a product. */
-	if (header_width > 0 && header_height > 0 && header_width > max_pixels / header_height)
-		return too_large(status, header_width, header_height, max_pixels);
-
-	/* Before stb reads a byte: its header parse (stbi_info) builds the Huffman tables too. */
-	if (!pgface_jpeg_huffman_tables_fit(bytes, length))
-		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT,
-		                   "the JPEG is corrupt: a Huffman table holds more than 256 codes");
-	if (!pgface_pnm_header_fits(bytes, length))
-		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT,
-		                   "the PNM header is corrupt: a number is too large");
-
-	if (!stbi_info_from_memory(bytes, (int) length, &width, &height, &channels))
-	{
-		if (format == PGFACE_FORMAT_OTHER)
-			return pgface_fail(status, PGFACE_ERR_IMAGE_FORMAT,
-			                   "not a supported image format (JPEG, PNG, BMP, GIF, TGA, PSD, PNM)");
-		return pgface_fail(status, PGFACE_ERR_IMAGE_CORRUPT, "the %s header is corrupt",
-		                   format_names[format]);
-	}
-	if ((int64_t) width * (int64_t) height > max_pixels)
-		return too_large(status, width, height, max_pixels);
-
-	if (decode_pixels(bytes, length, image, status) != PGFACE_OK)
+	if ((decoder = decoder_for(format, status)) == NULL)
 		return status->code;
-	if (pgface_image_orient(image, pgface_jpeg_orientation(bytes, length), status) != PGFACE_OK)
+	/* Our own header read first: a huge claim is refused before a library allocates for it. */
+	if (header_width > 0 && header_height > 0 &&
+	    pgface_image_check_size(status, pgface_image_format_name(format), header_width,
+	                            header_height, max_pixels) != PGFACE_OK)
+		return status->code;
+
+	if (decode_pixels(bytes, length, max_pixels, decoder, image, &orientation, status) != PGFACE_OK)
+		return status->code;
+	if (pgface_image_orient(image, orientation, status) != PGFACE_OK)
 	{
 		pgface_image_free(image);
 		return status->code;

@@ -1,5 +1,6 @@
 /*
- * exif.c: the JPEG EXIF orientation tag, and turning decoded pixels upright.
+ * exif.c: the EXIF orientation tag (of a JPEG, or an EXIF payload of a PNG or WebP),
+ * and turning decoded pixels upright.
  * Phones store photos as the sensor saw them and record in the tag how to turn
  * them; a face lying on its side would not be found, so pgface applies it.
  */
@@ -23,7 +24,10 @@ tiff_u32(const unsigned char *p, int big_endian)
 	                  : tiff_u16(p + 2, 0) << 16 | tiff_u16(p, 0);
 }
 
-/* The orientation entry of IFD0 inside one APP1 "Exif" payload; 1 when absent or malformed. */
+/*
+ * The orientation entry of IFD0 inside a TIFF header; 1 when absent or malformed. The
+ * standard says SHORT, but some writers store a LONG, which other readers accept too.
+ */
 static int
 orientation_in_tiff(const unsigned char *tiff, size_t length)
 {
@@ -46,21 +50,36 @@ orientation_in_tiff(const unsigned char *tiff, size_t length)
 	for (uint32_t i = 0; i < entries; i++)
 	{
 		size_t entry = (size_t) ifd + 2 + 12 * (size_t) i;
+		uint32_t type;
 		uint32_t value;
+
 		if (entry + 12 > length)
 			return 1;
 		if (tiff_u16(tiff + entry, big_endian) != 0x0112)
 			continue;
-		/* type SHORT, count 1: the value sits in the first two bytes of the value field */
-		if (tiff_u16(tiff + entry + 2, big_endian) != 3 ||
-		    tiff_u32(tiff + entry + 4, big_endian) != 1)
+		type = tiff_u16(tiff + entry + 2, big_endian);
+		if ((type != 3 && type != 4) || tiff_u32(tiff + entry + 4, big_endian) != 1)
 			return 1;
-		value = tiff_u16(tiff + entry + 8, big_endian);
+		/* count 1: the value sits at the start of the value field, in its own width */
+		value = type == 3 ? tiff_u16(tiff + entry + 8, big_endian)
+		                  : tiff_u32(tiff + entry + 8, big_endian);
 		return value >= 1 && value <= 8 ? (int) value : 1;
 	}
 	return 1;
 }
 
+int
+pgface_exif_orientation(const unsigned char *exif, size_t length)
+{
+	if (length >= 6 && memcmp(exif, "Exif\0\0", 6) == 0)
+		return orientation_in_tiff(exif + 6, length - 6);
+	return orientation_in_tiff(exif, length);
+}
+
+/*
+ * Walks every segment up to the scan, not only the leading APP segments: some writers put
+ * APP1 after DQT or SOF, and other readers still honour it. Lengths are bounds-checked.
+ */
 int
 pgface_jpeg_orientation(const unsigned char *bytes, size_t length)
 {
@@ -68,13 +87,25 @@ pgface_jpeg_orientation(const unsigned char *bytes, size_t length)
 
 	if (length < 4 || bytes[0] != 0xff || bytes[1] != 0xd8)
 		return 1;
-	/* APP segments come first; stop at the first segment that is not one. */
 	while (at + 4 <= length && bytes[at] == 0xff)
 	{
 		unsigned marker = bytes[at + 1];
-		size_t segment = (size_t) bytes[at + 2] << 8 | bytes[at + 3];
+		size_t segment;
 
-		if (segment < 2 || at + 2 + segment > length || marker < 0xe0 || marker > 0xef)
+		if (marker == 0xff) /* fill byte */
+		{
+			at++;
+			continue;
+		}
+		if (marker == 0xda || marker == 0xd9) /* the scan, or the end: no more headers */
+			return 1;
+		if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8)) /* no length */
+		{
+			at += 2;
+			continue;
+		}
+		segment = (size_t) bytes[at + 2] << 8 | bytes[at + 3];
+		if (segment < 2 || at + 2 + segment > length)
 			return 1;
 		if (marker == 0xe1 && segment >= 8 && memcmp(bytes + at + 4, "Exif\0\0", 6) == 0)
 			return orientation_in_tiff(bytes + at + 10, segment - 8);

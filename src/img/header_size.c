@@ -1,8 +1,9 @@
 /*
- * header_size.c: an image's size read from its header alone, for the formats
- * whose headers are simple to walk (PNG, JPEG, GIF, BMP). It lets pgface refuse
- * an image that claims to be huge before any decoder touches it, and tell "a
- * known format with a broken header" from "not an image".
+ * header_size.c: an image's format told from its signature and, for the formats
+ * whose headers are simple to walk (PNG, JPEG, GIF, BMP), its size. It picks the
+ * decoder, and lets pgface refuse an image that claims to be huge before any
+ * decoder touches it. WebP and HEIF sizes are judged by their decoders from the
+ * headers their libraries parse, before those allocate any pixels.
  */
 #include "img/image.h"
 
@@ -66,6 +67,38 @@ jpeg_size(const unsigned char *bytes, size_t length, int64_t *width, int64_t *he
 	return 0;
 }
 
+/* An ISO base media file (HEIF, AVIF) whose ftyp box names a brand of still images. */
+static int
+is_heif(const unsigned char *bytes, size_t length)
+{
+	static const char *const brands[] = {"heic", "heix", "hevc", "hevx", "heim", "heis",
+	                                     "hevm", "hevs", "mif1", "msf1", "avif", "avis"};
+	size_t box;
+
+	if (length < 16 || memcmp(bytes + 4, "ftyp", 4) != 0)
+		return 0;
+	box = big_endian(bytes, 4);
+	if (box < 16 || box > length)
+		box = length;
+	/* the major brand at 8, then the compatible brands from 16; the minor version between */
+	for (size_t at = 8; at + 4 <= box; at += at == 8 ? 8 : 4)
+		for (size_t i = 0; i < sizeof(brands) / sizeof(brands[0]); i++)
+			if (memcmp(bytes + at, brands[i], 4) == 0)
+				return 1;
+	return 0;
+}
+
+const char *
+pgface_image_format_name(pgface_image_format format)
+{
+	static const char *const names[] = {"image", "PNG",  "JPEG", "GIF",
+	                                    "BMP",   "WebP", "HEIF", "TIFF"};
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) == PGFACE_FORMAT_TIFF + 1,
+	               "a name for every format");
+	return names[format];
+}
+
 pgface_image_format
 pgface_image_header_size(const unsigned char *bytes, size_t length, int64_t *width, int64_t *height)
 {
@@ -104,5 +137,11 @@ pgface_image_header_size(const unsigned char *bytes, size_t length, int64_t *wid
 		}
 		return PGFACE_FORMAT_BMP;
 	}
+	if (length >= 12 && memcmp(bytes, "RIFF", 4) == 0 && memcmp(bytes + 8, "WEBP", 4) == 0)
+		return PGFACE_FORMAT_WEBP;
+	if (is_heif(bytes, length))
+		return PGFACE_FORMAT_HEIF;
+	if (length >= 4 && (memcmp(bytes, "II*\0", 4) == 0 || memcmp(bytes, "MM\0*", 4) == 0))
+		return PGFACE_FORMAT_TIFF;
 	return PGFACE_FORMAT_OTHER;
 }

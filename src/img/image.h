@@ -17,28 +17,36 @@ typedef struct pgface_image
 } pgface_image;
 
 /*
- * decode.c: decodes any format stb_image knows, from memory, to RGB (grey is
- * replicated), turned upright by the JPEG's EXIF orientation. The pixel count
- * is checked against max_pixels from the header, before any pixel is decoded.
+ * decode.c: decodes JPEG (libjpeg-turbo), PNG (libpng), WebP (libwebp), HEIC/HEIF and
+ * AVIF (libheif), BMP and GIF (stb_image), from memory, to RGB (grey is replicated,
+ * alpha dropped), turned upright by the EXIF orientation (JPEG, PNG, WebP) or the HEIF
+ * transformations. The size is checked against max_pixels (and 65536 a side) from the
+ * header, before any pixel is decoded.
  */
 pgface_code pgface_image_decode(const unsigned char *bytes, size_t length, int64_t max_pixels,
                                 pgface_image *image, pgface_status *status);
 
 typedef enum pgface_image_format
 {
-	PGFACE_FORMAT_OTHER, /* unknown, or a format without a simple header (TGA, PSD, PNM) */
+	PGFACE_FORMAT_OTHER, /* not a format pgface knows */
 	PGFACE_FORMAT_PNG,
 	PGFACE_FORMAT_JPEG,
 	PGFACE_FORMAT_GIF,
-	PGFACE_FORMAT_BMP
+	PGFACE_FORMAT_BMP,
+	PGFACE_FORMAT_WEBP,
+	PGFACE_FORMAT_HEIF, /* HEIC and AVIF alike: libheif reads both */
+	PGFACE_FORMAT_TIFF  /* known, to be refused by name */
 } pgface_image_format;
 
 /*
  * header_size.c: the format recognised by its signature and, where the header
- * holds it, the size (else -1), without decoding anything.
+ * holds it (PNG, JPEG, GIF, BMP), the size (else -1), without decoding anything.
  */
 pgface_image_format pgface_image_header_size(const unsigned char *bytes, size_t length,
                                              int64_t *width, int64_t *height);
+
+/* header_size.c: the format's name for messages ("JPEG", "WebP", ...). */
+const char *pgface_image_format_name(pgface_image_format format);
 
 /*
  * crop.c: the part of the image inside a box, clipped to the image and floored
@@ -48,20 +56,17 @@ pgface_code pgface_image_crop(const pgface_image *image, double x, double y, dou
                               double height, pgface_image *out, pgface_status *status);
 
 /*
- * 0 when the bytes are a JPEG to stb_image (fill bytes, then SOI) holding a Huffman table
- * of more than 256 codes, which stb 2.27 would overrun its arrays on; 1 otherwise
- * (anything else, and truncation and other damage, are stb's to find).
+ * exif.c: the EXIF orientation (1 to 8) of a JPEG, from its first APP1 "Exif" segment
+ * before the scan, wherever it sits among the other segments; 1 when it has none or it
+ * is malformed.
  */
-int pgface_jpeg_huffman_tables_fit(const unsigned char *bytes, size_t length);
+int pgface_jpeg_orientation(const unsigned char *bytes, size_t length);
 
 /*
- * pnm_guard.c: 0 when a PNM header holds a number beyond an int, which stb_image 2.27 would
- * overflow on while reading it; 1 otherwise, and for what stb would not take for a PNM.
+ * exif.c: the orientation (1 to 8) in an EXIF payload as PNG's eXIf and WebP's EXIF chunk
+ * hold it (a TIFF header, sometimes after "Exif\0\0"); 1 when absent or malformed.
  */
-int pgface_pnm_header_fits(const unsigned char *bytes, size_t length);
-
-/* exif.c: the EXIF orientation (1 to 8) of a JPEG, 1 when it has none or it is malformed. */
-int pgface_jpeg_orientation(const unsigned char *bytes, size_t length);
+int pgface_exif_orientation(const unsigned char *exif, size_t length);
 
 /* exif.c: turns decoded pixels upright for an EXIF orientation; 1 leaves them as they are. */
 pgface_code pgface_image_orient(pgface_image *image, int orientation, pgface_status *status);

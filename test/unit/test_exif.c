@@ -39,6 +39,50 @@ finds_the_orientation_tag(void)
 	free(jpeg.data);
 }
 
+/*
+ * Layouts other readers accept (issue 17): the tag stored as a LONG, an "Exif\0\0" prefix
+ * as some WebP writers leave it, and an APP1 segment that comes after DQT.
+ */
+static void
+finds_the_tag_in_other_layouts(void)
+{
+	static const unsigned char long_le[] =
+	    "II*\0\x08\0\0\0\x01\0\x12\x01\x04\0\x01\0\0\0\x06\0\0\0";
+	static const unsigned char long_be[] = "Exif\0\0MM\0*\0\0\0\x08\0\x01\x01\x12\0\x04\0\0\0\x01"
+	                                       "\0\0\0\x08";
+	static const unsigned char short_as_long[] = "II*\0\x08\0\0\0\x01\0\x12\x01\x04\0\x02\0\0\0"
+	                                             "\x06\0\0\0";
+	static uint8_t pixels[16 * 8 * 3];
+	jpeg_buffer jpeg = {0};
+	int dqt = -1;
+
+	CHECK(pgface_exif_orientation(long_le, sizeof(long_le) - 1) == 6);
+	CHECK(pgface_exif_orientation(long_be, sizeof(long_be) - 1) == 8);
+	CHECK(pgface_exif_orientation(short_as_long, sizeof(short_as_long) - 1) == 1); /* count 2 */
+	CHECK(pgface_exif_orientation(long_le, 12) == 1);
+
+	memset(pixels, 128, sizeof(pixels));
+	jpeg_buffer_encode(&jpeg, pixels, 16, 8, 90);
+	jpeg_buffer_add_orientation(&jpeg, 3, 1);
+	/* move the APP1 (right after SOI, 36 bytes) behind the first DQT segment */
+	for (int i = 2 + 36; i + 4 < jpeg.length && dqt < 0; i++)
+		if (jpeg.data[i] == 0xff && jpeg.data[i + 1] == 0xdb)
+			dqt = i;
+	CHECK(dqt > 0);
+	if (dqt > 0)
+	{
+		int dqt_length = 2 + (jpeg.data[dqt + 2] << 8 | jpeg.data[dqt + 3]);
+		unsigned char app1[36];
+
+		memcpy(app1, jpeg.data + 2, sizeof(app1));
+		memmove(jpeg.data + 2, jpeg.data + dqt, (size_t) dqt_length);
+		memcpy(jpeg.data + 2 + dqt_length, app1, sizeof(app1));
+		CHECK(jpeg.data[2] == 0xff && jpeg.data[3] == 0xdb);
+		CHECK(pgface_jpeg_orientation(jpeg.data, (size_t) jpeg.length) == 3);
+	}
+	free(jpeg.data);
+}
+
 /* A JPEG with orientation 6 decodes upright: stored left half red becomes the top half. */
 static void
 decodes_upright(void)
@@ -117,6 +161,7 @@ turns_each_orientation(void)
 
 const unit_test exif_tests[] = {
     {"exif: finds the orientation tag (both byte orders)", finds_the_orientation_tag},
+    {"exif: LONG tags, an Exif prefix, APP1 after DQT", finds_the_tag_in_other_layouts},
     {"exif: a rotated JPEG decodes upright", decodes_upright},
     {"exif: each of the eight orientations", turns_each_orientation},
     {NULL, NULL},

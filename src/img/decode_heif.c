@@ -1,0 +1,113 @@
+/*
+ * decode_heif.c: HEIC/HEIF (HEVC, as iPhones write it) and AVIF (AV1) with libheif and
+ * the codecs Debian builds it with (libde265, dav1d, aom). The primary image is taken,
+ * with its transformations (irot, imir, clap) applied as libheif applies them: in HEIF
+ * they, not an EXIF tag, say which way is up. Alpha is dropped, keeping the colour.
+ *
+ * libheif returns errors as values and frees what it allocated on every path; it is
+ * told to decode on this thread alone.
+ */
+#include "img/decoder.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libheif/heif.h>
+
+/* libheif's error as pgface's code; its own message is the reason. */
+static pgface_code
+fail_with_error(pgface_decoded *out, struct heif_error error)
+{
+	pgface_code code;
+
+	switch (error.code)
+	{
+		case heif_error_Unsupported_filetype:
+		case heif_error_Unsupported_feature:
+			code = PGFACE_ERR_IMAGE_FORMAT;
+			break;
+		case heif_error_Memory_allocation_error:
+			code = PGFACE_ERR_NO_MEMORY;
+			break;
+		default:
+			code = error.subcode == heif_suberror_Security_limit_exceeded
+			           ? PGFACE_ERR_IMAGE_TOO_LARGE
+			           : PGFACE_ERR_IMAGE_CORRUPT;
+			break;
+	}
+	pgface_decoded_discard(out);
+	return pgface_fail(&out->status, code, "the HEIF %s: %s", pgface_decode_failure_verb(code),
+	                   error.message != NULL ? error.message : "libheif gave no reason");
+}
+
+/* The decoded primary image's interleaved RGB plane into out, row by row (libheif pads rows). */
+static pgface_code
+copy_pixels(const struct heif_image *image, int64_t max_pixels, pgface_decoded *out)
+{
+	int width = heif_image_get_width(image, heif_channel_interleaved);
+	int height = heif_image_get_height(image, heif_channel_interleaved);
+	int stride = 0;
+	const uint8_t *plane = heif_image_get_plane_readonly(image, heif_channel_interleaved, &stride);
+
+	/* Judged again after the transformations: a clap box could claim anything. */
+	if (pgface_image_check_size(&out->status, "HEIF", width, height, max_pixels) != PGFACE_OK)
+		return out->status.code;
+	if (plane == NULL || stride < width * 3 ||
+	    heif_image_get_bits_per_pixel_range(image, heif_channel_interleaved) != 8)
+		return pgface_fail(&out->status, PGFACE_ERR_IMAGE_CORRUPT,
+		                   "the HEIF is corrupt: libheif gave no 8-bit RGB plane");
+	if (pgface_decoded_allocate(out, width, height) != PGFACE_OK)
+		return out->status.code;
+	for (int y = 0; y < height; y++)
+		memcpy(out->rgb + (size_t) y * width * 3, plane + (size_t) y * stride, (size_t) width * 3);
+	return PGFACE_OK;
+}
+
+/* The primary image, judged by its ispe size before a pixel is decoded. */
+static pgface_code
+decode_primary(struct heif_context *context, int64_t max_pixels, pgface_decoded *out)
+{
+	struct heif_image_handle *handle = NULL;
+	struct heif_image *image = NULL;
+	struct heif_error error;
+	pgface_code code;
+
+	error = heif_context_get_primary_image_handle(context, &handle);
+	if (error.code != heif_error_Ok)
+		return fail_with_error(out, error);
+	code = pgface_image_check_size(&out->status, "HEIF", heif_image_handle_get_ispe_width(handle),
+	                               heif_image_handle_get_ispe_height(handle), max_pixels);
+	if (code == PGFACE_OK)
+	{
+		error = heif_decode_image(handle, &image, heif_colorspace_RGB, heif_chroma_interleaved_RGB,
+		                          NULL);
+		code = error.code != heif_error_Ok ? fail_with_error(out, error)
+		                                   : copy_pixels(image, max_pixels, out);
+	}
+	heif_image_release(image);
+	heif_image_handle_release(handle);
+	return code;
+}
+
+pgface_code
+pgface_decode_heif(const unsigned char *bytes, size_t length, int64_t max_pixels,
+                   pgface_decoded *out)
+{
+	struct heif_context *context = heif_context_alloc();
+	struct heif_error error;
+	pgface_code code;
+
+	if (context == NULL)
+		return pgface_fail(&out->status, PGFACE_ERR_NO_MEMORY, "out of memory to read a HEIF");
+	heif_context_set_max_decoding_threads(context, 0);
+	heif_context_set_maximum_image_size_limit(context, PGFACE_MAX_IMAGE_SIDE);
+	error = heif_context_read_from_memory_without_copy(context, bytes, length, NULL);
+	code = error.code != heif_error_Ok ? fail_with_error(out, error)
+	                                   : decode_primary(context, max_pixels, out);
+	heif_context_free(context);
+	if (code != PGFACE_OK)
+		pgface_decoded_discard(out);
+	else
+		out->orientation = 1;
+	return code;
+}
