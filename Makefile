@@ -10,7 +10,7 @@ PG_SRCS = $(wildcard src/pg/*.c)
 OBJS = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
 REGRESS = pgface_catalog face_embedding_io face_embedding_binary face_embedding_cast face_distance face_ball face_index face_va face_tau \
-	embed_chip embed_photo query_patterns hostile_input upgrade scale_out
+	embed_chip embed_photo query_patterns hostile_input photo_formats upgrade scale_out
 REGRESS_OPTS = --load-extension=pgface
 
 PG_CONFIG ?= pg_config
@@ -95,6 +95,10 @@ $(BUILD)/make_variants: test/golden/make_variants.c test/common/jpeg_buffer.h te
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_variants.c $(CORE_SRCS) $(CORE_LIBS)
 
+$(BUILD)/make_heif: test/golden/make_heif.c test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_heif.c $(CORE_SRCS) $(CORE_LIBS)
+
 $(BUILD)/make_large_photo: test/stress/make_large_photo.c test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/stress/make_large_photo.c $(CORE_SRCS) $(CORE_LIBS)
@@ -131,6 +135,6 @@ format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch] fuzz/*.c)
 
 .PHONY: unit vec-report test stress format install-models install-cli bench
-EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
+EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
 	regression.out
 include fuzz/fuzz.mk

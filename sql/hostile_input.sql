@@ -28,6 +28,7 @@ END $$;
 
 -- Bombs: 1 MB files whose headers claim 30000x30000 pixels (900 megapixels), in every
 -- format whose header states a size. Refused from the header, before any allocation.
+-- (WebP, HEIC and AVIF bombs are in photo_formats.)
 CREATE TABLE bombs AS
 SELECT format, bytes || decode(repeat('00', 1000000 - length(bytes)), 'hex') AS photo
 FROM (VALUES
@@ -35,8 +36,7 @@ FROM (VALUES
 		|| '000f424049444154', 'hex')),
 	('JPEG', decode('ffd8ffc0001108753075300301220002110103110100', 'hex')),
 	('GIF', decode('474946383961307530758000', 'hex')),
-	('BMP', decode('424d000000000000000036000000280000003075000030750000010018000000', 'hex')),
-	('PNM', convert_to(E'P6\n30000 30000\n255\n', 'UTF8'))
+	('BMP', decode('424d000000000000000036000000280000003075000030750000010018000000', 'hex'))
 ) AS b(format, bytes);
 SELECT format, length(photo) AS bytes, (try_embed(photo)).state, (try_embed(photo)).message,
 	(try_embed(photo)).ms < 1000 AS under_a_second

@@ -2,7 +2,8 @@
 # The photos the SQL tests read, made from the npm package's sample photos into DIR: the
 # six samples, a crop without a face (no_face.png), one face as users send it (variants/:
 # JPEG, EXIF-turned, enlarged into a scene, recompressed, PNG, mirrored) and a 48-megapixel photo
-# (large_48mp.jpg). Shared by the test suite and the stress suite. Exits non-zero on failure.
+# (large_48mp.jpg), and the same photo in every format and orientation (formats/, by
+# test/make_formats.sh). Shared by the test suite and the stress suite. Exits non-zero on failure.
 #   test/make_photos.sh DIR
 set -eu
 dir=$1
@@ -14,3 +15,4 @@ cp "$demo"/sample*.jpg "$dir/"
 build/cut_chips test/golden/no_face.txt "$demo" "$dir"
 build/make_variants "$demo/sample2.jpg" 1300 80 480 460 "$dir/no_face.png" "$dir/variants"
 build/make_large_photo "$demo/sample2.jpg" 8000 6000 "$dir/large_48mp.jpg"
+test/make_formats.sh "$dir"

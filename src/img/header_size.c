@@ -1,9 +1,9 @@
 /*
  * header_size.c: an image's format told from its signature and, for the formats
- * whose headers are simple to walk (PNG, JPEG, GIF, BMP), its size. It picks the
- * decoder, and lets pgface refuse an image that claims to be huge before any
- * decoder touches it. WebP and HEIF sizes are judged by their decoders from the
- * headers their libraries parse, before those allocate any pixels.
+ * whose headers are simple to walk (PNG, JPEG, GIF, BMP, WebP), its size. It picks
+ * the decoder, and lets pgface refuse an image that claims to be huge before any
+ * decoder touches it. A HEIF's size is judged by its decoder from the ispe box that
+ * libheif parses, before it decodes a pixel.
  */
 #include "img/image.h"
 
@@ -63,6 +63,37 @@ jpeg_size(const unsigned char *bytes, size_t length, int64_t *width, int64_t *he
 			return 1;
 		}
 		at += 2 + segment;
+	}
+	return 0;
+}
+
+/*
+ * The canvas of a WebP from its first chunk: VP8X states it, and a simple file's VP8 key
+ * frame or VP8L header holds the image's own size. 0 when the chunk is none of those.
+ */
+static int
+webp_size(const unsigned char *bytes, size_t length, int64_t *width, int64_t *height)
+{
+	if (length >= 30 && memcmp(bytes + 12, "VP8X", 4) == 0)
+	{
+		*width = 1 + (int64_t) little_endian(bytes + 24, 3);
+		*height = 1 + (int64_t) little_endian(bytes + 27, 3);
+		return 1;
+	}
+	if (length >= 30 && memcmp(bytes + 12, "VP8 ", 4) == 0 &&
+	    memcmp(bytes + 23, "\x9d\x01\x2a", 3) == 0)
+	{
+		*width = little_endian(bytes + 26, 2) & 0x3fff;
+		*height = little_endian(bytes + 28, 2) & 0x3fff;
+		return 1;
+	}
+	if (length >= 25 && memcmp(bytes + 12, "VP8L", 4) == 0 && bytes[20] == 0x2f)
+	{
+		uint32_t bits = little_endian(bytes + 21, 4);
+
+		*width = 1 + (bits & 0x3fff);
+		*height = 1 + (bits >> 14 & 0x3fff);
+		return 1;
 	}
 	return 0;
 }
@@ -138,7 +169,10 @@ pgface_image_header_size(const unsigned char *bytes, size_t length, int64_t *wid
 		return PGFACE_FORMAT_BMP;
 	}
 	if (length >= 12 && memcmp(bytes, "RIFF", 4) == 0 && memcmp(bytes + 8, "WEBP", 4) == 0)
+	{
+		webp_size(bytes, length, width, height);
 		return PGFACE_FORMAT_WEBP;
+	}
 	if (is_heif(bytes, length))
 		return PGFACE_FORMAT_HEIF;
 	if (length >= 4 && (memcmp(bytes, "II*\0", 4) == 0 || memcmp(bytes, "MM\0*", 4) == 0))

@@ -40,7 +40,7 @@ typedef enum pgface_image_format
 
 /*
  * header_size.c: the format recognised by its signature and, where the header
- * holds it (PNG, JPEG, GIF, BMP), the size (else -1), without decoding anything.
+ * holds it (PNG, JPEG, GIF, BMP, WebP), the size (else -1), without decoding anything.
  */
 pgface_image_format pgface_image_header_size(const unsigned char *bytes, size_t length,
                                              int64_t *width, int64_t *height);
