@@ -2,7 +2,10 @@
 # parser and the model-file loader, built with clang, ASan and UBSan (fuzz/README.md) ----
 FUZZ_CC = clang
 FUZZ_DIR = $(BUILD)/fuzz
-FUZZ_HARNESSES = photo_fuzz embedding_text_fuzz model_file_fuzz
+# One decode harness per decoder (fuzz/decode_fuzz.c), named by the format it keeps.
+DECODE_FORMATS = JPEG PNG WebP HEIF BMP GIF
+DECODE_HARNESSES = $(foreach format,$(DECODE_FORMATS),decode_$(format)_fuzz)
+FUZZ_HARNESSES = photo_fuzz embedding_text_fuzz model_file_fuzz $(DECODE_HARNESSES)
 FUZZ_BINS = $(addprefix $(FUZZ_DIR)/,$(FUZZ_HARNESSES))
 FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=gnu11 $(WARNINGS) -Isrc -isystem /usr/include/stb -g -O1 $(FUZZ_SANITIZE)
@@ -31,6 +34,10 @@ $(FUZZ_DIR)/libcore.a: $(FUZZ_CORE_OBJS)
 $(FUZZ_DIR)/%_fuzz: fuzz/%_fuzz.c $(FUZZ_DIR)/libcore.a $(CORE_HEADERS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/libcore.a $(CORE_LIBS)
 
+$(FUZZ_DIR)/decode_%_fuzz: fuzz/decode_fuzz.c $(FUZZ_DIR)/libcore.a $(CORE_HEADERS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DPGFACE_FUZZ_FORMAT='"$*"' -o $@ $< \
+		$(FUZZ_DIR)/libcore.a $(CORE_LIBS)
+
 # The seed writer is an ordinary program: no sanitizers (stb_image_write's JPEG coder
 # shifts negative ints), and only the core files it calls.
 $(FUZZ_DIR)/make_seeds: fuzz/make_seeds.c src/face/embedding_text.c src/nn/model_file.c \
@@ -44,6 +51,7 @@ fuzz-build: $(FUZZ_BINS) $(FUZZ_DIR)/make_seeds
 # Seeds into $(FUZZ_DIR)/corpus-*/, then each harness for FUZZ_SECONDS, one after another.
 fuzz: fuzz-build $(MODEL_FILES)
 	$(FUZZ_DIR)/make_seeds $(FUZZ_DIR) $(MODELS)
+	fuzz/make_decode_seeds.sh $(FUZZ_DIR)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_DIR=$(FUZZ_DIR) PGFACE_MODEL_DIR=$(PGFACE_MODEL_DIR) \
 		fuzz/run.sh $(FUZZ_HARNESSES)
 

@@ -27,6 +27,8 @@ options() {
 	embedding_text_fuzz) echo "-max_len=16384 -timeout=5 -rss_limit_mb=1024 -dict=fuzz/embedding_text.dict" ;;
 	# the header and table of the largest real model (146 entries, 18752 bytes) fit
 	model_file_fuzz) echo "-max_len=32768 -timeout=5 -rss_limit_mb=1024 -dict=fuzz/model_file.dict" ;;
+	# one decoder on a photo of up to 4 megapixels, under ASan at -O1
+	decode_*_fuzz) echo "-max_len=65536 -timeout=10 -rss_limit_mb=2048 -dict=fuzz/photo.dict" ;;
 	*)
 		echo "run.sh: unknown harness $1" >&2
 		exit 2
