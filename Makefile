@@ -112,7 +112,11 @@ $(BUILD)/bench_pipeline: test/bench/bench_pipeline.c test/bench/bench_clock.h te
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_pipeline.c $(CORE_SRCS) $(CORE_LIBS)
 
-bench: $(BUILD)/bench_recognition $(BUILD)/bench_pipeline
+$(BUILD)/bench_decode: test/bench/bench_decode.c test/bench/bench_clock.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_decode.c $(CORE_SRCS) $(CORE_LIBS)
+
+bench: $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_decode
 	test/bench/run.sh
 
 # The distance kernel must be vectorised: the compiler's own report, then the packed
@@ -135,6 +139,6 @@ format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch] fuzz/*.c)
 
 .PHONY: unit vec-report test stress format install-models install-cli bench
-EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline results regression.diffs \
+EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_decode results regression.diffs \
 	regression.out
 include fuzz/fuzz.mk

@@ -32,6 +32,12 @@ typedef pgface_code (*pgface_decoder_fn)(const unsigned char *bytes, size_t leng
 
 pgface_code pgface_decode_jpeg(const unsigned char *bytes, size_t length, int64_t max_pixels,
                                pgface_decoded *out);
+/*
+ * The same at 1/scale_denom of the size (1, 2, 4 or 8), for where the full resolution is
+ * not needed; max_pixels still judges the full size.
+ */
+pgface_code pgface_decode_jpeg_scaled(const unsigned char *bytes, size_t length, int64_t max_pixels,
+                                      int scale_denom, pgface_decoded *out);
 pgface_code pgface_decode_png(const unsigned char *bytes, size_t length, int64_t max_pixels,
                               pgface_decoded *out);
 pgface_code pgface_decode_webp(const unsigned char *bytes, size_t length, int64_t max_pixels,
