@@ -5,6 +5,8 @@
 #   original.jpg              the JPEG every other file is compared with
 #   lossless-*                the same pixels in another container: within 0.1
 #   lossy-*                   re-encoded with loss: within 0.2
+#   large-*                   6.4 megapixels, for a statement_timeout during the decode
+#   refused-*                 formats pgface refuses
 #   orient<N>-<kind>.<ext>    stored turned, with the orientation N (EXIF's meaning) that
 #                             turns it back: EXIF in JPEG, PNG (eXIf) and WebP, irot/imir in
 #                             HEIC and AVIF
@@ -64,3 +66,11 @@ done
 
 # Refused by name: a TIFF, as a scanner writes it.
 convert "$work/base.png" -compress lzw "$out/refused-tiff.tif"
+
+# Large copies (3000x2136, 6.4 megapixels), whose decode a statement_timeout interrupts.
+convert build/models/face-api/demo/sample2.jpg -resize 3000x "$work/large.png"
+cp "$work/large.png" "$out/large-png.png"
+convert "$work/large.png" -quality 90 "$out/large-jpeg.jpg"
+cwebp -quiet -q 80 "$work/large.png" -o "$out/large-webp.webp"
+heif-enc -q 60 "$work/large.png" -o "$out/large-heic.heic" >/dev/null
+heif-enc -q 60 -A -p speed=9 "$work/large.png" -o "$out/large-avif.avif" >/dev/null

@@ -25,13 +25,22 @@ read_u64(const unsigned char *p)
 	return (uint64_t) read_u32(p) | (uint64_t) read_u32(p + 4) << 32;
 }
 
+/*
+ * Reads every page of a fresh mapping, which a backend's first embed() waits on (over
+ * 100 ms from a cold page cache): the host may cancel between 4 MB runs (issue 17).
+ */
 uint32_t
 pgface_model_checksum(const unsigned char *bytes, size_t length)
 {
+	const size_t run = 4 << 20;
 	uint32_t hash = 0x811c9dc5u;
 
 	for (size_t i = 0; i + 4 <= length; i += 4)
+	{
+		if (i % run == 0)
+			pgface_check_interrupts();
 		hash = (hash ^ read_u32(bytes + i)) * 16777619u;
+	}
 	return hash;
 }
 

@@ -41,11 +41,21 @@ pgface_backend_models(void)
 	}
 	/* The tensor table outlives the query, so it is allocated in TopMemoryContext. */
 	old_context = MemoryContextSwitchTo(TopMemoryContext);
-	if (pgface_models_open(dir, &loaded_models, &status) != PGFACE_OK)
+	/* A cancel while the files are read (their checksum answers interrupts) unmaps them. */
+	PG_TRY();
 	{
-		MemoryContextSwitchTo(old_context);
-		pgface_report_core_error(&status);
+		if (pgface_models_open(dir, &loaded_models, &status) != PGFACE_OK)
+		{
+			MemoryContextSwitchTo(old_context);
+			pgface_report_core_error(&status);
+		}
 	}
+	PG_CATCH();
+	{
+		pgface_models_close(&loaded_models);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	loaded_dir = pstrdup(dir);
 	MemoryContextSwitchTo(old_context);
 	return &loaded_models;
