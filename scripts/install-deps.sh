@@ -9,7 +9,7 @@ packages=(
 	libjpeg62-turbo-dev libpng-dev          # the photo decoders: JPEG, PNG,
 	libwebp-dev libheif-dev libstb-dev      # WebP, HEIC/AVIF, and stb_image for BMP and GIF
 	webp libheif-examples imagemagick       # make test: the same photo in every format,
-	libimage-exiftool-perl                  # and with an EXIF orientation in JPEG, PNG, WebP
+	libimage-exiftool-perl icc-profiles-free # EXIF orientations, an Adobe RGB copy
 	build-essential                         # gcc (with ASan/UBSan runtimes), make
 	clang-format valgrind                   # style and memory checks
 	clang libclang-rt-14-dev                # make fuzz: libFuzzer with ASan and UBSan

@@ -5,13 +5,15 @@
 #   original.jpg              the JPEG every other file is compared with
 #   lossless-*                the same pixels in another container: within 0.1
 #   lossy-*                   re-encoded with loss: within 0.2
+#   icc-*                     converted to another colour space, with its ICC profile: within
+#                             0.1, though pgface takes the pixels as sRGB
 #   large-*                   6.4 megapixels, for a statement_timeout during the decode
 #   refused-*                 formats pgface refuses
 #   orient<N>-<kind>.<ext>    stored turned, with the orientation N (EXIF's meaning) that
 #                             turns it back: EXIF in JPEG, PNG (eXIf) and WebP, irot/imir in
 #                             HEIC and AVIF
 # Tools: ImageMagick, cwebp and img2webp (webp), heif-enc (libheif-examples), exiftool
-# (libimage-exiftool-perl), and build/make_heif for HEIF orientations, which heif-enc
+# (libimage-exiftool-perl), ICC profiles (icc-profiles-free), and build/make_heif for HEIF orientations, which heif-enc
 # cannot write. scripts/install-deps.sh installs them.
 #   test/make_formats.sh DIR
 set -eu
@@ -49,6 +51,9 @@ heif-enc -q 90 -A "$work/base.png" -o "$out/lossy-avif.avif" >/dev/null
 convert "$work/base.png" -quality 95 -interlace JPEG "$out/lossy-progressive.jpg"
 convert "$work/base.png" -quality 95 -colorspace CMYK "$out/lossy-cmyk.jpg"
 convert "$work/base.png" -quality 95 -define jpeg:arithmetic-coding=true "$out/lossy-arithmetic.jpg"
+icc=/usr/share/color/icc
+convert "$work/base.png" -profile $icc/sRGB.icc -profile $icc/compatibleWithAdobeRGB1998.icc \
+	-quality 95 "$out/icc-adobergb.jpg"
 
 # The stored pixels for each orientation: the inverse of what the orientation asks for.
 inverse=("" "" "-flop" "-rotate 180" "-flip" "-transpose" "-rotate 270" "-transverse" "-rotate 90")
