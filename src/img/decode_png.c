@@ -9,6 +9,7 @@
 
 #include <png.h>
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,43 @@ typedef struct png_memory
 typedef struct png_failure
 {
 	char reason[128];
+	size_t allocated; /* what libpng holds now, of its budget */
 } png_failure;
+
+/*
+ * libpng's own memory (row buffers, zlib's window, chunk data; the pixels are pgface's)
+ * has a budget: far more than any valid PNG needs, and an error instead of a swap storm
+ * when a file asks for more.
+ */
+#define PNG_MEMORY_BUDGET (64 << 20)
+
+/* Each block carries its size in front, for the budget. */
+static png_voidp
+budgeted_malloc(png_structp png, png_alloc_size_t size)
+{
+	png_failure *failure = png_get_mem_ptr(png);
+	size_t *block;
+
+	if (size > PNG_MEMORY_BUDGET - failure->allocated ||
+	    (block = malloc(sizeof(max_align_t) + size)) == NULL)
+		return NULL;
+	failure->allocated += size;
+	*block = size;
+	return (char *) block + sizeof(max_align_t);
+}
+
+static void
+budgeted_free(png_structp png, png_voidp pointer)
+{
+	png_failure *failure = png_get_mem_ptr(png);
+	size_t *block;
+
+	if (pointer == NULL)
+		return;
+	block = (size_t *) ((char *) pointer - sizeof(max_align_t));
+	failure->allocated -= *block;
+	free(block);
+}
 
 /* libpng's read callback over the bytes in memory; running out is libpng's error. */
 static void
@@ -55,6 +92,24 @@ ignore_warning(png_structp png, png_const_charp message)
 {
 	(void) png;
 	(void) message;
+}
+
+/*
+ * Text, colour profiles, palettes of suggestions and the like are skipped unread: a
+ * 4-kilobyte PNG whose tEXt chunk claims 2 GB made libpng 1.6 allocate that much
+ * (found by decode_PNG_fuzz). Only the pixels and eXIf matter here, and no chunk pgface
+ * keeps may hold more than 1 MB.
+ */
+static void
+skip_what_pgface_does_not_read(png_structp png)
+{
+	static const png_byte ignored[] = "tEXt\0zTXt\0iTXt\0iCCP\0sPLT\0hIST\0pCAL\0sCAL\0"
+	                                  "sTER\0tIME\0bKGD\0pHYs\0oFFs\0gIFg\0gIFx\0";
+
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, ignored,
+	                            (int) (sizeof(ignored) - 1) / 5);
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, 0); /* and unknown ones */
+	png_set_chunk_malloc_max(png, 1 << 20);
 }
 
 /* The orientation of an eXIf chunk read so far, 1 without one. */
@@ -106,12 +161,13 @@ pgface_decode_png(const unsigned char *bytes, size_t length, int64_t max_pixels,
                   pgface_decoded *out)
 {
 	png_memory memory = {bytes, length, 0};
-	png_failure failure = {""};
+	png_failure failure = {"", 0};
 	png_structp png;
 	png_infop info = NULL;
 	pgface_code code;
 
-	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &failure, leave_on_error, ignore_warning);
+	png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &failure, leave_on_error, ignore_warning,
+	                               &failure, budgeted_malloc, budgeted_free);
 	if (png == NULL || (info = png_create_info_struct(png)) == NULL)
 	{
 		png_destroy_read_struct(&png, NULL, NULL);
@@ -128,6 +184,7 @@ pgface_decode_png(const unsigned char *bytes, size_t length, int64_t max_pixels,
 		                   failure.reason);
 	}
 	png_set_read_fn(png, &memory, read_from_memory);
+	skip_what_pgface_does_not_read(png);
 	code = decode_into(png, info, max_pixels, out);
 	png_destroy_read_struct(&png, &info, NULL);
 	if (code != PGFACE_OK)

@@ -250,6 +250,32 @@ refuses_formats_it_does_not_read(void)
 	CHECK(strncmp(status.message, "TIFF", 4) == 0 && strstr(status.message, "HEIC") != NULL);
 }
 
+/*
+ * A 4 kB PNG whose tEXt chunk claims 2 GB made libpng allocate it all and take seconds
+ * (found by decode_PNG_fuzz; it still ended as corrupt). Such chunks are skipped unread
+ * now, and libpng's memory has a budget; the file, which ends long before, is refused.
+ */
+static void
+refuses_a_text_chunk_claiming_2_gb(void)
+{
+	static const uint8_t grey[4] = {10, 20, 30, 40};
+	png_image written = {
+	    .version = PNG_IMAGE_VERSION, .width = 2, .height = 2, .format = PNG_FORMAT_GRAY};
+	unsigned char png[512];
+	png_alloc_size_t length = sizeof(png) - 64;
+	pgface_image image;
+	pgface_status status;
+
+	CHECK(png_image_write_to_memory(&written, png, &length, 0, grey, 0, NULL));
+	if (length < 12 || length + 32 > sizeof(png))
+		return;
+	/* before IEND (the last 12 bytes): "tEXt" of 0x79000000 bytes, then a few of them */
+	memmove(png + length - 12 + 20, png + length - 12, 12);
+	memcpy(png + length - 12, "\x79\x00\x00\x00tEXtdate:modify\0", 20);
+	CHECK(pgface_image_decode(png, length + 20, 100, &image, &status) == PGFACE_ERR_IMAGE_CORRUPT);
+	CHECK(image.rgb == NULL);
+}
+
 /* A side over 65536 is too large however few pixels it makes (a valid 65537x1 PNG). */
 static void
 refuses_a_side_over_65536(void)
@@ -272,6 +298,7 @@ const unit_test image_tests[] = {
     {"image: a JPEG Huffman table of over 256 codes is refused", refuses_oversized_huffman_table},
     {"image: PNM, PSD and TIFF are refused as formats", refuses_formats_it_does_not_read},
     {"image: a side over 65536 is too large", refuses_a_side_over_65536},
+    {"image: a PNG text chunk claiming 2 GB is not read", refuses_a_text_chunk_claiming_2_gb},
     {"chip: pads to a centred square as face-api does", chip_pads_to_a_centred_square},
     {"chip: resizes like TensorFlow.js resizeBilinear", chip_resizes_like_tensorflow},
     {"chip: the mirror swaps columns and undoes itself", chip_mirror_swaps_columns},
