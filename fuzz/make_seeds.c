@@ -5,8 +5,8 @@
  *   make_seeds OUT MODEL_DIR
  *
  * OUT/corpus-photo_fuzz: small images in the formats pgface reads (and TGA and
- * PNM, which it refuses), made with stb_image_write or by hand, including a face cut from face-api's sample
- * photo (MODEL_DIR/face-api/demo/sample2.jpg, fetched with the models) so that
+ * PNM, which it refuses), made with stb_image_write or by hand, including a face cut from
+ * face-api's sample photo (MODEL_DIR/face-api/demo/sample2.jpg, fetched with the models) so that
  * the detector finds something and the landmark, align and embed code runs, and
  * JPEGs with EXIF orientation tags. OUT/corpus-embedding_text_fuzz: face_embedding
  * literals, valid and broken. OUT/corpus-model_file_fuzz: a small valid .pgfm and
