@@ -99,6 +99,10 @@ $(BUILD)/make_heif: test/golden/make_heif.c test/common/slurp.h $(CORE_SRCS) $(C
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_heif.c $(CORE_SRCS) $(CORE_LIBS)
 
+$(BUILD)/make_cmyk: test/golden/make_cmyk.c test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_cmyk.c $(CORE_SRCS) $(CORE_LIBS)
+
 $(BUILD)/make_large_photo: test/stress/make_large_photo.c test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/stress/make_large_photo.c $(CORE_SRCS) $(CORE_LIBS)
@@ -139,6 +143,6 @@ format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch] fuzz/*.c)
 
 .PHONY: unit vec-report test stress format install-models install-cli bench
-EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_decode results regression.diffs \
+EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_decode results regression.diffs \
 	regression.out
 include fuzz/fuzz.mk

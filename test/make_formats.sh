@@ -13,13 +13,14 @@
 #                             turns it back: EXIF in JPEG, PNG (eXIf) and WebP, irot/imir in
 #                             HEIC and AVIF
 # Tools: ImageMagick, cwebp and img2webp (webp), heif-enc (libheif-examples), exiftool
-# (libimage-exiftool-perl), ICC profiles (icc-profiles-free), and build/make_heif for HEIF orientations, which heif-enc
-# cannot write. scripts/install-deps.sh installs them.
+# (libimage-exiftool-perl), ICC profiles (icc-profiles-free), build/make_heif for HEIF
+# orientations, which heif-enc cannot write, and build/make_cmyk for CMYK without Adobe's
+# marker and YCCK, which ImageMagick does not write. scripts/install-deps.sh installs them.
 #   test/make_formats.sh DIR
 set -eu
 cd "$(dirname "$0")/.."
 out=$1/formats
-make -s build/make_heif
+make -s build/make_heif build/make_cmyk
 rm -rf "$out"
 mkdir -p "$out"
 work=$(mktemp -d)
@@ -50,6 +51,8 @@ heif-enc -q 90 -b 10 "$out/lossless-png16.png" -o "$out/lossy-heic10.heic" >/dev
 heif-enc -q 90 -A "$work/base.png" -o "$out/lossy-avif.avif" >/dev/null
 convert "$work/base.png" -quality 95 -interlace JPEG "$out/lossy-progressive.jpg"
 convert "$work/base.png" -quality 95 -colorspace CMYK "$out/lossy-cmyk.jpg"
+build/make_cmyk "$work/base.png" "$out/lossy-cmyk-plain.jpg" plain
+build/make_cmyk "$work/base.png" "$out/lossy-ycck.jpg" ycck
 convert "$work/base.png" -quality 95 -define jpeg:arithmetic-coding=true "$out/lossy-arithmetic.jpg"
 icc=/usr/share/color/icc
 convert "$work/base.png" -profile $icc/sRGB.icc -profile $icc/compatibleWithAdobeRGB1998.icc \

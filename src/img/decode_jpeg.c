@@ -116,12 +116,12 @@ cmyk_row_to_rgb(const JSAMPLE *cmyk, int width, int adobe_inverted, unsigned cha
 	for (int x = 0; x < width; x++)
 	{
 		const JSAMPLE *p = cmyk + 4 * x;
-		int k = adobe_inverted ? p[3] : 255 - p[3];
+		int light_k = adobe_inverted ? p[3] : 255 - p[3]; /* 255 - the ink, either way */
 
 		for (int c = 0; c < 3; c++)
 		{
-			int ink = adobe_inverted ? p[c] : 255 - p[c];
-			rgb[3 * x + c] = (unsigned char) ((ink * k + 127) / 255);
+			int light = adobe_inverted ? p[c] : 255 - p[c];
+			rgb[3 * x + c] = (unsigned char) ((light * light_k + 127) / 255);
 		}
 	}
 }
