@@ -35,8 +35,17 @@ EXCEPTION WHEN OTHERS THEN
 	message := SQLERRM;
 END $$;
 
--- A scanner's TIFF is refused by name, with the list of what is read.
-SELECT (try_embed(bytes)).* FROM photo WHERE name = 'refused-tiff.tif';
+-- A scanner's TIFF is refused by name, with the list of what is read; valid files of a
+-- kind no library here decodes are refused naming it: an RLE BMP, and the original JPEG
+-- marked lossless (SOF3), hierarchical (SOF5) or 12-bit (its frame's precision byte).
+SELECT name, (try_embed(bytes)).* FROM photo WHERE name LIKE 'refused-%'
+UNION ALL
+SELECT v.name, (try_embed(overlay(p.bytes PLACING v.patch
+		FROM position('\xffc0'::bytea IN p.bytes) + v.at))).*
+FROM photo p, (VALUES ('JPEG SOF3', '\xffc3'::bytea, 0), ('JPEG SOF5', '\xffc5', 0),
+	('JPEG 12-bit', '\x0c', 4)) AS v(name, patch, at)
+WHERE p.name = 'original.jpg'
+ORDER BY name;
 
 -- Damaged copies of each format: cut short at eight places (every one must fail: a decoder
 -- that filled in the rest would answer about pixels that are not in the photo), or 64 bytes

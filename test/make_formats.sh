@@ -82,3 +82,4 @@ convert "$work/large.png" -quality 90 "$out/large-jpeg.jpg"
 cwebp -quiet -q 80 "$work/large.png" -o "$out/large-webp.webp"
 heif-enc -q 60 "$work/large.png" -o "$out/large-heic.heic" >/dev/null
 heif-enc -q 60 -A -p speed=9 "$work/large.png" -o "$out/large-avif.avif" >/dev/null
+convert "$work/base.png" -colors 16 -type palette -compress RLE "BMP3:$out/refused-rle.bmp"
