@@ -37,6 +37,7 @@ convert "$work/base.png" -depth 16 "PNG48:$out/lossless-png16.png"
 convert "$work/base.png" -interlace PNG "$out/lossless-interlaced.png"
 convert "$work/base.png" -alpha set -channel A -evaluate set 60% +channel "PNG32:$out/lossless-rgba.png"
 convert "$work/base.png" "BMP3:$out/lossless-bmp.bmp"
+convert "$work/base.png" "BMP2:$out/lossless-bmp-os2.bmp"
 cwebp -quiet -lossless "$work/base.png" -o "$out/lossless-webp.webp"
 build/make_heif "$work/base.png" "$out/lossless-heic.heic" heic lossless 1
 

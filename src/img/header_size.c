@@ -159,7 +159,13 @@ pgface_image_header_size(const unsigned char *bytes, size_t length, int64_t *wid
 	}
 	if (length >= 2 && bytes[0] == 'B' && bytes[1] == 'M')
 	{
-		if (length >= 26)
+		if (length >= 22 && little_endian(bytes + 14, 4) == 12)
+		{
+			/* OS/2's BITMAPCOREHEADER: unsigned 16-bit sizes */
+			*width = little_endian(bytes + 18, 2);
+			*height = little_endian(bytes + 20, 2);
+		}
+		else if (length >= 26)
 		{
 			/* BITMAPINFOHEADER: signed 32-bit; a negative height means top-down */
 			int32_t h = (int32_t) little_endian(bytes + 22, 4);
