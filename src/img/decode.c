@@ -24,6 +24,7 @@ typedef struct decode_job
 	size_t length;
 	int64_t max_pixels;
 	pgface_decoder_fn decoder;
+	pgface_code code; /* what the decoder returned */
 	pgface_decoded decoded;
 } decode_job;
 
@@ -33,7 +34,7 @@ decode_job_run(void *arg)
 	decode_job *job = arg;
 
 	job->decoded.orientation = 1;
-	job->decoder(job->input, job->length, job->max_pixels, &job->decoded);
+	job->code = job->decoder(job->input, job->length, job->max_pixels, &job->decoded);
 }
 
 static void
@@ -98,7 +99,7 @@ decode_pixels(const unsigned char *bytes, size_t length, int64_t max_pixels,
 	}
 	/* From here the job belongs to the offload: pgface_offload_finish (or an interrupt) frees it.
 	 */
-	if (job->decoded.rgb == NULL)
+	if (job->code != PGFACE_OK || job->decoded.rgb == NULL)
 	{
 		code = job->decoded.status.code;
 		*status = job->decoded.status;

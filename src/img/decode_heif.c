@@ -9,6 +9,7 @@
  */
 #include "img/decoder.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,25 +20,29 @@ static pgface_code
 fail_with_error(pgface_decoded *out, struct heif_error error)
 {
 	pgface_code code;
+	char reason[200];
+	size_t length;
 
-	switch (error.code)
-	{
-		case heif_error_Unsupported_filetype:
-		case heif_error_Unsupported_feature:
-			code = PGFACE_ERR_IMAGE_FORMAT;
-			break;
-		case heif_error_Memory_allocation_error:
-			code = PGFACE_ERR_NO_MEMORY;
-			break;
-		default:
-			code = error.subcode == heif_suberror_Security_limit_exceeded
-			           ? PGFACE_ERR_IMAGE_TOO_LARGE
-			           : PGFACE_ERR_IMAGE_CORRUPT;
-			break;
-	}
+	/* libheif files its size limit under memory allocation errors: the subcode first. */
+	if (error.subcode == heif_suberror_Security_limit_exceeded)
+		code = PGFACE_ERR_IMAGE_TOO_LARGE;
+	else if (error.code == heif_error_Unsupported_filetype ||
+	         error.code == heif_error_Unsupported_feature)
+		code = PGFACE_ERR_IMAGE_FORMAT;
+	else if (error.code == heif_error_Memory_allocation_error)
+		code = PGFACE_ERR_NO_MEMORY;
+	else
+		code = PGFACE_ERR_IMAGE_CORRUPT;
+	snprintf(reason, sizeof(reason), "%s",
+	         error.message != NULL && error.message[0] != '\0' ? error.message
+	                                                           : "libheif gave no reason");
+	/* libheif ends some messages with a newline */
+	for (length = strlen(reason);
+	     length > 0 && (reason[length - 1] == '\n' || reason[length - 1] == ' ');)
+		reason[--length] = '\0';
 	pgface_decoded_discard(out);
 	return pgface_fail(&out->status, code, "the HEIF %s: %s", pgface_decode_failure_verb(code),
-	                   error.message != NULL ? error.message : "libheif gave no reason");
+	                   reason);
 }
 
 /* The decoded primary image's interleaved RGB plane into out, row by row (libheif pads rows). */

@@ -22,12 +22,17 @@
 /* libjpeg-turbo's own advice for untrusted progressive JPEGs (djpeg -maxscans). */
 #define MAX_SCANS 500
 
+/*
+ * What the decode shares with its error exit. Everything that changes after setjmp and is
+ * read after the longjmp lives here, reached through a pointer, never in a plain local.
+ */
 typedef struct jpeg_failure
 {
 	struct jpeg_error_mgr manager; /* first: libjpeg hands back a pointer to it */
 	jmp_buf escape;
 	pgface_code code;
 	char reason[JMSG_LENGTH_MAX];
+	JSAMPLE *cmyk_row; /* freed on every path */
 } jpeg_failure;
 
 /* The code a libjpeg message means: an unsupported variant, memory, or damage. */
@@ -148,7 +153,7 @@ read_scanlines(j_decompress_ptr cinfo, pgface_decoded *out, JSAMPLE *cmyk_row)
  */
 static pgface_code
 decode_into(j_decompress_ptr cinfo, const unsigned char *bytes, size_t length, int64_t max_pixels,
-            int scale_denom, pgface_decoded *out, JSAMPLE **cmyk_row)
+            int scale_denom, pgface_decoded *out, jpeg_failure *failure)
 {
 	int cmyk;
 
@@ -169,9 +174,9 @@ decode_into(j_decompress_ptr cinfo, const unsigned char *bytes, size_t length, i
 	if (pgface_decoded_allocate(out, (int) cinfo->output_width, (int) cinfo->output_height) !=
 	    PGFACE_OK)
 		return out->status.code;
-	if (cmyk && (*cmyk_row = malloc((size_t) out->width * 4)) == NULL)
+	if (cmyk && (failure->cmyk_row = malloc((size_t) out->width * 4)) == NULL)
 		return pgface_fail(&out->status, PGFACE_ERR_NO_MEMORY, "out of memory for a CMYK row");
-	read_scanlines(cinfo, out, *cmyk_row);
+	read_scanlines(cinfo, out, failure->cmyk_row);
 	jpeg_finish_decompress(cinfo);
 	return PGFACE_OK;
 }
@@ -190,26 +195,27 @@ pgface_decode_jpeg_scaled(const unsigned char *bytes, size_t length, int64_t max
 {
 	struct jpeg_decompress_struct cinfo;
 	struct jpeg_progress_mgr progress = {.progress_monitor = limit_scans};
-	jpeg_failure failure = {.code = PGFACE_OK};
-	JSAMPLE *volatile cmyk_row = NULL;
+	jpeg_failure failure = {.code = PGFACE_OK, .cmyk_row = NULL};
 	pgface_code code;
 
+	/* Zeroed first: an error inside jpeg_create_decompress destroys a struct it never set. */
+	memset(&cinfo, 0, sizeof(cinfo));
 	cinfo.err = jpeg_std_error(&failure.manager);
 	failure.manager.error_exit = leave_on_error;
 	failure.manager.emit_message = judge_message;
 	if (setjmp(failure.escape))
 	{
 		jpeg_destroy_decompress(&cinfo);
-		free(cmyk_row);
+		free(failure.cmyk_row);
 		pgface_decoded_discard(out);
 		return pgface_fail(&out->status, failure.code, "the JPEG %s: %s",
 		                   pgface_decode_failure_verb(failure.code), failure.reason);
 	}
 	jpeg_create_decompress(&cinfo);
 	cinfo.progress = &progress;
-	code = decode_into(&cinfo, bytes, length, max_pixels, scale_denom, out, (JSAMPLE **) &cmyk_row);
+	code = decode_into(&cinfo, bytes, length, max_pixels, scale_denom, out, &failure);
 	jpeg_destroy_decompress(&cinfo);
-	free(cmyk_row);
+	free(failure.cmyk_row);
 	if (code != PGFACE_OK)
 		pgface_decoded_discard(out);
 	else

@@ -40,6 +40,8 @@ pgface_decode_stb(const unsigned char *bytes, size_t length, int64_t max_pixels,
 		return PGFACE_OK;
 	}
 	reason = stbi_failure_reason();
+	if (reason == NULL || reason[0] == '\0')
+		reason = "stb_image gave no reason";
 	code = strcmp(reason, "outofmem") == 0 ? PGFACE_ERR_NO_MEMORY
 	       : unsupported_variant(reason)   ? PGFACE_ERR_IMAGE_FORMAT
 	                                       : PGFACE_ERR_IMAGE_CORRUPT;

@@ -3,6 +3,7 @@
  */
 #include "img/decoder.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 /*
@@ -51,6 +52,9 @@ pgface_decode_failure_verb(pgface_code code)
 pgface_code
 pgface_decoded_allocate(pgface_decoded *out, int width, int height)
 {
+	if (width <= 0 || height <= 0 || (size_t) width > SIZE_MAX / 3 / (size_t) height)
+		return pgface_fail(&out->status, PGFACE_ERR_IMAGE_TOO_LARGE,
+		                   "a %dx%d image does not fit in memory", width, height);
 	out->rgb = malloc((size_t) width * (size_t) height * 3);
 	if (out->rgb == NULL)
 		return pgface_fail(&out->status, PGFACE_ERR_NO_MEMORY, "out of memory for a %dx%d image",
