@@ -96,8 +96,9 @@ SELECT format, (timed_embed(bytes)).state, (timed_embed(bytes)).message,
 FROM bombs ORDER BY format;
 
 -- Failing decodes in each format leak nothing: 600 decodes of the damaged copies that fail
--- to decode, per format (after 300 to warm up), in one backend. A leak of 2 kB a failure
--- would show.
+-- to decode, per format (after 300 to warm up), in one backend. A leak of 8 kB a failure
+-- would show (malloc's arenas make RSS move by a few MB either way; LeakSanitizer in the
+-- decode fuzzers and valgrind in make stress see each byte).
 CREATE FUNCTION rss_kb() RETURNS bigint LANGUAGE sql AS $$
 	SELECT (regexp_match(pg_read_file('/proc/self/status'), 'VmRSS:\s+(\d+)'))[1]::bigint
 $$;
@@ -131,7 +132,7 @@ BEGIN
 		INSERT INTO leak_checks VALUES (extension, failures, rss_kb() - before);
 	END LOOP;
 END $$;
-SELECT format, failures, grew_kb < 1024 AS rss_grew_under_1mb FROM leak_checks ORDER BY format;
+SELECT format, failures, grew_kb < 4096 AS rss_grew_under_4mb FROM leak_checks ORDER BY format;
 
 -- A statement_timeout in the middle of each decoder's work on a 6.4-megapixel photo ends
 -- the statement promptly (the decode runs on a thread of its own); one statement each,
