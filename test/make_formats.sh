@@ -9,6 +9,7 @@
 #                             0.1, though pgface takes the pixels as sRGB
 #   large-*                   6.4 megapixels, for a statement_timeout during the decode
 #   refused-*                 formats pgface refuses
+#   bomb-*                    made to lie about their size
 #   orient<N>-<kind>.<ext>    stored turned, with the orientation N (EXIF's meaning) that
 #                             turns it back: EXIF in JPEG, PNG (eXIf) and WebP, irot/imir in
 #                             HEIC and AVIF
@@ -84,3 +85,8 @@ cwebp -quiet -q 80 "$work/large.png" -o "$out/large-webp.webp"
 heif-enc -q 60 "$work/large.png" -o "$out/large-heic.heic" >/dev/null
 heif-enc -q 60 -A -p speed=9 "$work/large.png" -o "$out/large-avif.avif" >/dev/null
 convert "$work/base.png" -colors 16 -type palette -compress RLE "BMP3:$out/refused-rle.bmp"
+
+# A HEIC coding 3072x3072 pixels of one colour (9.4 megapixels in a few kB), whose ispe
+# box photo_formats rewrites to claim 64x64.
+convert -size 3072x3072 "xc:rgb(150,120,100)" -type TrueColor "PNG24:$work/solid.png"
+heif-enc -q 50 "$work/solid.png" -o "$out/bomb-coded.heic" >/dev/null

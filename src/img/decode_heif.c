@@ -125,6 +125,11 @@ pgface_decode_heif(const unsigned char *bytes, size_t length, int64_t max_pixels
 
 	if (context == NULL)
 		return pgface_fail(&out->status, PGFACE_ERR_NO_MEMORY, "out of memory to read a HEIF");
+	if (pgface_heif_check_coded_size(bytes, length, max_pixels, &out->status) != PGFACE_OK)
+	{
+		heif_context_free(context);
+		return out->status.code;
+	}
 	heif_context_set_max_decoding_threads(context, 0);
 	heif_context_set_maximum_image_size_limit(context, PGFACE_MAX_IMAGE_SIDE);
 	error = heif_context_read_from_memory_without_copy(context, bytes, length, NULL);

@@ -44,6 +44,12 @@ pgface_code pgface_decode_webp(const unsigned char *bytes, size_t length, int64_
                                pgface_decoded *out);
 pgface_code pgface_decode_heif(const unsigned char *bytes, size_t length, int64_t max_pixels,
                                pgface_decoded *out);
+/*
+ * heif_coded_size.c: every HEVC stream of a HEIF judged by the size rule from its
+ * sequence parameters, before libheif decodes it at whatever size it codes.
+ */
+pgface_code pgface_heif_check_coded_size(const unsigned char *bytes, size_t length,
+                                         int64_t max_pixels, pgface_status *status);
 /* BMP and GIF, the formats no trusted library above covers, with stb_image. */
 pgface_code pgface_decode_stb(const unsigned char *bytes, size_t length, int64_t max_pixels,
                               pgface_decoded *out);
