@@ -157,3 +157,13 @@ SELECT cancel_lateness_ms(bytes, 20) < 250 AS webp_cancelled FROM photo WHERE na
 SELECT cancel_lateness_ms(bytes, 20) < 250 AS heic_cancelled FROM photo WHERE name = 'large-heic.heic';
 SELECT cancel_lateness_ms(bytes, 20) < 250 AS avif_cancelled FROM photo WHERE name = 'large-avif.avif';
 RESET statement_timeout;
+
+-- The same in a fresh backend, whose first embed() also maps the model files and reads
+-- them through for their checksum (which answers interrupts since issue 17; from a warm
+-- page cache that read is quick, so this guards the whole first call, not the read alone).
+\c
+SET search_path = formats, public;
+SET statement_timeout = 20;
+SELECT cancel_lateness_ms(bytes, 20) < 250 AS fresh_backend_cancelled
+FROM photo WHERE name = 'large-jpeg.jpg';
+RESET statement_timeout;
