@@ -95,11 +95,11 @@ $(BUILD)/make_variants: test/golden/make_variants.c test/common/jpeg_buffer.h te
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_variants.c $(CORE_SRCS) $(CORE_LIBS)
 
-$(BUILD)/make_heif: test/golden/make_heif.c test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
+$(BUILD)/make_heif: test/golden/make_heif.c test/common/decode_file.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_heif.c $(CORE_SRCS) $(CORE_LIBS)
 
-$(BUILD)/make_cmyk: test/golden/make_cmyk.c test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
+$(BUILD)/make_cmyk: test/golden/make_cmyk.c test/common/decode_file.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_cmyk.c $(CORE_SRCS) $(CORE_LIBS)
 

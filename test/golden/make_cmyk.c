@@ -15,8 +15,7 @@
 
 #include <jpeglib.h>
 
-#include "../common/slurp.h"
-#include "img/image.h"
+#include "../common/decode_file.h"
 
 /* One RGB pixel as four ink amounts, 0 to 255. */
 static void
@@ -66,10 +65,7 @@ int
 main(int argc, char **argv)
 {
 	pgface_image image;
-	pgface_status status = {0};
-	unsigned char *bytes;
 	unsigned char *cmyk;
-	size_t length;
 	int ycck;
 	int ok;
 
@@ -79,13 +75,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	ycck = strcmp(argv[3], "ycck") == 0;
-	bytes = slurp(argv[1], &length);
-	if (bytes == NULL || pgface_image_decode(bytes, length, 100000000, &image, &status) != 0)
-	{
-		fprintf(stderr, "make_cmyk: %s: %s\n", argv[1], bytes ? status.message : "cannot read");
+	if (!decode_file("make_cmyk", argv[1], &image))
 		return 1;
-	}
-	free(bytes);
 	cmyk = malloc((size_t) image.width * (size_t) image.height * 4);
 	for (size_t i = 0; cmyk != NULL && i < (size_t) image.width * (size_t) image.height; i++)
 	{

@@ -14,8 +14,7 @@
 
 #include <libheif/heif.h>
 
-#include "../common/slurp.h"
-#include "img/image.h"
+#include "../common/decode_file.h"
 
 /* Prints libheif's reason and says whether the call worked. */
 static int
@@ -80,10 +79,7 @@ int
 main(int argc, char **argv)
 {
 	pgface_image pixels;
-	pgface_status status = {0};
 	struct heif_image *image;
-	unsigned char *bytes;
-	size_t length;
 	int orientation;
 	int ok;
 
@@ -93,13 +89,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: make_heif IN OUT heic|avif QUALITY|lossless ORIENTATION\n");
 		return 2;
 	}
-	bytes = slurp(argv[1], &length);
-	if (bytes == NULL || pgface_image_decode(bytes, length, 100000000, &pixels, &status) != 0)
-	{
-		fprintf(stderr, "make_heif: %s: %s\n", argv[1], bytes ? status.message : "cannot read");
+	if (!decode_file("make_heif", argv[1], &pixels))
 		return 1;
-	}
-	free(bytes);
 	image = to_heif_image(&pixels);
 	ok = image != NULL && encode(image, argv[2], argv[3][0] == 'a', argv[4], orientation);
 	heif_image_release(image);
