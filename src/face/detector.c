@@ -62,55 +62,39 @@ replace(pgface_tensor *x, pgface_tensor *next)
 	*x = *next;
 }
 
-/* depthwiseSeparableConv of tinyYolov2: pad 1, depthwise 3x3, pointwise, bias, then leaky. */
-static pgface_code
-separable_conv(const pgface_separable_conv *conv, pgface_tensor *x, pgface_status *status)
-{
-	pgface_tensor next = {0};
-
-	if (pgface_separable_conv2d(x, conv, 1, &next, status))
-		return status->code;
-	pgface_leaky_relu(&next, LEAKY_ALPHA);
-	replace(x, &next);
-	return PGFACE_OK;
-}
-
-static pgface_code
-max_pool(pgface_tensor *x, int stride, pgface_status *status)
-{
-	pgface_tensor pooled = {0};
-
-	if (pgface_max_pool(x, 2, stride, PGFACE_PAD_SAME, &pooled, status))
-		return status->code;
-	replace(x, &pooled);
-	return PGFACE_OK;
-}
-
-/* runMobilenet: the network from the normalised input to the 13x13x25 head. */
+/*
+ * runMobilenet: the network from the normalised input to the 13x13x25 head.
+ * conv0 takes its 3x3x3x16 filters as the one 16-column panel they already
+ * are (no im2col); each stage is the max-pool, depthwiseSeparableConv and
+ * leaky of tinyYolov2 in one pass (pgface_separable_stage).
+ */
 static pgface_code
 run_net(const pgface_detector *detector, pgface_tensor *x, pgface_status *status)
 {
 	pgface_tensor next = {0};
+	pgface_epilogue conv0 = pgface_bias_epilogue(detector->conv0_bias, true, LEAKY_ALPHA);
+	pgface_epilogue head = pgface_bias_epilogue(detector->head_bias, false, 0.0f);
 
-	if (pgface_conv2d(x, detector->conv0_filters, NULL, 3, 3, 16, 1, PGFACE_PAD_VALID, NULL, &next,
-	                  status))
+	if (pgface_conv2d(x, detector->conv0_filters, detector->conv0_filters, 3, 3, 16, 1,
+	                  PGFACE_PAD_VALID, &conv0, &next, status))
 		return status->code;
 	replace(x, &next);
-	pgface_channel_affine(x, detector->conv0_bias, NULL, NULL, false);
-	pgface_leaky_relu(x, LEAKY_ALPHA);
 	for (int s = 0; s < PGFACE_DETECTOR_STAGES; s++)
 	{
+		pgface_epilogue stage = pgface_bias_epilogue(detector->stages[s].bias, true, LEAKY_ALPHA);
 		pgface_check_interrupts();
-		if (max_pool(x, 2, status) || separable_conv(&detector->stages[s], x, status))
+		if (pgface_separable_stage(x, &detector->stages[s], 1, PGFACE_INPUT_MAX_POOL, &stage, &next,
+		                           status))
 			return status->code;
+		replace(x, &next);
 	}
-	if (max_pool(x, 1, status))
-		return status->code;
-	if (pgface_conv2d(x, detector->head_filters, NULL, 1, 1, PGFACE_DETECTOR_ANCHORS * BOX_ENCODING,
-	                  1, PGFACE_PAD_VALID, NULL, &next, status))
+	if (pgface_max_pool(x, 2, 1, PGFACE_PAD_SAME, &next, status))
 		return status->code;
 	replace(x, &next);
-	pgface_channel_affine(x, detector->head_bias, NULL, NULL, false);
+	if (pgface_conv2d(x, detector->head_filters, NULL, 1, 1, PGFACE_DETECTOR_ANCHORS * BOX_ENCODING,
+	                  1, PGFACE_PAD_VALID, &head, &next, status))
+		return status->code;
+	replace(x, &next);
 	return PGFACE_OK;
 }
 
@@ -210,9 +194,7 @@ pgface_detect_faces(const pgface_detector *detector, const pgface_image *image, 
 		                   "detector input size %d is not a positive multiple of 32", input_size);
 	if (pgface_tensor_alloc(&x, input_size, input_size, 3, status))
 		return status->code;
-	pgface_square_resize(image, input_size, 0, x.data);
-	for (size_t i = 0; i < pgface_tensor_count(&x); i++)
-		x.data[i] = (x.data[i] - detector_mean_rgb[i % 3]) / 255.0f;
+	pgface_square_resize_normalised(image, input_size, 0, detector_mean_rgb, 255.0f, x.data);
 
 	if (run_net(detector, &x, status))
 	{

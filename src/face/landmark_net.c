@@ -53,77 +53,54 @@ pgface_landmark_net_bind(const pgface_model_file *model, pgface_landmark_net *ne
 	return pgface_model_tensor_checked(model, "fc/bias", 1, fc_bias_shape, &net->fc_bias, status);
 }
 
-/* One convolution of a dense block, bias added, no activation. */
+/*
+ * One convolution of a dense block: bias, then + residual (NULL: none), then
+ * relu if asked; the input rectified first if relu_input. The first block's
+ * first conv is a plain 3x3 conv; every other goes through the one-pass stage.
+ */
 static pgface_code
-dense_conv(const pgface_landmark_conv *conv, const pgface_tensor *in, int stride,
-           pgface_tensor *out, pgface_status *status)
+dense_conv(const pgface_landmark_conv *conv, const pgface_tensor *in, int stride, bool relu_input,
+           const pgface_tensor *residual, bool relu, pgface_tensor *out, pgface_status *status)
 {
-	if (conv->filters == NULL)
-		return pgface_separable_conv2d(in, &conv->separable, stride, out, status);
-	if (pgface_conv2d(in, conv->filters, NULL, 3, 3, conv->separable.out_channels, stride,
-	                  PGFACE_PAD_SAME, NULL, out, status))
-		return status->code;
-	pgface_channel_affine(out, conv->separable.bias, NULL, NULL, false);
-	return PGFACE_OK;
-}
+	pgface_epilogue epilogue = pgface_bias_epilogue(conv->separable.bias, relu, 0.0f);
 
-/* sum = relu(a + (b + (c + d))) for the terms given, in face-api's association order. */
-static void
-relu_sum(pgface_tensor *out, const pgface_tensor *const *terms, int count)
-{
-	size_t n = pgface_tensor_count(out);
-
-	for (size_t i = 0; i < n; i++)
+	if (residual != NULL)
 	{
-		float sum = terms[count - 1]->data[i];
-		for (int t = count - 2; t >= 0; t--)
-			sum = terms[t]->data[i] + sum;
-		out->data[i] = sum > 0.0f ? sum : 0.0f;
+		epilogue.residual = residual->data;
+		epilogue.residual_stride = (size_t) residual->c;
 	}
+	if (conv->filters == NULL)
+		return pgface_separable_stage(in, &conv->separable, stride,
+		                              relu_input ? PGFACE_INPUT_RELU : 0u, &epilogue, out, status);
+	return pgface_conv2d(in, conv->filters, NULL, 3, 3, conv->separable.out_channels, stride,
+	                     PGFACE_PAD_SAME, &epilogue, out, status);
 }
 
 /*
  * denseBlock4: out1 = relu(conv0(x)); each later conv reads the relu of the sum
  * of all earlier outputs; the block returns the relu of the sum of all four.
+ * The sums run along in the epilogues: sums[k] = out1 + ... + out(k+1), each
+ * conv adding its output to the sum before it, so no pass adds tensors.
  */
 static pgface_code
 dense_block(const pgface_landmark_conv *convs, pgface_tensor *x, pgface_status *status)
 {
-	pgface_tensor outs[4] = {{0}};
-	pgface_tensor joined = {0};
-	const pgface_tensor *terms[4];
+	pgface_tensor sums[4] = {{0}};
 	pgface_code code = PGFACE_OK;
 
-	if (dense_conv(&convs[0], x, 2, &outs[0], status))
+	if (dense_conv(&convs[0], x, 2, false, NULL, true, &sums[0], status))
 		return status->code;
-	pgface_channel_affine(&outs[0], NULL, NULL, NULL, true);
-	if (pgface_tensor_alloc(&joined, outs[0].h, outs[0].w, outs[0].c, status))
-		goto done;
-	for (int k = 1; k < 4; k++)
+	for (int k = 1; k < 4 && code == PGFACE_OK; k++)
+		code =
+		    dense_conv(&convs[k], &sums[k - 1], 1, k > 1, &sums[k - 1], k == 3, &sums[k], status);
+	if (code == PGFACE_OK)
 	{
-		const pgface_tensor *in = &outs[0];
-		if (k > 1)
-		{
-			for (int t = 0; t < k; t++)
-				terms[t] = &outs[t];
-			relu_sum(&joined, terms, k);
-			in = &joined;
-		}
-		if (dense_conv(&convs[k], in, 1, &outs[k], status))
-			goto done;
+		pgface_tensor_free(x);
+		*x = sums[3];
+		sums[3].data = NULL;
 	}
-	for (int t = 0; t < 4; t++)
-		terms[t] = &outs[t];
-	relu_sum(&joined, terms, 4);
-	pgface_tensor_free(x);
-	*x = joined;
-	joined.data = NULL;
-
-done:
-	code = status->code;
-	for (int t = 0; t < 4; t++)
-		pgface_tensor_free(&outs[t]);
-	pgface_tensor_free(&joined);
+	for (int k = 0; k < 4; k++)
+		pgface_tensor_free(&sums[k]);
 	return code;
 }
 
@@ -144,9 +121,8 @@ pgface_landmarks_detect(const pgface_landmark_net *net, const pgface_image *imag
 		pgface_image_free(&face);
 		return status->code;
 	}
-	pgface_square_resize(&face, PGFACE_LANDMARK_INPUT, 1, x.data);
-	for (size_t i = 0; i < pgface_tensor_count(&x); i++)
-		x.data[i] = (x.data[i] - landmark_mean_rgb[i % 3]) / 255.0f;
+	pgface_square_resize_normalised(&face, PGFACE_LANDMARK_INPUT, 1, landmark_mean_rgb, 255.0f,
+	                                x.data);
 
 	for (int b = 0; b < PGFACE_LANDMARK_BLOCKS; b++)
 		if (dense_block(net->blocks[b], &x, status))

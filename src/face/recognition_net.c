@@ -117,7 +117,8 @@ conv_scale(const pgface_tensor *in, const pgface_conv_scale *conv, int stride,
 	                            conv->shift,
 	                            residual != NULL ? residual->data : NULL,
 	                            (size_t) conv->out_channels,
-	                            relu != 0};
+	                            relu != 0,
+	                            0.0f};
 
 	if (conv->winograd != NULL && stride == 1 && padding == PGFACE_PAD_SAME)
 		return pgface_conv3x3_winograd(in, conv->winograd, conv->out_channels, &epilogue, out,

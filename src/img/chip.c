@@ -3,21 +3,10 @@
  * padToSquare(isCenterImage = true) and TensorFlow.js's resizeBilinear.
  */
 #include <math.h>
+#include <string.h>
 
 #include "common/runtime.h"
 #include "img/image.h"
-
-/* Pixel of the padded square: zero outside the original image. */
-static float
-padded_pixel(const pgface_image *image, int pad_top, int pad_left, int y, int x, int channel)
-{
-	int iy = y - pad_top;
-	int ix = x - pad_left;
-
-	if (iy < 0 || iy >= image->height || ix < 0 || ix >= image->width)
-		return 0.0f;
-	return (float) image->rgb[((size_t) iy * (size_t) image->width + (size_t) ix) * 3 + channel];
-}
 
 void
 pgface_chip_from_image(const pgface_image *image, int size, float *out)
@@ -28,6 +17,56 @@ pgface_chip_from_image(const pgface_image *image, int size, float *out)
 void
 pgface_square_resize(const pgface_image *image, int size, int centred, float *out)
 {
+	static const float no_mean[3] = {0.0f, 0.0f, 0.0f};
+
+	/* (v - 0) / 1 is v */
+	pgface_square_resize_normalised(image, size, centred, no_mean, 1.0f, out);
+}
+
+/* What the padded square holds outside the image. */
+static const unsigned char black[3] = {0, 0, 0};
+
+/* Where one output column samples the padded square: two source columns, -1 outside the image. */
+typedef struct resize_column
+{
+	int left;
+	int right;
+	float x_fraction;
+} resize_column;
+
+/* Output column x's sampling, as TensorFlow.js's resizeBilinear places it. */
+static resize_column
+sample_column(float ratio, int x, int side, int pad_left, int width)
+{
+	float source_x = ratio * (float) x;
+	int left = (int) floorf(source_x);
+	int right = (int) ceilf(source_x) < side - 1 ? (int) ceilf(source_x) : side - 1;
+	resize_column column = {left - pad_left, right - pad_left, source_x - (float) left};
+
+	column.left = column.left >= 0 && column.left < width ? column.left : -1;
+	column.right = column.right >= 0 && column.right < width ? column.right : -1;
+	return column;
+}
+
+/* The pixel at a sampled column of a source row, black outside the image (or for no row). */
+static inline const unsigned char *
+padded(const unsigned char *row, int x)
+{
+	return row != NULL && x >= 0 ? row + (size_t) x * 3 : black;
+}
+
+/*
+ * TensorFlow.js's resizeBilinear of the padded square, with the same float
+ * arithmetic per value as face-api, and the net's normalisation in the same
+ * pass: the sampling positions are worked out once per row and column (a table
+ * for the first PGFACE_SQUARE_TABLE columns), not once per value, and a row
+ * outside the image is no row at all.
+ */
+#define PGFACE_SQUARE_TABLE 1024
+void
+pgface_square_resize_normalised(const pgface_image *image, int size, int centred,
+                                const float mean[3], float divisor, float *out)
+{
 	int side = image->width > image->height ? image->width : image->height;
 	int difference = side - (image->width > image->height ? image->height : image->width);
 	/* face-api appends round(difference / 2) after the image and the rest before it. */
@@ -35,33 +74,42 @@ pgface_square_resize(const pgface_image *image, int size, int centred, float *ou
 	int pad_top = image->height < side ? before : 0;
 	int pad_left = image->width < side ? before : 0;
 	float ratio = (float) side / (float) size;
+	resize_column table[PGFACE_SQUARE_TABLE];
+	int tabled = size < PGFACE_SQUARE_TABLE ? size : PGFACE_SQUARE_TABLE;
 
+	for (int x = 0; x < tabled; x++)
+		table[x] = sample_column(ratio, x, side, pad_left, image->width);
 	for (int y = 0; y < size; y++)
 	{
 		float source_y = ratio * (float) y;
 		int top = (int) floorf(source_y);
 		int bottom = (int) ceilf(source_y) < side - 1 ? (int) ceilf(source_y) : side - 1;
 		float y_fraction = source_y - (float) top;
+		const unsigned char *upper_row = NULL;
+		const unsigned char *lower_row = NULL;
+		float *dst = out + (size_t) y * (size_t) size * 3;
 
 		pgface_check_interrupts(); /* rows of a large photo are far apart: cache and TLB misses */
+		if (top - pad_top >= 0 && top - pad_top < image->height)
+			upper_row = image->rgb + (size_t) (top - pad_top) * (size_t) image->width * 3;
+		if (bottom - pad_top >= 0 && bottom - pad_top < image->height)
+			lower_row = image->rgb + (size_t) (bottom - pad_top) * (size_t) image->width * 3;
 
 		for (int x = 0; x < size; x++)
 		{
-			float source_x = ratio * (float) x;
-			int left = (int) floorf(source_x);
-			int right = (int) ceilf(source_x) < side - 1 ? (int) ceilf(source_x) : side - 1;
-			float x_fraction = source_x - (float) left;
+			resize_column column =
+			    x < tabled ? table[x] : sample_column(ratio, x, side, pad_left, image->width);
+			const unsigned char *tl = padded(upper_row, column.left);
+			const unsigned char *tr = padded(upper_row, column.right);
+			const unsigned char *bl = padded(lower_row, column.left);
+			const unsigned char *br = padded(lower_row, column.right);
 
 			for (int c = 0; c < 3; c++)
 			{
-				float top_left = padded_pixel(image, pad_top, pad_left, top, left, c);
-				float top_right = padded_pixel(image, pad_top, pad_left, top, right, c);
-				float bottom_left = padded_pixel(image, pad_top, pad_left, bottom, left, c);
-				float bottom_right = padded_pixel(image, pad_top, pad_left, bottom, right, c);
-				float upper = top_left + (top_right - top_left) * x_fraction;
-				float lower = bottom_left + (bottom_right - bottom_left) * x_fraction;
-				out[((size_t) y * (size_t) size + (size_t) x) * 3 + c] =
-				    upper + (lower - upper) * y_fraction;
+				float upper = (float) tl[c] + ((float) tr[c] - (float) tl[c]) * column.x_fraction;
+				float lower = (float) bl[c] + ((float) br[c] - (float) bl[c]) * column.x_fraction;
+				dst[(size_t) x * 3 + c] =
+				    (upper + (lower - upper) * y_fraction - mean[c]) / divisor;
 			}
 		}
 	}

@@ -94,4 +94,11 @@ void pgface_chip_mirror(const float *in, int size, float *out);
  */
 void pgface_square_resize(const pgface_image *image, int size, int centred, float *out);
 
+/*
+ * chip.c: pgface_square_resize, each value then (v - mean[channel]) / divisor as a
+ * net's input wants it, in the same pass.
+ */
+void pgface_square_resize_normalised(const pgface_image *image, int size, int centred,
+                                     const float mean[3], float divisor, float *out);
+
 #endif

@@ -75,13 +75,8 @@ gemm_openblas(int m, int n, const gemm_operand *op, const float *b, size_t ldb, 
 		return;
 	for (int i = 0; i < m; i++)
 		for (int j = 0; j < n; j++)
-		{
-			float x =
-			    (c[(size_t) i * ldc + (size_t) j] + epi->bias[j]) * epi->scale[j] + epi->shift[j];
-			if (epi->residual != NULL)
-				x += epi->residual[(size_t) i * epi->residual_stride + (size_t) j];
-			c[(size_t) i * ldc + (size_t) j] = epi->relu && !(x > 0.0f) ? 0.0f : x;
-		}
+			c[(size_t) i * ldc + (size_t) j] = pgface_epilogue_value(
+			    epi, c[(size_t) i * ldc + (size_t) j], (size_t) i, (size_t) j);
 }
 
 /* One instance: its entry point, name and vector width. */
@@ -133,15 +128,8 @@ gemm_columns(int m, int first, int n, int k, const float *a, size_t lda, const f
 			float x = 0.0f;
 			for (int p = 0; p < k; p++)
 				x += a[(size_t) i * lda + (size_t) p] * b[(size_t) p * ldb + (size_t) j];
-			if (epi != NULL)
-			{
-				x = (x + epi->bias[j]) * epi->scale[j] + epi->shift[j];
-				if (epi->residual != NULL)
-					x += epi->residual[(size_t) i * epi->residual_stride + (size_t) j];
-				if (epi->relu && !(x > 0.0f))
-					x = 0.0f;
-			}
-			c[(size_t) i * ldc + (size_t) j] = x;
+			c[(size_t) i * ldc + (size_t) j] =
+			    epi != NULL ? pgface_epilogue_value(epi, x, (size_t) i, (size_t) j) : x;
 		}
 }
 

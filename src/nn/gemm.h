@@ -13,7 +13,8 @@
 /*
  * What happens to each output value v in column j and row i before it is stored:
  *   v = (v + bias[j]) * scale[j] + shift[j] + residual[i * residual_stride + j]
- * then max(v, 0) if relu. bias, scale and shift must all be set; residual may be NULL.
+ * then, if relu, max(v, 0), or with a nonzero leak TensorFlow.js's leaky():
+ * max(v - leak v, 0) + leak v. bias, scale and shift must all be set; residual may be NULL.
  */
 typedef struct pgface_epilogue
 {
@@ -23,7 +24,24 @@ typedef struct pgface_epilogue
 	const float *residual;
 	size_t residual_stride;
 	bool relu;
+	float leak; /* 0: plain relu; the negative slope of a leaky relu (the detector's 0.1) */
 } pgface_epilogue;
+
+/* The epilogue of one value v in row i and column j, for the scalar paths. */
+static inline float
+pgface_epilogue_value(const pgface_epilogue *epi, float v, size_t i, size_t j)
+{
+	v = (v + epi->bias[j]) * epi->scale[j] + epi->shift[j];
+	if (epi->residual != NULL)
+		v += epi->residual[i * epi->residual_stride + j];
+	if (epi->relu && epi->leak != 0.0f)
+	{
+		float low = v * epi->leak;
+		float rest = v - low;
+		return (rest > 0.0f ? rest : 0.0f) + low;
+	}
+	return epi->relu && !(v > 0.0f) ? 0.0f : v;
+}
 
 /*
  * c[m x n] = a[m x k] x b[k x n] (then the epilogue, when not NULL); lda, ldb

@@ -25,6 +25,23 @@ KERNEL(vec) KERNEL(broadcast)(float x)
 	return v;
 }
 
+/* The epilogue's relu or leaky relu (see pgface_epilogue), or nothing. */
+static inline __attribute__((always_inline)) KERNEL_TARGET
+KERNEL(vec) KERNEL(activate)(KERNEL(vec) x, const pgface_epilogue *epi)
+{
+	const KERNEL(vec) zero = {0};
+
+	if (epi->relu && epi->leak != 0.0f)
+	{
+		KERNEL(vec) low = x * KERNEL(broadcast)(epi->leak);
+		KERNEL(vec) rest = x - low;
+		return (KERNEL(vec))((KERNEL(ivec)) rest & (rest > zero)) + low;
+	}
+	if (epi->relu)
+		return (KERNEL(vec))((KERNEL(ivec)) x & (x > zero));
+	return x;
+}
+
 /*
  * One register tile: rows x (vecs * LANES) outputs summed over all of k, then
  * the epilogue. Row i of a is op->segments runs of op->segment_length floats,
@@ -85,8 +102,7 @@ KERNEL(tile)(const int rows, const int vecs, const float *const *arow, const gem
 				    KERNEL(load)(epi->shift + j);
 				if (epi->residual != NULL)
 					x += KERNEL(load)(epi->residual + (size_t) i * epi->residual_stride + j);
-				if (epi->relu)
-					x = (KERNEL(vec))((KERNEL(ivec)) x & (x > zero));
+				x = KERNEL(activate)(x, epi);
 			}
 			KERNEL(store)(c + (size_t) i * ldc + (size_t) v * LANES, x);
 		}

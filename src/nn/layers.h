@@ -65,6 +65,18 @@ pgface_code pgface_separable_conv_bind(const pgface_model_file *model, const cha
 pgface_code pgface_separable_conv2d(const pgface_tensor *in, const pgface_separable_conv *conv,
                                     int stride, pgface_tensor *out, pgface_status *status);
 
+/*
+ * separable_stage.c: pgface_separable_conv2d in one pass, with the pointwise
+ * conv's epilogue fused (its bias, a residual indexed by output position,
+ * relu or leaky relu), and optionally, before the depthwise conv, a 2x2
+ * max-pool of the input (stride 2, 'same') and a relu of it, as input_ops says.
+ */
+#define PGFACE_INPUT_MAX_POOL 1u
+#define PGFACE_INPUT_RELU     2u
+pgface_code pgface_separable_stage(const pgface_tensor *in, const pgface_separable_conv *conv,
+                                   int stride, unsigned input_ops, const pgface_epilogue *epilogue,
+                                   pgface_tensor *out, pgface_status *status);
+
 /* depthwise_conv2d.c: filters are [kh, kw, in.c, 1]; one filter per channel. */
 pgface_code pgface_depthwise_conv2d(const pgface_tensor *in, const float *filters, int kh, int kw,
                                     int stride, pgface_padding padding, pgface_tensor *out,
@@ -90,6 +102,11 @@ void pgface_channel_affine(pgface_tensor *t, const float *bias, const float *sca
 #define PGFACE_MAX_AFFINE_CHANNELS 1024
 void pgface_channel_affine_add(pgface_tensor *t, const float *bias, const float *scale,
                                const float *shift, const pgface_tensor *residual, bool relu);
+/*
+ * An epilogue that adds bias (NULL: none), then relu or, with a nonzero leak,
+ * leaky relu when relu is set. At most PGFACE_MAX_AFFINE_CHANNELS columns.
+ */
+pgface_epilogue pgface_bias_epilogue(const float *bias, bool relu, float leak);
 /* t = max(t, alpha * t), computed as TensorFlow.js's leaky() does: relu(t - alpha t) + alpha t */
 void pgface_leaky_relu(pgface_tensor *t, float alpha);
 

@@ -89,6 +89,12 @@ KERNEL(vec) KERNEL(finish)(KERNEL(vec) x, const pgface_epilogue *epi, int c, con
 	    KERNEL(load)(epi->shift + c);
 	if (residual != NULL)
 		x += KERNEL(load)(residual + c);
+	if (epi->relu && epi->leak != 0.0f)
+	{
+		KERNEL(vec) low = x * epi->leak;
+		KERNEL(vec) rest = x - low;
+		return (KERNEL(vec))((KERNEL(ivec)) rest & (rest > zero)) + low;
+	}
 	if (epi->relu)
 		x = (KERNEL(vec))((KERNEL(ivec)) x & (x > zero));
 	return x;
@@ -103,6 +109,12 @@ KERNEL(finish1)(float x, const pgface_epilogue *epi, int c, const float *residua
 	x = (x + epi->bias[c]) * epi->scale[c] + epi->shift[c];
 	if (residual != NULL)
 		x += residual[c];
+	if (epi->relu && epi->leak != 0.0f)
+	{
+		float low = x * epi->leak;
+		float rest = x - low;
+		return (rest > 0.0f ? rest : 0.0f) + low;
+	}
 	return epi->relu && !(x > 0.0f) ? 0.0f : x;
 }
 

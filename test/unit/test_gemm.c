@@ -74,7 +74,8 @@ gemm_matches_naive_loops(void)
 						float *scale = random_array((size_t) n, &state);
 						float *shift = random_array((size_t) n, &state);
 						float *residual = random_array((size_t) m * (size_t) (n + 1), &state);
-						pgface_epilogue epi = {bias, scale, shift, NULL, (size_t) n + 1, false};
+						pgface_epilogue epi = {bias,           scale, shift, NULL,
+						                       (size_t) n + 1, false, 0.0f};
 						if (mode == 2)
 						{
 							epi.residual = residual;
@@ -142,7 +143,7 @@ packed_gemm_matches_naive_loops(void)
 					float *bias = random_array((size_t) n, &state);
 					float *scale = random_array((size_t) n, &state);
 					float *shift = random_array((size_t) n, &state);
-					pgface_epilogue epi = {bias, scale, shift, NULL, 0, true};
+					pgface_epilogue epi = {bias, scale, shift, NULL, 0, true, 0.0f};
 					pgface_pack_panels(b, depth, n, panels);
 					/* row 0, column 17 opens the second panel */
 					CHECK(n < 32 || panels[16 * (size_t) depth + 1] == b[17]);
@@ -182,7 +183,7 @@ check_fused_conv(const pgface_tensor *in, const float *filters, const float *win
 	float *bias = random_array((size_t) out_c, state);
 	float *scale = random_array((size_t) out_c, state);
 	float *shift = random_array((size_t) out_c, state);
-	pgface_epilogue epi = {bias, scale, shift, NULL, (size_t) out_c, true};
+	pgface_epilogue epi = {bias, scale, shift, NULL, (size_t) out_c, true, 0.0f};
 	int out_h = pgface_output_extent(in->h, k, stride, padding);
 	int out_w = pgface_output_extent(in->w, k, stride, padding);
 

@@ -288,11 +288,120 @@ dense_and_mean_follow_their_formulas(void)
 	pgface_tensor_free(&t);
 }
 
+/*
+ * The composed reference for pgface_separable_stage: the separate ops it fuses
+ * (max-pool, relu, depthwise, 1x1 conv, bias + residual, relu or leaky relu).
+ */
+static void
+composed_stage(const pgface_tensor *in, const pgface_separable_conv *conv, int stride, unsigned ops,
+               const pgface_tensor *residual, bool relu, float leak, pgface_tensor *out)
+{
+	pgface_status status = {0};
+	pgface_tensor pooled = {0};
+	pgface_tensor depthwise = {0};
+	const pgface_tensor *x = in;
+
+	if (ops & PGFACE_INPUT_MAX_POOL)
+	{
+		pgface_max_pool(in, 2, 2, PGFACE_PAD_SAME, &pooled, &status);
+		x = &pooled;
+	}
+	if (ops & PGFACE_INPUT_RELU)
+	{
+		if (x == in)
+		{
+			pgface_tensor_alloc(&pooled, in->h, in->w, in->c, &status);
+			memcpy(pooled.data, in->data, pgface_tensor_count(in) * sizeof(float));
+			x = &pooled;
+		}
+		pgface_channel_affine(&pooled, NULL, NULL, NULL, true);
+	}
+	pgface_depthwise_conv2d(x, conv->depthwise, 3, 3, stride, PGFACE_PAD_SAME, &depthwise, &status);
+	pgface_conv2d(&depthwise, conv->pointwise, NULL, 1, 1, conv->out_channels, 1, PGFACE_PAD_VALID,
+	              NULL, out, &status);
+	pgface_channel_affine_add(out, conv->bias, NULL, NULL, residual, relu && leak == 0.0f);
+	if (relu && leak != 0.0f)
+		pgface_leaky_relu(out, leak);
+	pgface_tensor_free(&pooled);
+	pgface_tensor_free(&depthwise);
+}
+
+/*
+ * The one-pass separable stage equals its composed ops, on every instruction
+ * set this CPU has, for odd extents, channel counts that are and are not a
+ * multiple of the vector width, both strides and every input op and epilogue.
+ */
+static void
+separable_stage_matches_composed_ops(void)
+{
+	static const char *simd[] = {"avx512", "avx2", "sse2", "openblas"};
+	static const int shapes[][4] = {
+	    {9, 7, 16, 32}, {8, 11, 20, 16}, {5, 5, 12, 48}, {1, 3, 32, 16}};
+	uint64_t state = 11;
+	double worst = 0.0;
+	int compared = 0;
+
+	for (size_t m = 0; m < sizeof(simd) / sizeof(simd[0]); m++)
+	{
+		if (!pgface_simd_force(simd[m]))
+			continue;
+		for (size_t sh = 0; sh < sizeof(shapes) / sizeof(shapes[0]); sh++)
+			for (int stride = 1; stride <= 2; stride++)
+				for (unsigned ops = 0; ops < 4; ops++)
+					for (int variant = 0; variant < 3; variant++)
+					{
+						pgface_status status = {0};
+						int c = shapes[sh][2], n = shapes[sh][3];
+						pgface_tensor in = {0}, got = {0}, want = {0}, residual = {0};
+						float depthwise[9 * 32], pointwise[32 * 48], bias[48];
+						pgface_separable_conv conv = {c, n, depthwise, pointwise, bias};
+						bool relu = variant > 0;
+						float leak = variant == 2 ? 0.1f : 0.0f;
+						pgface_epilogue epi = pgface_bias_epilogue(bias, relu, leak);
+
+						pgface_tensor_alloc(&in, shapes[sh][0], shapes[sh][1], c, &status);
+						fill(in.data, pgface_tensor_count(&in), &state);
+						fill(depthwise, (size_t) 9 * c, &state);
+						fill(pointwise, (size_t) c * n, &state);
+						fill(bias, (size_t) n, &state);
+						CHECK(pgface_separable_stage(&in, &conv, stride, ops, NULL, &got,
+						                             &status) == PGFACE_OK);
+						/* a residual of the output's shape, then the same with the epilogue */
+						pgface_tensor_alloc(&residual, got.h, got.w, n, &status);
+						fill(residual.data, pgface_tensor_count(&residual), &state);
+						pgface_tensor_free(&got);
+						epi.residual = variant == 1 ? residual.data : NULL;
+						epi.residual_stride = (size_t) n;
+						CHECK(pgface_separable_stage(&in, &conv, stride, ops, &epi, &got,
+						                             &status) == PGFACE_OK);
+						composed_stage(&in, &conv, stride, ops, variant == 1 ? &residual : NULL,
+						               relu, leak, &want);
+						CHECK(got.h == want.h && got.w == want.w && got.c == want.c);
+						for (size_t i = 0; i < pgface_tensor_count(&want); i++)
+						{
+							double error = fabs((double) got.data[i] - want.data[i]) /
+							               (1.0 + fabs((double) want.data[i]));
+							worst = error > worst ? error : worst;
+						}
+						compared++;
+						pgface_tensor_free(&in);
+						pgface_tensor_free(&got);
+						pgface_tensor_free(&want);
+						pgface_tensor_free(&residual);
+					}
+	}
+	pgface_simd_force(NULL);
+	CHECK(compared >= 2 * 4 * 2 * 4 * 3);
+	CHECK(worst < 1e-5);
+}
+
 const unit_test nn_layer_tests[] = {
     {"nn: output extents and padding follow TensorFlow", output_extents_follow_tensorflow},
     {"nn: conv2d (im2col + sgemm) matches naive loops", conv2d_matches_naive_loops},
     {"nn: Winograd 3x3 matches naive loops", winograd_matches_naive_loops},
     {"nn: depthwise conv matches naive loops", depthwise_matches_naive_loops},
+    {"nn: the one-pass separable stage equals its composed ops",
+     separable_stage_matches_composed_ops},
     {"nn: max and average pools match TensorFlow", pools_match_tensorflow},
     {"nn: affine, residual, relu and leaky relu", elementwise_ops_follow_their_formulas},
     {"nn: dense layer and global mean", dense_and_mean_follow_their_formulas},
