@@ -65,8 +65,9 @@ replace(pgface_tensor *x, pgface_tensor *next)
 /*
  * runMobilenet: the network from the normalised input to the 13x13x25 head.
  * conv0 takes its 3x3x3x16 filters as the one 16-column panel they already
- * are (no im2col); each stage is the max-pool, depthwiseSeparableConv and
- * leaky of tinyYolov2 in one pass (pgface_separable_stage).
+ * are (no im2col), with the first max-pool after it in the same pass; each
+ * stage is the max-pool, depthwiseSeparableConv and leaky of tinyYolov2 in one
+ * pass (pgface_separable_stage).
  */
 static pgface_code
 run_net(const pgface_detector *detector, pgface_tensor *x, pgface_status *status)
@@ -75,16 +76,16 @@ run_net(const pgface_detector *detector, pgface_tensor *x, pgface_status *status
 	pgface_epilogue conv0 = pgface_bias_epilogue(detector->conv0_bias, true, LEAKY_ALPHA);
 	pgface_epilogue head = pgface_bias_epilogue(detector->head_bias, false, 0.0f);
 
-	if (pgface_conv2d(x, detector->conv0_filters, detector->conv0_filters, 3, 3, 16, 1,
-	                  PGFACE_PAD_VALID, &conv0, &next, status))
+	if (pgface_conv2d_max_pool(x, detector->conv0_filters, 3, 3, 16, &conv0, &next, status))
 		return status->code;
 	replace(x, &next);
 	for (int s = 0; s < PGFACE_DETECTOR_STAGES; s++)
 	{
 		pgface_epilogue stage = pgface_bias_epilogue(detector->stages[s].bias, true, LEAKY_ALPHA);
+		/* the first stage's pool went with conv0 */
+		unsigned ops = s > 0 ? PGFACE_INPUT_MAX_POOL : 0u;
 		pgface_check_interrupts();
-		if (pgface_separable_stage(x, &detector->stages[s], 1, PGFACE_INPUT_MAX_POOL, &stage, &next,
-		                           status))
+		if (pgface_separable_stage(x, &detector->stages[s], 1, ops, &stage, &next, status))
 			return status->code;
 		replace(x, &next);
 	}

@@ -81,11 +81,11 @@ describe_face(const pgface_models *models, const pgface_image *image, const pgfa
  * The tiny detector sees faces over a limited range of sizes relative to its
  * input: at 416 it misses faces that fill much of the photo (an ID picture, a
  * tight crop, most of LFW), which it finds when shown the photo smaller. So
- * embed() also looks at these sizes. faces() keeps to the configured size, and
- * so to the reference detector's precision.
+ * embed() also looks at these sizes, but only for a face covering the centre
+ * of the photo, which a face that fills it does. faces() keeps to the
+ * configured size, and so to the reference detector's precision.
  */
 static const int extra_input_sizes[] = {320, 224, 160, 128};
-#define MAX_DETECTOR_RUNS 5
 
 /*
  * The one way the pipeline decodes: the input's length is judged before any byte of it is
@@ -128,47 +128,70 @@ covers(const pgface_box *box, double x, double y)
 }
 
 /*
- * The most prominent face: of the faces the detector finds at the configured
- * size and the smaller ones, the best-scoring face that covers the centre of
- * the photo (the subject of a portrait, an ID photo, a cropped picture), or the
- * best-scoring face anywhere when none covers it. *found is 0 when there is none.
+ * The detector at one size: the best-scoring face covering the centre of the
+ * photo into *centred, and when anywhere is set the best-scoring face
+ * anywhere into *anywhere. Each found flag is left alone when there is none.
+ */
+static pgface_code
+best_faces_at(const pgface_models *models, const pgface_image *image, int input_size,
+              const pgface_limits *limits, pgface_box *centred, int *found_centred,
+              pgface_box *anywhere, int *found_anywhere, pgface_status *status)
+{
+	pgface_box *boxes;
+	int count;
+
+	pgface_check_interrupts();
+	if (pgface_detect_faces(&models->detector, image, input_size, limits->detector_threshold,
+	                        &boxes, &count, status) != PGFACE_OK)
+		return status->code;
+	/* best score first: the first box that qualifies is the one */
+	for (int i = 0; i < count; i++)
+		if (covers(&boxes[i], image->width / 2.0, image->height / 2.0))
+		{
+			*centred = boxes[i];
+			*found_centred = 1;
+			break;
+		}
+	if (anywhere != NULL && count > 0)
+	{
+		*anywhere = boxes[0];
+		*found_anywhere = 1;
+	}
+	pgface_free(boxes);
+	return PGFACE_OK;
+}
+
+/*
+ * The most prominent face: the best-scoring face covering the centre of the
+ * photo (the subject of a portrait, an ID photo, a cropped picture) at the
+ * configured size, else at the first smaller size that finds one; else the
+ * best-scoring face anywhere at the configured size. *found is 0 when there is
+ * none. The smaller sizes run only when the configured one finds no centred
+ * face, and stop at the first that does; and they never give a face off the
+ * centre, where at those sizes the detector's false faces lie (a photo of dogs
+ * has two at 320).
  */
 static pgface_code
 most_prominent_face(const pgface_models *models, const pgface_image *image,
                     const pgface_limits *limits, pgface_box *best, int *found,
                     pgface_status *status)
 {
-	int sizes[MAX_DETECTOR_RUNS];
-	int nsizes = 0;
-	int best_centred = 0;
+	pgface_box anywhere;
+	int found_anywhere = 0;
 
 	*found = 0;
-	sizes[nsizes++] = limits->detector_input_size;
-	for (size_t i = 0; i < sizeof(extra_input_sizes) / sizeof(extra_input_sizes[0]); i++)
-		if (extra_input_sizes[i] < limits->detector_input_size)
-			sizes[nsizes++] = extra_input_sizes[i];
-
-	for (int s = 0; s < nsizes; s++)
-	{
-		pgface_box *boxes;
-		int count;
-
-		pgface_check_interrupts();
-		if (pgface_detect_faces(&models->detector, image, sizes[s], limits->detector_threshold,
-		                        &boxes, &count, status) != PGFACE_OK)
+	if (best_faces_at(models, image, limits->detector_input_size, limits, best, found, &anywhere,
+	                  &found_anywhere, status) != PGFACE_OK)
+		return status->code;
+	for (size_t i = 0; i < sizeof(extra_input_sizes) / sizeof(extra_input_sizes[0]) && !*found; i++)
+		if (extra_input_sizes[i] < limits->detector_input_size &&
+		    best_faces_at(models, image, extra_input_sizes[i], limits, best, found, NULL, NULL,
+		                  status) != PGFACE_OK)
 			return status->code;
-		for (int i = 0; i < count; i++)
-		{
-			int centred = covers(&boxes[i], image->width / 2.0, image->height / 2.0);
-			if (!*found || centred > best_centred ||
-			    (centred == best_centred && boxes[i].score > best->score))
-			{
-				*best = boxes[i];
-				best_centred = centred;
-				*found = 1;
-			}
-		}
-		pgface_free(boxes);
+	if (!*found && found_anywhere)
+	{
+		*best = anywhere;
+		*found = 1;
 	}
 	return PGFACE_OK;
 }

@@ -110,8 +110,7 @@ KERNEL(depthwise_row)(const float *const rows[3], int width, int channels, int s
 		int ix0 = ox * stride - pad_left;
 		int kx_begin = ix0 < 0 ? -ix0 : 0;
 		int kx_end = ix0 + 3 > width ? width - ix0 : 3;
-		/* offset of tap kx = 0 (negative at a clipped left edge, where only taps >= kx_begin are
-		 * read) */
+		/* tap 0's offset: negative at a clipped left edge, where only taps >= kx_begin are read */
 		ptrdiff_t column = (ptrdiff_t) ix0 * channels;
 		float *dst = out + (size_t) ox * (size_t) channels;
 		int c = 0;
@@ -121,8 +120,11 @@ KERNEL(depthwise_row)(const float *const rows[3], int width, int channels, int s
 				KERNEL(store)(dst + c, KERNEL(window)(rows, column, channels, filters, 0, 3, c));
 		else
 			for (; c + LANES <= channels; c += LANES)
-				KERNEL(store)
-				(dst + c, KERNEL(window)(rows, column, channels, filters, kx_begin, kx_end, c));
+			{
+				KERNEL(vec)
+				sum = KERNEL(window)(rows, column, channels, filters, kx_begin, kx_end, c);
+				KERNEL(store)(dst + c, sum);
+			}
 		for (; c < channels; c++)
 			dst[c] = KERNEL(window1)(rows, column, channels, filters, kx_begin, kx_end, c);
 	}

@@ -35,6 +35,15 @@ pgface_code pgface_conv2d(const pgface_tensor *in, const float *filters, const f
                           pgface_status *status);
 
 /*
+ * conv_max_pool.c: pgface_conv2d ('valid', stride 1, epilogue fused) and then
+ * pgface_max_pool (2x2, stride 2, 'same'), without the conv's output ever whole
+ * in memory. filters [kh, kw, in.c, out_c]; with 16 outputs they are one GEMM panel.
+ */
+pgface_code pgface_conv2d_max_pool(const pgface_tensor *in, const float *filters, int kh, int kw,
+                                   int out_c, const pgface_epilogue *epilogue, pgface_tensor *out,
+                                   pgface_status *status);
+
+/*
  * winograd.c: the same result as pgface_conv2d for a 3x3, stride 1, 'same'
  * convolution, with 2.25x fewer multiplications. transformed_filters is
  * [16, in.c, out_c], from pgface_winograd_transform_filters (or the model file).
