@@ -108,7 +108,7 @@ $(BUILD)/make_large_photo: test/stress/make_large_photo.c test/common/slurp.h $(
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/stress/make_large_photo.c $(CORE_SRCS) $(CORE_LIBS)
 
 # ---- benchmark (not a test): ms per chip against the sgemm bound and face-api ----
-$(BUILD)/bench_recognition: test/bench/bench_recognition.c test/bench/bench_clock.h $(CORE_SRCS) $(CORE_HEADERS)
+$(BUILD)/bench_recognition: test/bench/bench_recognition.c test/bench/bench_clock.h test/bench/sgemm_bound.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_recognition.c $(CORE_SRCS) $(CORE_LIBS)
 
@@ -116,11 +116,15 @@ $(BUILD)/bench_pipeline: test/bench/bench_pipeline.c test/bench/bench_clock.h te
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_pipeline.c $(CORE_SRCS) $(CORE_LIBS)
 
+$(BUILD)/bench_layers: test/bench/bench_layers.c test/bench/bench_clock.h test/bench/sgemm_bound.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_layers.c $(CORE_SRCS) $(CORE_LIBS)
+
 $(BUILD)/bench_decode: test/bench/bench_decode.c test/bench/bench_clock.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_decode.c $(CORE_SRCS) $(CORE_LIBS)
 
-bench: $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_decode
+bench: $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode
 	test/bench/run.sh
 
 # The distance kernel must be vectorised: the compiler's own report, then the packed
@@ -143,6 +147,6 @@ format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch] fuzz/*.c)
 
 .PHONY: unit vec-report test stress format install-models install-cli bench
-EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_decode results regression.diffs \
+EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode results regression.diffs \
 	regression.out
 include fuzz/fuzz.mk

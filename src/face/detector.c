@@ -8,10 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/layer_clock.h"
 #include "common/runtime.h"
 #include "nn/layers.h"
 
 static const int stage_channels[PGFACE_DETECTOR_STAGES + 1] = {16, 32, 64, 128, 256, 512};
+static const char *const stage_names[PGFACE_DETECTOR_STAGES] = {
+    "conv1 separable 16->32", "pool + conv2 separable 32->64", "pool + conv3 separable 64->128",
+    "pool + conv4 separable 128->256", "pool + conv5 separable 256->512"};
 
 /* tinyFaceDetector/const.ts */
 static const float detector_mean_rgb[3] = {117.001f, 114.697f, 97.404f};
@@ -79,6 +83,7 @@ run_net(const pgface_detector *detector, pgface_tensor *x, pgface_status *status
 	if (pgface_conv2d_max_pool(x, detector->conv0_filters, 3, 3, 16, &conv0, &next, status))
 		return status->code;
 	replace(x, &next);
+	pgface_layer_done("detector", "conv0 3x3x3x16 + leaky + max-pool");
 	for (int s = 0; s < PGFACE_DETECTOR_STAGES; s++)
 	{
 		pgface_epilogue stage = pgface_bias_epilogue(detector->stages[s].bias, true, LEAKY_ALPHA);
@@ -88,6 +93,7 @@ run_net(const pgface_detector *detector, pgface_tensor *x, pgface_status *status
 		if (pgface_separable_stage(x, &detector->stages[s], 1, ops, &stage, &next, status))
 			return status->code;
 		replace(x, &next);
+		pgface_layer_done("detector", stage_names[s]);
 	}
 	if (pgface_max_pool(x, 2, 1, PGFACE_PAD_SAME, &next, status))
 		return status->code;
@@ -96,6 +102,7 @@ run_net(const pgface_detector *detector, pgface_tensor *x, pgface_status *status
 	                  1, PGFACE_PAD_VALID, &head, &next, status))
 		return status->code;
 	replace(x, &next);
+	pgface_layer_done("detector", "max-pool + head 1x1x512x25");
 	return PGFACE_OK;
 }
 
@@ -196,6 +203,7 @@ pgface_detect_faces(const pgface_detector *detector, const pgface_image *image, 
 	if (pgface_tensor_alloc(&x, input_size, input_size, 3, status))
 		return status->code;
 	pgface_square_resize_normalised(image, input_size, 0, detector_mean_rgb, 255.0f, x.data);
+	pgface_layer_done("detector", "resize to the square + normalise");
 
 	if (run_net(detector, &x, status))
 	{
@@ -210,6 +218,7 @@ pgface_detect_faces(const pgface_detector *detector, const pgface_image *image, 
 	}
 	*count =
 	    non_max_suppression(*boxes, decode_boxes(&x, image, input_size, score_threshold, *boxes));
+	pgface_layer_done("detector", "boxes + non-max suppression");
 	pgface_tensor_free(&x);
 	return PGFACE_OK;
 }

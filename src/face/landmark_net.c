@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/layer_clock.h"
 #include "common/runtime.h"
 #include "nn/layers.h"
 
@@ -123,13 +124,21 @@ pgface_landmarks_detect(const pgface_landmark_net *net, const pgface_image *imag
 	}
 	pgface_square_resize_normalised(&face, PGFACE_LANDMARK_INPUT, 1, landmark_mean_rgb, 255.0f,
 	                                x.data);
+	pgface_layer_done("landmarks", "crop + resize to 112 + normalise");
 
 	for (int b = 0; b < PGFACE_LANDMARK_BLOCKS; b++)
+	{
+		static const char *const block_names[PGFACE_LANDMARK_BLOCKS] = {
+		    "dense block 0 (56x56x32)", "dense block 1 (28x28x64)", "dense block 2 (14x14x128)",
+		    "dense block 3 (7x7x256)"};
 		if (dense_block(net->blocks[b], &x, status))
 			goto fail;
+		pgface_layer_done("landmarks", block_names[b]);
+	}
 	if (pgface_avg_pool(&x, 7, 2, PGFACE_PAD_VALID, &pooled, status))
 		goto fail;
 	pgface_dense(pooled.data, 256, net->fc_weights, net->fc_bias, 2 * PGFACE_LANDMARKS, out);
+	pgface_layer_done("landmarks", "average pool + fc 256x136");
 	pgface_tensor_free(&pooled);
 	pgface_tensor_free(&x);
 

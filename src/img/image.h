@@ -95,7 +95,7 @@ void pgface_chip_mirror(const float *in, int size, float *out);
 void pgface_square_resize(const pgface_image *image, int size, int centred, float *out);
 
 /*
- * chip.c: pgface_square_resize, each value then (v - mean[channel]) / divisor as a
+ * chip.c: pgface_square_resize, each value then (v - mean[channel]) * (1 / divisor) as a
  * net's input wants it, in the same pass.
  */
 void pgface_square_resize_normalised(const pgface_image *image, int size, int centred,

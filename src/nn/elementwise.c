@@ -59,17 +59,15 @@ pgface_leaky_relu(pgface_tensor *t, float alpha)
 	}
 }
 
-/* The neutral scale and shift of a conv that only adds a bias (every net's widest layer fits). */
-static const float ones[PGFACE_MAX_AFFINE_CHANNELS] = {[0 ... PGFACE_MAX_AFFINE_CHANNELS - 1] =
-                                                           1.0f};
-static const float zeros[PGFACE_MAX_AFFINE_CHANNELS];
+/* The bias of a conv without one. */
+static const float no_bias[PGFACE_MAX_AFFINE_CHANNELS];
 
 pgface_epilogue
 pgface_bias_epilogue(const float *bias, bool relu, float leak)
 {
-	pgface_epilogue epilogue = {.bias = bias != NULL ? bias : zeros,
-	                            .scale = ones,
-	                            .shift = zeros,
+	pgface_epilogue epilogue = {.bias = bias != NULL ? bias : no_bias,
+	                            .scale = NULL,
+	                            .shift = NULL,
 	                            .residual = NULL,
 	                            .residual_stride = 0,
 	                            .relu = relu,

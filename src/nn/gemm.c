@@ -141,8 +141,11 @@ shift_columns(const pgface_epilogue *epi, int first, pgface_epilogue *shifted)
 		return NULL;
 	*shifted = *epi;
 	shifted->bias += first;
-	shifted->scale += first;
-	shifted->shift += first;
+	if (shifted->scale != NULL)
+	{
+		shifted->scale += first;
+		shifted->shift += first;
+	}
 	if (shifted->residual != NULL)
 		shifted->residual += first;
 	return shifted;

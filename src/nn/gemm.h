@@ -14,7 +14,8 @@
  * What happens to each output value v in column j and row i before it is stored:
  *   v = (v + bias[j]) * scale[j] + shift[j] + residual[i * residual_stride + j]
  * then, if relu, max(v, 0), or with a nonzero leak TensorFlow.js's leaky():
- * max(v - leak v, 0) + leak v. bias, scale and shift must all be set; residual may be NULL.
+ * max(v - leak v, 0) + leak v. bias must be set; scale and shift are both set, or both NULL
+ * for a conv that only adds its bias (v + bias[j]); residual may be NULL.
  */
 typedef struct pgface_epilogue
 {
@@ -31,7 +32,7 @@ typedef struct pgface_epilogue
 static inline float
 pgface_epilogue_value(const pgface_epilogue *epi, float v, size_t i, size_t j)
 {
-	v = (v + epi->bias[j]) * epi->scale[j] + epi->shift[j];
+	v = epi->scale != NULL ? (v + epi->bias[j]) * epi->scale[j] + epi->shift[j] : v + epi->bias[j];
 	if (epi->residual != NULL)
 		v += epi->residual[i * epi->residual_stride + j];
 	if (epi->relu && epi->leak != 0.0f)

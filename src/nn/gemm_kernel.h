@@ -98,8 +98,9 @@ KERNEL(tile)(const int rows, const int vecs, const float *const *arow, const gem
 			int j = column + v * LANES;
 			if (epi != NULL)
 			{
-				x = (x + KERNEL(load)(epi->bias + j)) * KERNEL(load)(epi->scale + j) +
-				    KERNEL(load)(epi->shift + j);
+				x = x + KERNEL(load)(epi->bias + j);
+				if (epi->scale != NULL)
+					x = x * KERNEL(load)(epi->scale + j) + KERNEL(load)(epi->shift + j);
 				if (epi->residual != NULL)
 					x += KERNEL(load)(epi->residual + (size_t) i * epi->residual_stride + j);
 				x = KERNEL(activate)(x, epi);

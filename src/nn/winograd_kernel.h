@@ -85,8 +85,9 @@ KERNEL(vec) KERNEL(finish)(KERNEL(vec) x, const pgface_epilogue *epi, int c, con
 
 	if (epi == NULL)
 		return x;
-	x = (x + KERNEL(load)(epi->bias + c)) * KERNEL(load)(epi->scale + c) +
-	    KERNEL(load)(epi->shift + c);
+	x = x + KERNEL(load)(epi->bias + c);
+	if (epi->scale != NULL)
+		x = x * KERNEL(load)(epi->scale + c) + KERNEL(load)(epi->shift + c);
 	if (residual != NULL)
 		x += KERNEL(load)(residual + c);
 	if (epi->relu && epi->leak != 0.0f)
@@ -106,7 +107,9 @@ KERNEL(finish1)(float x, const pgface_epilogue *epi, int c, const float *residua
 {
 	if (epi == NULL)
 		return x;
-	x = (x + epi->bias[c]) * epi->scale[c] + epi->shift[c];
+	x = x + epi->bias[c];
+	if (epi->scale != NULL)
+		x = x * epi->scale[c] + epi->shift[c];
 	if (residual != NULL)
 		x += residual[c];
 	if (epi->relu && epi->leak != 0.0f)

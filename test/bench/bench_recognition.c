@@ -14,17 +14,10 @@
 #include <time.h>
 
 #include "bench_clock.h"
+#include "sgemm_bound.h"
 #include "face/models.h"
 #include "nn/blas.h"
 #include "nn/layers.h"
-
-/* One matrix product of the net: positions x depth times depth x out. */
-typedef struct gemm_shape
-{
-	int positions;
-	int depth;
-	int out;
-} gemm_shape;
 
 /* Walks the net's layers the way recognition_net.c runs them, collecting each conv's GEMM. */
 static int
@@ -46,36 +39,6 @@ net_gemm_shapes(const pgface_recognition_net *net, gemm_shape *shapes)
 		size = block->down ? pgface_output_extent(size, 2, 2, PGFACE_PAD_VALID) : size;
 	}
 	return n;
-}
-
-/* Best-of-several time of one sgemm at this shape, in milliseconds. */
-static double
-time_sgemm(const gemm_shape *s, int repeats)
-{
-	size_t a_count = (size_t) s->positions * (size_t) s->depth;
-	size_t b_count = (size_t) s->depth * (size_t) s->out;
-	float *a = malloc(a_count * sizeof(float));
-	float *b = malloc(b_count * sizeof(float));
-	float *c = malloc((size_t) s->positions * (size_t) s->out * sizeof(float));
-	double best = 1e30;
-
-	for (size_t i = 0; i < a_count; i++)
-		a[i] = (float) (i % 17) * 0.01f;
-	for (size_t i = 0; i < b_count; i++)
-		b[i] = (float) (i % 13) * 0.01f;
-	for (int r = 0; r < repeats; r++)
-	{
-		double start = now_ms();
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->positions, s->out, s->depth, 1.0f,
-		            a, s->depth, b, s->out, 0.0f, c, s->out);
-		double elapsed = now_ms() - start;
-		if (elapsed < best)
-			best = elapsed;
-	}
-	free(a);
-	free(b);
-	free(c);
-	return best;
 }
 
 int
