@@ -143,6 +143,9 @@ SELECT label, try_detect(photo) AS result FROM (VALUES
 	('no face', (SELECT photo FROM photos WHERE name = 'no_face.png'))
 ) AS cases(label, photo);
 SELECT count(*) AS rows FROM photos p, faces(p.photo) WHERE p.name = 'no_face.png';
+-- Photos without a person: embed()'s smaller detector sizes find no face in them either.
+SELECT name, try_detect(pg_read_binary_file(:'photo_dir' || '/no_person/' || name)) AS result
+FROM unnest(ARRAY['floor.jpg', 'plasma.jpg']) AS name;
 SELECT 'still alive' AS backend;
 
 -- The detector's settings.

@@ -74,8 +74,8 @@ pgface_define_gucs(void)
 
 	DefineCustomIntVariable(
 	    "pgface.detector_input_size", "Side of the square the face detector looks at, in pixels.",
-	    "A multiple of 32. face-api's default, 416, finds faces of ordinary size; when it finds "
-	    "none, smaller sizes are tried, which find faces that fill the photo.",
+	    "A multiple of 32. face-api's default, 416, finds faces of ordinary size; embed() also "
+	    "tries smaller sizes, which find faces that fill the photo.",
 	    &pgface_detector_input_size, defaults.detector_input_size, 32, 1024, PGC_USERSET, 0,
 	    check_detector_input_size, NULL, NULL);
 
