@@ -3,7 +3,6 @@
  * image that claims to be oversized is refused before any decoder runs, and the
  * format's decoder (img/decoder.h) runs on a thread of its own.
  */
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +35,6 @@ decode_job_run(void *arg)
 
 	job->decoded.orientation = 1;
 	job->code = job->decoder(job->input, job->length, job->max_pixels, &job->decoded);
-	/*
-	 * Each decode thread may get a malloc arena of its own, which keeps what the library
-	 * freed; without this a backend's memory grew by megabytes until every arena existed.
-	 */
-	malloc_trim(0);
 }
 
 static void
