@@ -2,6 +2,7 @@
  * test_image.c: decoding with limits and clear failures, and the chip's
  * padding and resizing.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,37 @@ chip_resizes_like_tensorflow(void)
 	pgface_chip_from_image(&image, 2, chip);
 	for (int i = 0; i < 12; i++)
 		CHECK(chip[i] == (float) pixels[i]);
+}
+
+/*
+ * The normalised resize is the plain resize, then (v - mean) / divisor per channel, with
+ * the padding (after the image, for the detector) normalised like any black pixel.
+ */
+static void
+normalised_resize_is_the_resize_then_the_normalisation(void)
+{
+	uint8_t pixels[3 * 2 * 3];
+	pgface_image image = {3, 2, pixels};
+	const float mean[3] = {117.0f, 114.5f, 97.25f};
+	float plain[6 * 6 * 3], normalised[6 * 6 * 3];
+	double worst = 0.0;
+
+	for (int i = 0; i < 18; i++)
+		pixels[i] = (uint8_t) (13 * i + 7);
+	for (int centred = 0; centred <= 1; centred++)
+	{
+		pgface_square_resize(&image, 6, centred, plain);
+		pgface_square_resize_normalised(&image, 6, centred, mean, 255.0f, normalised);
+		for (int i = 0; i < 6 * 6 * 3; i++)
+		{
+			double want = ((double) plain[i] - mean[i % 3]) / 255.0;
+			double error = fabs(normalised[i] - want);
+			worst = error > worst ? error : worst;
+		}
+	}
+	CHECK(worst < 1e-6);
+	/* not centred: the padding rows come after the image, black before normalising */
+	CHECK(fabs(normalised[(5 * 6 + 0) * 3 + 1] - (0.0 - 114.5) / 255.0) < 1e-6);
 }
 
 /* The mirror swaps columns, keeps rows and channels, and undoes itself. */
@@ -302,5 +334,7 @@ const unit_test image_tests[] = {
     {"chip: pads to a centred square as face-api does", chip_pads_to_a_centred_square},
     {"chip: resizes like TensorFlow.js resizeBilinear", chip_resizes_like_tensorflow},
     {"chip: the mirror swaps columns and undoes itself", chip_mirror_swaps_columns},
+    {"chip: the normalised resize is the resize, then the normalisation",
+     normalised_resize_is_the_resize_then_the_normalisation},
     {NULL, NULL},
 };

@@ -395,6 +395,58 @@ separable_stage_matches_composed_ops(void)
 	CHECK(worst < 1e-5);
 }
 
+/*
+ * conv + max-pool in one pass equals pgface_conv2d then pgface_max_pool, on odd and
+ * even extents (a last band of one conv row) and with 16 outputs (one GEMM panel, the
+ * fused path) or not (the composed fallback), on every instruction set this CPU has.
+ */
+static void
+conv_max_pool_matches_conv_then_pool(void)
+{
+	static const char *simd[] = {"avx512", "avx2", "sse2", "openblas"};
+	static const int shapes[][4] = {{12, 10, 3, 16}, {11, 9, 3, 16}, {7, 8, 5, 16}, {9, 9, 3, 8}};
+	uint64_t state = 23;
+	double worst = 0.0;
+	int compared = 0;
+
+	for (size_t m = 0; m < sizeof(simd) / sizeof(simd[0]); m++)
+	{
+		if (!pgface_simd_force(simd[m]))
+			continue;
+		for (size_t sh = 0; sh < sizeof(shapes) / sizeof(shapes[0]); sh++)
+		{
+			pgface_status status = {0};
+			int c = shapes[sh][2], n = shapes[sh][3];
+			pgface_tensor in = {0}, conv = {0}, want = {0}, got = {0};
+			float filters[3 * 3 * 5 * 16], bias[16];
+			pgface_epilogue epi = pgface_bias_epilogue(bias, true, 0.1f);
+
+			pgface_tensor_alloc(&in, shapes[sh][0], shapes[sh][1], c, &status);
+			fill(in.data, pgface_tensor_count(&in), &state);
+			fill(filters, (size_t) 9 * c * n, &state);
+			fill(bias, (size_t) n, &state);
+			CHECK(pgface_conv2d_max_pool(&in, filters, 3, 3, n, &epi, &got, &status) == PGFACE_OK);
+			pgface_conv2d(&in, filters, NULL, 3, 3, n, 1, PGFACE_PAD_VALID, &epi, &conv, &status);
+			pgface_max_pool(&conv, 2, 2, PGFACE_PAD_SAME, &want, &status);
+			CHECK(got.h == want.h && got.w == want.w && got.c == want.c);
+			for (size_t i = 0; i < pgface_tensor_count(&want); i++)
+			{
+				double error =
+				    fabs((double) got.data[i] - want.data[i]) / (1.0 + fabs((double) want.data[i]));
+				worst = error > worst ? error : worst;
+			}
+			compared++;
+			pgface_tensor_free(&in);
+			pgface_tensor_free(&conv);
+			pgface_tensor_free(&want);
+			pgface_tensor_free(&got);
+		}
+	}
+	pgface_simd_force(NULL);
+	CHECK(compared >= 2 * 4);
+	CHECK(worst < 1e-5);
+}
+
 const unit_test nn_layer_tests[] = {
     {"nn: output extents and padding follow TensorFlow", output_extents_follow_tensorflow},
     {"nn: conv2d (im2col + sgemm) matches naive loops", conv2d_matches_naive_loops},
@@ -402,6 +454,7 @@ const unit_test nn_layer_tests[] = {
     {"nn: depthwise conv matches naive loops", depthwise_matches_naive_loops},
     {"nn: the one-pass separable stage equals its composed ops",
      separable_stage_matches_composed_ops},
+    {"nn: conv + max-pool in one pass equals conv then pool", conv_max_pool_matches_conv_then_pool},
     {"nn: max and average pools match TensorFlow", pools_match_tensorflow},
     {"nn: affine, residual, relu and leaky relu", elementwise_ops_follow_their_formulas},
     {"nn: dense layer and global mean", dense_and_mean_follow_their_formulas},
