@@ -5,14 +5,16 @@
 #     own shapes) and face-api's run.sh bench (TensorFlow.js, WASM);
 #  2. the photo pipeline on the model package's sample photos, stage by stage, and
 #     face-api's run.sh detect on the same photos;
-#  3. JPEG decoding of the same photos: stb_image (the baseline) against libjpeg-turbo at
+#  3. the detector (at 416) and the landmark net layer by layer, each layer against the
+#     sgemm bound of its own matrix products;
+#  4. JPEG decoding of the same photos: stb_image (the baseline) against libjpeg-turbo at
 #     full size and at 1/2 and 1/4 scale, and pgface_image_decode end to end.
 #   make bench            (or: test/bench/run.sh [RUNS])
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 runs=${1:-200}
-make -s build/bench_recognition build/bench_pipeline build/bench_decode "$repo/build/models/face_recognition_model.pgfm"
+make -s build/bench_recognition build/bench_pipeline build/bench_layers build/bench_decode "$repo/build/models/face_recognition_model.pgfm"
 samples=(build/models/face-api/demo/sample*.jpg)
 reference=${FACEAPI_REFERENCE:-$repo/../shared/tools/faceapi-reference/run.sh}
 have_reference() { command -v node >/dev/null && [ -f "$reference" ]; }
@@ -54,6 +56,9 @@ if have_reference; then
 	printf '  face-api ms per photo            %8.2f\n' "$theirs"
 	awk -v a="$theirs" -v b="$ours" 'BEGIN { printf "  face-api / pgface faces()        %8.2fx\n", a / b }'
 fi
+
+echo
+build/bench_layers build/models 10 "${samples[@]}"
 
 echo
 build/bench_decode 20 "${samples[@]}"
