@@ -3,6 +3,7 @@
  * image that claims to be oversized is refused before any decoder runs, and the
  * format's decoder (img/decoder.h) runs on a thread of its own.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,14 @@ decode_job_run(void *arg)
 
 	job->decoded.orientation = 1;
 	job->code = job->decoder(job->input, job->length, job->max_pixels, &job->decoded);
+	/*
+	 * After a failure, the malloc arenas give back what the library left freed, so that a
+	 * loop of damaged photos does not grow a backend's memory (600 damaged AVIFs grew it by
+	 * over 4 MB). Not after a success: trimming there made every photo fault its pages in
+	 * again (6 of a 12 ms decode), where the next photo reuses them.
+	 */
+	if (job->code != PGFACE_OK)
+		malloc_trim(0);
 }
 
 static void
