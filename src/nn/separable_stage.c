@@ -12,29 +12,8 @@
 #include "common/runtime.h"
 #include "nn/layers.h"
 
-#define KERNEL(name) name##_sse2
-#define KERNEL_TARGET
-#define LANES 4
-#include "nn/depthwise_kernel.h"
-#undef KERNEL
-#undef KERNEL_TARGET
-#undef LANES
-
-#define KERNEL(name)  name##_avx2
-#define KERNEL_TARGET __attribute__((target("avx2,fma")))
-#define LANES         8
-#include "nn/depthwise_kernel.h"
-#undef KERNEL
-#undef KERNEL_TARGET
-#undef LANES
-
-#define KERNEL(name)  name##_avx512
-#define KERNEL_TARGET __attribute__((target("avx512f,avx2,fma")))
-#define LANES         16
-#include "nn/depthwise_kernel.h"
-#undef KERNEL
-#undef KERNEL_TARGET
-#undef LANES
+#define KERNEL_FILE "nn/depthwise_kernel.h"
+#include "nn/simd_instances.h"
 
 /* depthwise output per band: about this many floats (128 kB, within a typical L2) */
 #define BAND_FLOATS 32768
@@ -48,23 +27,8 @@ typedef void depthwise_row_fn(const float *const rows[3], int width, int channel
 static void
 pick_kernels(prepare_row_fn **prepare, depthwise_row_fn **depthwise)
 {
-	const char *simd = pgface_simd_name();
-
-	if (strcmp(simd, "avx512") == 0)
-	{
-		*prepare = prepare_row_avx512;
-		*depthwise = depthwise_row_avx512;
-	}
-	else if (strcmp(simd, "avx2") == 0)
-	{
-		*prepare = prepare_row_avx2;
-		*depthwise = depthwise_row_avx2;
-	}
-	else
-	{
-		*prepare = prepare_row_sse2;
-		*depthwise = depthwise_row_sse2;
-	}
+	*prepare = PGFACE_SIMD_PICK(prepare_row);
+	*depthwise = PGFACE_SIMD_PICK(depthwise_row);
 }
 
 /* The stage's scratch, allocated together so that one free releases it. */

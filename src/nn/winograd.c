@@ -22,29 +22,8 @@
 #define OUTPUT 2  /* output block side */
 #define BLOCK  24 /* tiles transformed, multiplied and transformed back at once: stays in cache */
 
-#define KERNEL(name) name##_sse2
-#define KERNEL_TARGET
-#define LANES 4
-#include "nn/winograd_kernel.h"
-#undef KERNEL
-#undef KERNEL_TARGET
-#undef LANES
-
-#define KERNEL(name)  name##_avx2
-#define KERNEL_TARGET __attribute__((target("avx2,fma")))
-#define LANES         8
-#include "nn/winograd_kernel.h"
-#undef KERNEL
-#undef KERNEL_TARGET
-#undef LANES
-
-#define KERNEL(name)  name##_avx512
-#define KERNEL_TARGET __attribute__((target("avx512f,avx2,fma")))
-#define LANES         16
-#include "nn/winograd_kernel.h"
-#undef KERNEL
-#undef KERNEL_TARGET
-#undef LANES
+#define KERNEL_FILE "nn/winograd_kernel.h"
+#include "nn/simd_instances.h"
 
 typedef void input_fn(const float *const (*rows)[TILE * TILE], int count, int channels,
                       size_t block, float *transformed);
@@ -56,23 +35,8 @@ typedef void output_fn(const float *products, int count, int channels, size_t bl
 static void
 pick_transforms(input_fn **input, output_fn **output)
 {
-	const char *simd = pgface_simd_name();
-
-	if (strcmp(simd, "avx512") == 0)
-	{
-		*input = input_tiles_avx512;
-		*output = output_tiles_avx512;
-	}
-	else if (strcmp(simd, "avx2") == 0)
-	{
-		*input = input_tiles_avx2;
-		*output = output_tiles_avx2;
-	}
-	else
-	{
-		*input = input_tiles_sse2;
-		*output = output_tiles_sse2;
-	}
+	*input = PGFACE_SIMD_PICK(input_tiles);
+	*output = PGFACE_SIMD_PICK(output_tiles);
 }
 
 pgface_code
