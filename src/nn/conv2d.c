@@ -151,16 +151,10 @@ pgface_conv2d(const pgface_tensor *in, const float *filters, const float *panels
 	{
 		int count = positions - first < chunk ? positions - first : chunk;
 		pgface_epilogue shifted;
-		const pgface_epilogue *e = epilogue;
 		im2col(in, kh, kw, stride, pad_top, pad_left, first, count, out_w, scratch);
-		if (epilogue != NULL && epilogue->residual != NULL)
-		{
-			shifted = *epilogue;
-			shifted.residual += (size_t) first * epilogue->residual_stride;
-			e = &shifted;
-		}
 		multiply(count, out_c, depth, scratch, (size_t) depth, filters, panels, 0, (size_t) depth,
-		         out->data + (size_t) first * (size_t) out_c, e);
+		         out->data + (size_t) first * (size_t) out_c,
+		         pgface_epilogue_from_row(epilogue, (size_t) first, &shifted));
 	}
 	pgface_free(scratch);
 	return PGFACE_OK;

@@ -66,13 +66,16 @@ pgface_conv2d_max_pool(const pgface_tensor *in, const float *filters, int kh, in
 		int positions = conv_rows * conv_w;
 		pgface_tensor conv = {conv_rows, conv_w, out_c, scratch};
 		pgface_tensor pooled = {0};
+		pgface_epilogue shifted;
 
 		for (int p = 0; p < positions; p++)
 			rows[p] = in->data + ((size_t) (conv_first + p / conv_w) * (size_t) in->w +
 			                      (size_t) (p % conv_w)) *
 			                         (size_t) in->c;
-		pgface_gemm_rows(positions, out_c, rows, kh, kw * in->c, (size_t) in->w * (size_t) in->c,
-		                 filters, 16 * depth, scratch, (size_t) out_c, epilogue);
+		pgface_gemm_rows(
+		    positions, out_c, rows, kh, kw * in->c, (size_t) in->w * (size_t) in->c, filters,
+		    16 * depth, scratch, (size_t) out_c,
+		    pgface_epilogue_from_row(epilogue, (size_t) conv_first * (size_t) conv_w, &shifted));
 		/* the band starts on an even conv row, so its windows are the whole pool's */
 		if (pgface_max_pool(&conv, 2, 2, PGFACE_PAD_SAME, &pooled, status))
 		{

@@ -28,6 +28,21 @@ typedef struct pgface_epilogue
 	float leak; /* 0: plain relu; the negative slope of a leaky relu (the detector's 0.1) */
 } pgface_epilogue;
 
+/*
+ * The epilogue of the rows from first on (a chunk or band of a product that the
+ * caller runs apart): the same, with its residual moved to that row, in *shifted.
+ * Returns epi itself when there is no residual to move (or no epilogue).
+ */
+static inline const pgface_epilogue *
+pgface_epilogue_from_row(const pgface_epilogue *epi, size_t first, pgface_epilogue *shifted)
+{
+	if (epi == NULL || epi->residual == NULL)
+		return epi;
+	*shifted = *epi;
+	shifted->residual += first * epi->residual_stride;
+	return shifted;
+}
+
 /* The epilogue of one value v in row i and column j, for the scalar paths. */
 static inline float
 pgface_epilogue_value(const pgface_epilogue *epi, float v, size_t i, size_t j)

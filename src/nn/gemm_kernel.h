@@ -120,14 +120,8 @@ KERNEL(panel)(const int vecs, int m, const gemm_operand *op, const float *b, siz
 
 	for (; i < m; i += ROWS)
 	{
-		const pgface_epilogue *e = epi;
+		const pgface_epilogue *e = pgface_epilogue_from_row(epi, (size_t) i, &shifted);
 		const float *const *rows = arow;
-		if (epi != NULL && epi->residual != NULL)
-		{
-			shifted = *epi;
-			shifted.residual = epi->residual + (size_t) i * epi->residual_stride;
-			e = &shifted;
-		}
 		if (op->rows != NULL)
 			rows = op->rows + i;
 		else

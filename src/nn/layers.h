@@ -38,6 +38,7 @@ pgface_code pgface_conv2d(const pgface_tensor *in, const float *filters, const f
  * conv_max_pool.c: pgface_conv2d ('valid', stride 1, epilogue fused) and then
  * pgface_max_pool (2x2, stride 2, 'same'), without the conv's output ever whole
  * in memory. filters [kh, kw, in.c, out_c]; with 16 outputs they are one GEMM panel.
+ * The epilogue's residual, if any, is indexed by the conv's output position, before the pool.
  */
 pgface_code pgface_conv2d_max_pool(const pgface_tensor *in, const float *filters, int kh, int kw,
                                    int out_c, const pgface_epilogue *epilogue, pgface_tensor *out,

@@ -6,7 +6,6 @@
  * and the pointwise product reads it from there and writes the stage's output
  * once, with bias, residual and activation fused into the GEMM's epilogue.
  */
-#include <stdint.h>
 #include <string.h>
 
 #include "common/runtime.h"
@@ -107,7 +106,6 @@ pgface_separable_stage(const pgface_tensor *in, const pgface_separable_conv *con
 		int first_in = first * stride - pad_top;
 		int in_rows = (rows - 1) * stride + 3;
 		pgface_epilogue shifted;
-		const pgface_epilogue *e = epilogue;
 
 		for (int r = 0; r < in_rows; r++)
 		{
@@ -127,16 +125,11 @@ pgface_separable_stage(const pgface_tensor *in, const pgface_separable_conv *con
 			depthwise(s.rows + (size_t) r * (size_t) stride, width, channels, stride, pad_left,
 			          out_w, conv->depthwise,
 			          s.depthwise + (size_t) r * (size_t) out_w * (size_t) channels);
-		if (epilogue != NULL && epilogue->residual != NULL)
-		{
-			shifted = *epilogue;
-			shifted.residual += (size_t) first * (size_t) out_w * epilogue->residual_stride;
-			e = &shifted;
-		}
 		pgface_gemm(rows * out_w, conv->out_channels, channels, s.depthwise, (size_t) channels,
 		            conv->pointwise, (size_t) conv->out_channels,
 		            out->data + (size_t) first * (size_t) out_w * (size_t) conv->out_channels,
-		            (size_t) conv->out_channels, e);
+		            (size_t) conv->out_channels,
+		            pgface_epilogue_from_row(epilogue, (size_t) first * (size_t) out_w, &shifted));
 	}
 	pgface_free(s.block);
 	return PGFACE_OK;
