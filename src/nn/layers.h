@@ -71,12 +71,9 @@ typedef struct pgface_separable_conv
 pgface_code pgface_separable_conv_bind(const pgface_model_file *model, const char *prefix,
                                        int in_channels, int out_channels,
                                        pgface_separable_conv *conv, pgface_status *status);
-/* separable_conv2d.c: depthwise ('same', stride), pointwise, bias; no activation. */
-pgface_code pgface_separable_conv2d(const pgface_tensor *in, const pgface_separable_conv *conv,
-                                    int stride, pgface_tensor *out, pgface_status *status);
-
 /*
- * separable_stage.c: pgface_separable_conv2d in one pass, with the pointwise
+ * separable_stage.c: a separable conv (depthwise 3x3 'same' at stride, then
+ * pointwise 1x1, as TensorFlow.js's separableConv2d) in one pass, with the pointwise
  * conv's epilogue fused (its bias, a residual indexed by output position,
  * relu or leaky relu), and optionally, before the depthwise conv, a 2x2
  * max-pool of the input (stride 2, 'same') and a relu of it, as input_ops says.

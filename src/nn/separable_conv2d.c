@@ -1,6 +1,7 @@
 /*
- * separable_conv2d.c: MobileNet's depthwise-separable convolution, which both
- * face-api's detector and its landmark net are built from.
+ * separable_conv2d.c: binding MobileNet's depthwise-separable convolution, which
+ * both face-api's detector and its landmark net are built from (they run it as
+ * pgface_separable_stage).
  */
 #include <stdio.h>
 
@@ -25,26 +26,4 @@ pgface_separable_conv_bind(const pgface_model_file *model, const char *prefix, i
 		return status->code;
 	snprintf(name, sizeof(name), "%s/bias", prefix);
 	return pgface_model_tensor_checked(model, name, 1, bias_shape, &conv->bias, status);
-}
-
-/* Depthwise 3x3 ('same'), pointwise 1x1, then the bias, as TensorFlow.js's separableConv2d + add.
- */
-pgface_code
-pgface_separable_conv2d(const pgface_tensor *in, const pgface_separable_conv *conv, int stride,
-                        pgface_tensor *out, pgface_status *status)
-{
-	pgface_tensor depthwise = {0};
-
-	if (pgface_depthwise_conv2d(in, conv->depthwise, 3, 3, stride, PGFACE_PAD_SAME, &depthwise,
-	                            status))
-		return status->code;
-	if (pgface_conv2d(&depthwise, conv->pointwise, NULL, 1, 1, conv->out_channels, 1,
-	                  PGFACE_PAD_VALID, NULL, out, status))
-	{
-		pgface_tensor_free(&depthwise);
-		return status->code;
-	}
-	pgface_tensor_free(&depthwise);
-	pgface_channel_affine(out, conv->bias, NULL, NULL, false);
-	return PGFACE_OK;
 }
