@@ -51,12 +51,7 @@ pgface_leaky_relu(pgface_tensor *t, float alpha)
 	size_t count = pgface_tensor_count(t);
 
 	for (size_t i = 0; i < count; i++)
-	{
-		float x = t->data[i];
-		float low = x * alpha;
-		float rest = x - low;
-		t->data[i] = (rest > 0.0f ? rest : 0.0f) + low;
-	}
+		t->data[i] = pgface_leaky_value(t->data[i], alpha);
 }
 
 /* The bias of a conv without one. */

@@ -43,6 +43,25 @@ pgface_epilogue_from_row(const pgface_epilogue *epi, size_t first, pgface_epilog
 	return shifted;
 }
 
+/* TensorFlow.js's leaky(): relu(v - leak v) + leak v, written as it does so that the rounding
+ * matches. */
+static inline float
+pgface_leaky_value(float v, float leak)
+{
+	float low = v * leak;
+	float rest = v - low;
+	return (rest > 0.0f ? rest : 0.0f) + low;
+}
+
+/* The epilogue's relu or leaky relu of one value, or the value. */
+static inline float
+pgface_epilogue_activate(const pgface_epilogue *epi, float v)
+{
+	if (epi->relu && epi->leak != 0.0f)
+		return pgface_leaky_value(v, epi->leak);
+	return epi->relu && !(v > 0.0f) ? 0.0f : v;
+}
+
 /* The epilogue of one value v in row i and column j, for the scalar paths. */
 static inline float
 pgface_epilogue_value(const pgface_epilogue *epi, float v, size_t i, size_t j)
@@ -50,13 +69,7 @@ pgface_epilogue_value(const pgface_epilogue *epi, float v, size_t i, size_t j)
 	v = epi->scale != NULL ? (v + epi->bias[j]) * epi->scale[j] + epi->shift[j] : v + epi->bias[j];
 	if (epi->residual != NULL)
 		v += epi->residual[i * epi->residual_stride + j];
-	if (epi->relu && epi->leak != 0.0f)
-	{
-		float low = v * epi->leak;
-		float rest = v - low;
-		return (rest > 0.0f ? rest : 0.0f) + low;
-	}
-	return epi->relu && !(v > 0.0f) ? 0.0f : v;
+	return pgface_epilogue_activate(epi, v);
 }
 
 /*

@@ -25,23 +25,6 @@ KERNEL(vec) KERNEL(broadcast)(float x)
 	return v;
 }
 
-/* The epilogue's relu or leaky relu (see pgface_epilogue), or nothing. */
-static inline __attribute__((always_inline)) KERNEL_TARGET
-KERNEL(vec) KERNEL(activate)(KERNEL(vec) x, const pgface_epilogue *epi)
-{
-	const KERNEL(vec) zero = {0};
-
-	if (epi->relu && epi->leak != 0.0f)
-	{
-		KERNEL(vec) low = x * KERNEL(broadcast)(epi->leak);
-		KERNEL(vec) rest = x - low;
-		return (KERNEL(vec))((KERNEL(ivec)) rest & (rest > zero)) + low;
-	}
-	if (epi->relu)
-		return (KERNEL(vec))((KERNEL(ivec)) x & (x > zero));
-	return x;
-}
-
 /*
  * One register tile: rows x (vecs * LANES) outputs summed over all of k, then
  * the epilogue. Row i of a is op->segments runs of op->segment_length floats,

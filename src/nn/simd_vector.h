@@ -1,9 +1,10 @@
 /*
- * simd_vector.h: the vector type and unaligned load and store that the kernel
- * templates share. Not a normal header: the including kernel file has KERNEL(name),
- * KERNEL_TARGET and LANES defined (see gemm_kernel.h), and each instance gets its
- * own copy.
+ * simd_vector.h: the vector type, unaligned load and store, and the epilogue's
+ * activation that the kernel templates share. Not a normal header: the including
+ * kernel file has KERNEL(name), KERNEL_TARGET and LANES defined (see
+ * gemm_kernel.h), and each instance gets its own copy.
  */
+#include "nn/gemm.h"
 
 typedef float KERNEL(vec) __attribute__((vector_size(LANES * sizeof(float))));
 typedef int KERNEL(ivec) __attribute__((vector_size(LANES * sizeof(float))));
@@ -21,4 +22,21 @@ static inline __attribute__((always_inline)) KERNEL_TARGET void
 KERNEL(store)(float *p, KERNEL(vec) v)
 {
 	memcpy(p, &v, sizeof(v));
+}
+
+/* The epilogue's relu or leaky relu of a vector (see pgface_epilogue), or the vector. */
+static inline __attribute__((always_inline)) KERNEL_TARGET
+KERNEL(vec) KERNEL(activate)(KERNEL(vec) x, const pgface_epilogue *epi)
+{
+	const KERNEL(vec) zero = {0};
+
+	if (epi->relu && epi->leak != 0.0f)
+	{
+		KERNEL(vec) low = x * epi->leak;
+		KERNEL(vec) rest = x - low;
+		return (KERNEL(vec))((KERNEL(ivec)) rest & (rest > zero)) + low;
+	}
+	if (epi->relu)
+		return (KERNEL(vec))((KERNEL(ivec)) x & (x > zero));
+	return x;
 }

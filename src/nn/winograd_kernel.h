@@ -81,8 +81,6 @@ KERNEL(input_tiles)(const float *const (*rows)[TILE * TILE], int count, int chan
 static inline __attribute__((always_inline)) KERNEL_TARGET
 KERNEL(vec) KERNEL(finish)(KERNEL(vec) x, const pgface_epilogue *epi, int c, const float *residual)
 {
-	const KERNEL(vec) zero = {0};
-
 	if (epi == NULL)
 		return x;
 	x = x + KERNEL(load)(epi->bias + c);
@@ -90,15 +88,7 @@ KERNEL(vec) KERNEL(finish)(KERNEL(vec) x, const pgface_epilogue *epi, int c, con
 		x = x * KERNEL(load)(epi->scale + c) + KERNEL(load)(epi->shift + c);
 	if (residual != NULL)
 		x += KERNEL(load)(residual + c);
-	if (epi->relu && epi->leak != 0.0f)
-	{
-		KERNEL(vec) low = x * epi->leak;
-		KERNEL(vec) rest = x - low;
-		return (KERNEL(vec))((KERNEL(ivec)) rest & (rest > zero)) + low;
-	}
-	if (epi->relu)
-		x = (KERNEL(vec))((KERNEL(ivec)) x & (x > zero));
-	return x;
+	return KERNEL(activate)(x, epi);
 }
 
 /* The same for one value. */
@@ -112,13 +102,7 @@ KERNEL(finish1)(float x, const pgface_epilogue *epi, int c, const float *residua
 		x = x * epi->scale[c] + epi->shift[c];
 	if (residual != NULL)
 		x += residual[c];
-	if (epi->relu && epi->leak != 0.0f)
-	{
-		float low = x * epi->leak;
-		float rest = x - low;
-		return (rest > 0.0f ? rest : 0.0f) + low;
-	}
-	return epi->relu && !(x > 0.0f) ? 0.0f : x;
+	return pgface_epilogue_activate(epi, x);
 }
 
 /*
