@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "common/heap_reuse.h"
 #include "common/runtime.h"
 #include "img/image.h"
 
@@ -102,6 +103,7 @@ static pgface_code
 decode_within_limits(const unsigned char *bytes, size_t length, const pgface_limits *limits,
                      pgface_image *image, pgface_status *status)
 {
+	pgface_keep_freed_memory(); /* every photo's path starts here */
 	image->rgb = NULL;
 	if (limits->max_image_bytes > 0 && length > limits->max_image_bytes)
 		return pgface_fail(status, PGFACE_ERR_INPUT_TOO_LARGE,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/heap_reuse.h"
 #include "bench_clock.h"
 #include "common/layer_clock.h"
 #include "face/models.h"
@@ -143,6 +144,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	pgface_blas_set_threads(1);
+	pgface_keep_freed_memory(); /* as the pipeline does before its first photo */
 	if (pgface_models_open(argv[1], &models, &status) != PGFACE_OK)
 	{
 		fprintf(stderr, "bench_layers: %s\n", status.message);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/heap_reuse.h"
 #include "bench_clock.h"
 #include "face/models.h"
 #include "face/pipeline.h"
@@ -53,6 +54,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	pgface_blas_set_threads(1);
+	pgface_keep_freed_memory(); /* as the pipeline does before its first photo */
 	if (pgface_models_open(argv[1], &models, &status))
 	{
 		fprintf(stderr, "bench_pipeline: %s\n", status.message);
