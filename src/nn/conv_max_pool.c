@@ -64,8 +64,6 @@ pgface_conv2d_max_pool(const pgface_tensor *in, const float *filters, int kh, in
 		int conv_rows =
 		    2 * pooled_rows <= conv_h - conv_first ? 2 * pooled_rows : conv_h - conv_first;
 		int positions = conv_rows * conv_w;
-		pgface_tensor conv = {conv_rows, conv_w, out_c, scratch};
-		pgface_tensor pooled = {0};
 		pgface_epilogue shifted;
 
 		for (int p = 0; p < positions; p++)
@@ -77,16 +75,8 @@ pgface_conv2d_max_pool(const pgface_tensor *in, const float *filters, int kh, in
 		    16 * depth, scratch, (size_t) out_c,
 		    pgface_epilogue_from_row(epilogue, (size_t) conv_first * (size_t) conv_w, &shifted));
 		/* the band starts on an even conv row, so its windows are the whole pool's */
-		if (pgface_max_pool(&conv, 2, 2, PGFACE_PAD_SAME, &pooled, status))
-		{
-			pgface_free(rows);
-			pgface_free(scratch);
-			pgface_tensor_free(out);
-			return status->code;
-		}
-		memcpy(out->data + (size_t) first * (size_t) out_w * (size_t) out_c, pooled.data,
-		       pgface_tensor_count(&pooled) * sizeof(float));
-		pgface_tensor_free(&pooled);
+		pgface_max_pool_2x2_into(scratch, conv_rows, conv_w, out_c,
+		                         out->data + (size_t) first * (size_t) out_w * (size_t) out_c);
 	}
 	pgface_free(rows);
 	pgface_free(scratch);

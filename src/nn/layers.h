@@ -94,6 +94,12 @@ pgface_code pgface_max_pool(const pgface_tensor *in, int kernel, int stride, pgf
                             pgface_tensor *out, pgface_status *status);
 pgface_code pgface_avg_pool(const pgface_tensor *in, int kernel, int stride, pgface_padding padding,
                             pgface_tensor *out, pgface_status *status);
+/*
+ * pool.c: pgface_max_pool's 2x2, stride 2, 'same' pool of rows x width x channels floats
+ * written straight into out ((rows + 1) / 2 x (width + 1) / 2 x channels), for a caller
+ * that pools in bands of rows starting on even rows.
+ */
+void pgface_max_pool_2x2_into(const float *in, int rows, int width, int channels, float *out);
 
 /*
  * elementwise.c: in place, per channel: x = (x + bias) * scale + shift, then
