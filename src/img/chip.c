@@ -48,6 +48,21 @@ sample_column(float ratio, int x, int side, int pad_left, int width)
 	return column;
 }
 
+/*
+ * A pixel's three channels as floats in one SSE register (the fourth lane 0): the resize's
+ * arithmetic, lane by lane, is the scalar arithmetic it replaced, to the bit (no fused
+ * multiply-add on a baseline x86-64 build), in a third of the instructions.
+ */
+typedef float rgb_vec __attribute__((vector_size(4 * sizeof(float))));
+typedef int rgb_ivec __attribute__((vector_size(4 * sizeof(int))));
+
+static inline rgb_vec
+rgb_of(const unsigned char *pixel)
+{
+	rgb_ivec channels = {pixel[0], pixel[1], pixel[2], 0};
+	return __builtin_convertvector(channels, rgb_vec);
+}
+
 /* The pixel at a sampled column of a source row, black outside the image (or for no row). */
 static inline const unsigned char *
 padded(const unsigned char *row, int x)
@@ -76,6 +91,8 @@ pgface_square_resize_normalised(const pgface_image *image, int size, int centred
 	float ratio = (float) side / (float) size;
 	/* a division per value would cost as much as the rest of the resize */
 	float scale = 1.0f / divisor;
+	rgb_vec means = {mean[0], mean[1], mean[2], 0.0f};
+	rgb_vec scales = {scale, scale, scale, scale};
 	resize_column table[PGFACE_SQUARE_TABLE];
 	int tabled = size < PGFACE_SQUARE_TABLE ? size : PGFACE_SQUARE_TABLE;
 
@@ -90,28 +107,30 @@ pgface_square_resize_normalised(const pgface_image *image, int size, int centred
 		const unsigned char *upper_row = NULL;
 		const unsigned char *lower_row = NULL;
 		float *dst = out + (size_t) y * (size_t) size * 3;
+		rgb_vec y_fractions = {y_fraction, y_fraction, y_fraction, y_fraction};
 
 		pgface_check_interrupts(); /* rows of a large photo are far apart: cache and TLB misses */
 		if (top - pad_top >= 0 && top - pad_top < image->height)
 			upper_row = image->rgb + (size_t) (top - pad_top) * (size_t) image->width * 3;
 		if (bottom - pad_top >= 0 && bottom - pad_top < image->height)
 			lower_row = image->rgb + (size_t) (bottom - pad_top) * (size_t) image->width * 3;
-
 		for (int x = 0; x < size; x++)
 		{
 			resize_column column =
 			    x < tabled ? table[x] : sample_column(ratio, x, side, pad_left, image->width);
-			const unsigned char *tl = padded(upper_row, column.left);
-			const unsigned char *tr = padded(upper_row, column.right);
-			const unsigned char *bl = padded(lower_row, column.left);
-			const unsigned char *br = padded(lower_row, column.right);
+			rgb_vec x_fractions = {column.x_fraction, column.x_fraction, column.x_fraction,
+			                       column.x_fraction};
+			rgb_vec tl = rgb_of(padded(upper_row, column.left));
+			rgb_vec tr = rgb_of(padded(upper_row, column.right));
+			rgb_vec bl = rgb_of(padded(lower_row, column.left));
+			rgb_vec br = rgb_of(padded(lower_row, column.right));
+			rgb_vec upper = tl + (tr - tl) * x_fractions;
+			rgb_vec lower = bl + (br - bl) * x_fractions;
+			rgb_vec value = (upper + (lower - upper) * y_fractions - means) * scales;
 
-			for (int c = 0; c < 3; c++)
-			{
-				float upper = (float) tl[c] + ((float) tr[c] - (float) tl[c]) * column.x_fraction;
-				float lower = (float) bl[c] + ((float) br[c] - (float) bl[c]) * column.x_fraction;
-				dst[(size_t) x * 3 + c] = (upper + (lower - upper) * y_fraction - mean[c]) * scale;
-			}
+			/* the fourth lane lands on the next value, written next, but past the last one */
+			memcpy(dst + (size_t) x * 3, &value,
+			       y == size - 1 && x == size - 1 ? 3 * sizeof(float) : sizeof(value));
 		}
 	}
 }
