@@ -154,3 +154,16 @@ CREATE INDEX ON staff USING face_va (emb, person);
 CREATE INDEX ON staff USING face_va ((emb::real[]));
 SELECT amvalidate(c.oid) AS operator_class_valid FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod
 WHERE a.amname = 'face_va';
+
+-- Each scan counts in pg_stat_user_indexes, as GiST's and btree's do: a DBA reads idx_scan
+-- to find the indexes nothing uses. One bitmap scan and one ordered index scan: two.
+CREATE TABLE counted AS SELECT id, emb FROM staff;
+CREATE INDEX counted_emb ON counted USING face_va (emb);
+ANALYZE counted;
+SET enable_seqscan = off;
+SELECT count(*) > 0 AS found FROM counted WHERE emb <-> (SELECT q FROM probes WHERE pid = 1) < 0.6;
+SELECT count(*) AS nearest FROM (
+	SELECT id FROM counted ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 1) LIMIT 1) n;
+RESET enable_seqscan;
+SELECT pg_stat_force_next_flush();
+SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'counted_emb';

@@ -34,6 +34,7 @@
 #include "lib/pairingheap.h"
 #include "miscadmin.h"
 #include "nodes/tidbitmap.h"
+#include "pgstat.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
 
@@ -186,6 +187,8 @@ prepare_scan(IndexScanDesc scan)
 	MemoryContext old_context = MemoryContextSwitchTo(state->context);
 	FaceVaMeta meta;
 
+	/* pg_stat_user_indexes.idx_scan: a DBA reads it to find the indexes nothing uses */
+	pgstat_count_index_scan(scan->indexRelation);
 	face_va_read_meta(scan->indexRelation, &meta);
 	state->blocks = RelationGetNumberOfBlocks(scan->indexRelation);
 	state->next_block = FACE_VA_METAPAGE + 1;
