@@ -138,6 +138,9 @@ extern int face_va_page_within(const FaceVaEntries *entries, const FaceGistProbe
 /* One face's full squared bound from a probe. */
 extern float4 face_va_entry_bound(const FaceVaEntries *entries, int i, const FaceGistProbe *probe);
 
+/* face_va_handler.c: registers the index's reloption kind; _PG_init calls it. */
+extern void face_va_define_reloptions(void);
+
 /* face_va_build.c: building, inserting. */
 extern IndexBuildResult *face_va_build(Relation heap, Relation index, IndexInfo *index_info);
 extern void face_va_build_empty(Relation index);

@@ -24,19 +24,30 @@ PG_FUNCTION_INFO_V1(face_va_handler);
  */
 #define FACE_VA_CODE_COST 0.25
 
+/* face_va's kind of reloptions, registered once per backend when pgface loads. */
+static relopt_kind face_va_reloption_kind;
+
+/*
+ * At load (_PG_init), with the module's other set-up, as contrib's bloom does: not as a
+ * side effect of the first options call.
+ */
+void
+face_va_define_reloptions(void)
+{
+	face_va_reloption_kind = add_reloption_kind();
+}
+
 /* The index has no options; asking for any is an error, as for other access methods. */
 static bytea *
 face_va_options(Datum reloptions, bool validate)
 {
-	static relopt_kind kind = 0;
 	typedef struct
 	{
 		int32 vl_len_;
 	} NoOptions;
 
-	if (kind == 0)
-		kind = add_reloption_kind();
-	return (bytea *) build_reloptions(reloptions, validate, kind, sizeof(NoOptions), NULL, 0);
+	return (bytea *) build_reloptions(reloptions, validate, face_va_reloption_kind,
+	                                  sizeof(NoOptions), NULL, 0);
 }
 
 /* An operator class may hold only <@ (strategy 1) and <-> for ORDER BY (strategy 15). */

@@ -8,6 +8,7 @@
 
 #include "nn/blas.h"
 #include "face_planner.h"
+#include "face_va.h"
 #include "pgface_pg.h"
 
 PG_MODULE_MAGIC;
@@ -15,8 +16,8 @@ PG_MODULE_MAGIC;
 void _PG_init(void);
 
 /*
- * Settings first, then the core's hooks and the planner hook; OpenBLAS stays on
- * one thread inside a backend.
+ * Settings first, then the core's hooks, the planner hook and face_va's reloption
+ * kind; OpenBLAS stays on one thread inside a backend.
  */
 void
 _PG_init(void)
@@ -25,4 +26,5 @@ _PG_init(void)
 	pgface_install_pg_runtime();
 	pgface_blas_set_threads(1);
 	pgface_install_planner_hook();
+	face_va_define_reloptions();
 }
