@@ -48,7 +48,7 @@ SELECT label, try_recv(bytes) AS result FROM (VALUES
 	('two bytes', '\x0080'::bytea),
 	('unknown model tag', header(128, 2) || floats(128)),
 	('3 dims', header(3, 1) || floats(3)),
-	('65535 dims', '\xffff0001'::bytea || floats(128)),
+	('-1 dims (int16 0xffff)', '\xffff0001'::bytea || floats(128)),
 	('values cut short', header(128, 1) || floats(127) || '\x0000'::bytea),
 	('bytes left over', header(128, 1) || floats(129)),
 	('NaN', header(128, 1) || floats(127) || float4send('NaN')),

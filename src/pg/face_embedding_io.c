@@ -110,7 +110,7 @@ face_embedding_recv(PG_FUNCTION_ARGS)
 		        (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 		         errmsg("invalid binary face_embedding: %d bytes is too short for the header",
 		                buf->len - buf->cursor)));
-	dims = pq_getmsgint(buf, 2);
+	dims = (int16) pq_getmsgint(buf, 2); /* signed, as sent: 0xffff is -1, not 65535 */
 	tag = pq_getmsgint(buf, 2);
 	model = pgface_model_lookup(tag);
 	if (model == NULL)
