@@ -2,6 +2,9 @@
 # and the core's unit tests.
 EXTENSION = pgface
 MODULE_big = pgface
+# The version, stated once: the control file's default_version is the SQL version, the
+# library's (pgface_info()) and the man page's.
+PGFACE_VERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pgface.control)
 DATA = pgface--0.1.sql pgface--0.1--0.2.sql pgface--0.2--0.3.sql
 
 # The C core (no PostgreSQL headers) and the SQL layer on top of it.
@@ -17,7 +20,8 @@ PG_CONFIG ?= pg_config
 WARNINGS = -Wall -Wextra -Werror
 # Server and stb headers count as system headers, so -Wextra judges our code, not theirs.
 SYSTEM_INCLUDES = -isystem $(shell $(PG_CONFIG) --includedir-server) -isystem /usr/include/stb
-PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/pg $(SYSTEM_INCLUDES)
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/pg $(SYSTEM_INCLUDES) \
+	-DPGFACE_LIBRARY_VERSION='"$(PGFACE_VERSION)"'
 PG_CFLAGS = -std=gnu11 $(WARNINGS)
 # The photo decoders (src/img/decode_*.c): libjpeg-turbo, libpng, libwebp, libheif.
 IMAGE_LIBS = -ljpeg -lpng16 -lwebpdemux -lwebp -lheif
@@ -59,7 +63,7 @@ install-cli: $(BUILD)/pgface
 # The pgface(1) man page, beside PostgreSQL's own: man -M "$(pg_config --mandir)" pgface
 install-man: doc/pgface.1
 	$(MKDIR_P) '$(DESTDIR)$(mandir)/man1'
-	$(INSTALL_DATA) doc/pgface.1 '$(DESTDIR)$(mandir)/man1/pgface.1'
+	sed '1s/"pgface[^"]*"/"pgface $(PGFACE_VERSION)"/' doc/pgface.1 >'$(DESTDIR)$(mandir)/man1/pgface.1'
 
 # ---- core unit tests: the core built apart from the server, with ASan and UBSan ----
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -37,3 +37,7 @@ JOIN pg_amop o ON o.amopfamily = c.opcfamily
 JOIN pg_amproc p ON p.amprocfamily = c.opcfamily
 WHERE c.opcname = 'face_embedding_ops'
 GROUP BY 1, 2, 3;
+
+-- The library states the version the control file does (the Makefile passes it on).
+SELECT (SELECT value FROM pgface_info() WHERE name = 'library_version')
+	= (SELECT extversion FROM pg_extension WHERE extname = 'pgface') AS library_is_extension_version;

@@ -13,7 +13,9 @@
 #include "nn/gemm.h"
 #include "utils/builtins.h"
 
-#define PGFACE_LIBRARY_VERSION "0.3"
+#ifndef PGFACE_LIBRARY_VERSION /* the Makefile passes pgface.control's default_version */
+#error "PGFACE_LIBRARY_VERSION is not defined"
+#endif
 
 PG_FUNCTION_INFO_V1(pgface_info);
 
