@@ -27,7 +27,7 @@ extern bool pgface_catalog_in_schema(Oid namespace_oid, PgfaceCatalog *catalog);
 /* Whether a function OID is pgface's own C function (compared by address, not by name). */
 extern bool pgface_is_function(Oid function_oid, PGFunction function);
 
-/* "embedding <@ face_ball(probe, tau)", the form the GiST index answers. */
+/* "embedding <@ face_ball(probe, tau)", the form both index methods (GiST, face_va) answer. */
 extern Expr *pgface_in_ball_clause(const PgfaceCatalog *catalog, Expr *embedding, Expr *probe,
                                    Expr *tau);
 

@@ -1,7 +1,7 @@
 /*
  * face_within_support.c: the planner support function of face_within(). It
  * turns face_within(emb, probe, tau) into "emb <@ face_ball(probe, tau)",
- * which the GiST operator class answers, the way PostGIS turns ST_DWithin into
+ * which both index methods (GiST and face_va) answer, the way PostGIS turns ST_DWithin into
  * a bounding-box test; and it tells the planner how many rows match.
  */
 #include "face_planner.h"

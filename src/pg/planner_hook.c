@@ -1,6 +1,6 @@
 /*
  * planner_hook.c: the product query "WHERE emb <-> probe < tau", as users
- * write it, uses the GiST index. No support function sees that shape, since
+ * write it, uses a GiST or face_va index. No support function sees that shape, since
  * float8's "<" sits on top of the distance, so after PostgreSQL has planned a
  * table's scans this hook:
  *   - replaces the default guess (a third of the table) for the comparison
