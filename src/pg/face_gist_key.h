@@ -1,6 +1,6 @@
 /*
- * face_gist_key.h: what the GiST index stores (face_va stores the same point codes), and the
- * distance bounds it prunes with.
+ * face_gist_key.h: what the GiST index stores (face_va stores the same point codes),
+ * and the distance bounds both prune with.
  *
  * Boxes prune badly in a ~100-dimensional space: a box around even a dozen
  * faces spans most of the range on most axes. A single face's coordinates on
