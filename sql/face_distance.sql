@@ -35,12 +35,12 @@ SELECT NULL::face_embedding <-> array_fill(0::real, ARRAY[128])::face_embedding 
 
 -- Equality and order: the same values are equal (0 and -0 too), DISTINCT, GROUP BY and UNION
 -- fold copies, a unique index refuses one, and the order is total and antisymmetric.
-CREATE TABLE copies AS
+CREATE TABLE embedding_copies AS
 SELECT id, a::face_embedding AS e FROM pairs
 UNION ALL SELECT id, a::face_embedding FROM pairs WHERE id % 2 = 0;
-SELECT (SELECT count(*) FROM copies) AS rows, (SELECT count(DISTINCT e) FROM copies) AS distinct_values,
-	(SELECT count(*) FROM (SELECT e FROM copies GROUP BY e) g) AS groups,
-	(SELECT count(*) FROM (SELECT e FROM copies UNION SELECT e FROM copies) u) AS in_union,
+SELECT (SELECT count(*) FROM embedding_copies) AS rows, (SELECT count(DISTINCT e) FROM embedding_copies) AS distinct_values,
+	(SELECT count(*) FROM (SELECT e FROM embedding_copies GROUP BY e) g) AS groups,
+	(SELECT count(*) FROM (SELECT e FROM embedding_copies UNION SELECT e FROM embedding_copies) u) AS in_union,
 	(SELECT count(*) FROM pairs) AS pairs;
 SELECT array_fill(0::real, ARRAY[128])::face_embedding = array_fill('-0'::real, ARRAY[128])::face_embedding AS zero_is_minus_zero,
 	(SELECT a::face_embedding FROM pairs WHERE id = 1) = (SELECT b::face_embedding FROM pairs WHERE id = 1) AS different_values,
@@ -48,10 +48,10 @@ SELECT array_fill(0::real, ARRAY[128])::face_embedding = array_fill('-0'::real, 
 SELECT count(*) AS ordered_pairs,
 	count(*) FILTER (WHERE (x.e < y.e) = (y.e > x.e) AND (x.e <= y.e) = (y.e >= x.e)
 	                   AND ((x.e < y.e)::int + (x.e = y.e)::int + (x.e > y.e)::int) = 1) AS consistent
-FROM copies x, copies y WHERE x.id <= 10 AND y.id <= 10;
+FROM embedding_copies x, embedding_copies y WHERE x.id <= 10 AND y.id <= 10;
 CREATE UNIQUE INDEX copies_unique ON pairs ((a::face_embedding));
 \set VERBOSITY terse
 INSERT INTO pairs (id, a, b) SELECT 1000, a, b FROM pairs WHERE id = 3;
 \set VERBOSITY default
 DROP INDEX copies_unique;
-DROP TABLE copies;
+DROP TABLE embedding_copies;
