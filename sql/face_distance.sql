@@ -23,6 +23,13 @@ SELECT (array_fill(0::real, ARRAY[128])::face_embedding
 	<-> ('[3,4,' || array_to_string(array_fill('0'::text, ARRAY[126]), ',') || ']')::face_embedding) AS five;
 SELECT pg_typeof(array_fill(0::real, ARRAY[128])::face_embedding <-> array_fill(0::real, ARRAY[128])::face_embedding);
 
+-- Right across float4's range: components of +-1e19 (whose squares overflow float) and of
+-- 1e-30 (whose squares underflow it) give 2e19 * sqrt(128) and 1e-30 * sqrt(128).
+SELECT round(((array_fill(1e19::real, ARRAY[128])::face_embedding
+	<-> array_fill(-1e19::real, ARRAY[128])::face_embedding) / (2e19 * sqrt(128)))::numeric, 6) AS huge_ratio,
+	round(((array_fill(1e-30::real, ARRAY[128])::face_embedding
+	<-> array_fill(0::real, ARRAY[128])::face_embedding) / (1e-30 * sqrt(128)))::numeric, 6) AS tiny_ratio;
+
 -- Nearest neighbours by sort, and the threshold query, without an index.
 SELECT id, round((a::face_embedding <-> (SELECT a FROM pairs WHERE id = 7)::face_embedding)::numeric, 6) AS d
 FROM pairs ORDER BY a::face_embedding <-> (SELECT a FROM pairs WHERE id = 7)::face_embedding LIMIT 3;

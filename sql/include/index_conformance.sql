@@ -239,7 +239,8 @@ FROM big_pairs p;
 RESET enable_seqscan;
 
 -- Values near float4's limit are valid input: two equal such embeddings are 0 apart,
--- and every other face is infinitely far. The index finds them as a seq scan does.
+-- and every other face is about 3.8e39 away (not infinitely: the distance is summed again
+-- in double where float's squares overflow). The index finds them as a seq scan does.
 CREATE TABLE extreme_staff AS SELECT id, emb FROM staff WHERE id <= 500;
 INSERT INTO extreme_staff SELECT 1000000 + k,
 	(SELECT array_agg(CASE WHEN d % 2 = 0 THEN 3.4e38 ELSE -3.4e38 END::real ORDER BY d)
@@ -248,8 +249,42 @@ CREATE INDEX extreme_staff_emb ON extreme_staff USING :index_method (emb);
 SET enable_seqscan = off;
 SELECT array_agg(id ORDER BY id) AS within_of_extreme FROM extreme_staff
 WHERE emb <-> (SELECT emb FROM extreme_staff WHERE id = 1000001) < 0.1;
-SELECT count(*) AS ordered_rows, count(*) FILTER (WHERE d = 'Infinity') AS infinitely_far
+SELECT count(*) AS ordered_rows, count(*) FILTER (WHERE d > 3.8e39 AND d < 3.9e39) AS about_3_8e39_away
 FROM (SELECT emb <-> (SELECT q FROM probes WHERE pid = 1) AS d FROM extreme_staff
       ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 1)) x;
 RESET enable_seqscan;
 SELECT count(*) AS seq_ordered_rows FROM extreme_staff;
+
+-- Hostile values of every size (components of 1e19 to 3e38, of 1e-30 and denormals, one
+-- huge component among zeros), as rows and as probes: each threshold, from 1e-40 to 1e300,
+-- and each probe's 20 nearest give the seq scan's answer through the index.
+CREATE TABLE hostile_staff AS SELECT id, emb FROM staff WHERE id <= 300;
+INSERT INTO hostile_staff SELECT 2000000 + row_number() OVER (), array_fill(v::real, ARRAY[128])::face_embedding
+FROM unnest(ARRAY[1e19, -1e19, 3e38, -3e38, 1e-30, -1e-30, 1e-45, 0, 5e18, 1e20]) v;
+INSERT INTO hostile_staff SELECT 3000000 + row_number() OVER (),
+	(array_fill(0::real, ARRAY[127]) || ARRAY[v::real])::face_embedding
+FROM unnest(ARRAY[1e19, -3e38, 1e-30, 1e-44, 2e19]) v;
+INSERT INTO hostile_staff SELECT 4000000 + row_number() OVER (),
+	(ARRAY[v::real] || array_fill((v / 2)::real, ARRAY[127]))::face_embedding
+FROM unnest(ARRAY[1e19, -2e30, 1e-35]) v;
+CREATE TABLE hostile_probes AS SELECT id AS pid, emb AS q FROM hostile_staff WHERE id <= 2 OR id > 1000000;
+CREATE TABLE hostile_taus AS
+SELECT unnest(ARRAY[0.6, 1e-29, 1e-40, 1, 1e19, 1e20, 3e20, 1e38, 1e40, 1e300]::float8[]) AS tau;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+CREATE TABLE hostile_seq_within AS SELECT pid, tau, id FROM hostile_probes, hostile_taus, hostile_staff WHERE emb <-> q < tau;
+CREATE TABLE hostile_seq_nearest AS SELECT pid, array_agg(d ORDER BY d) AS ds FROM hostile_probes,
+	LATERAL (SELECT emb <-> q AS d FROM hostile_staff ORDER BY emb <-> q LIMIT 20) k GROUP BY pid;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+CREATE INDEX hostile_staff_emb ON hostile_staff USING :index_method (emb);
+SET enable_seqscan = off;
+CREATE TABLE hostile_index_within AS SELECT pid, tau, id FROM hostile_probes, hostile_taus, hostile_staff WHERE emb <-> q < tau;
+CREATE TABLE hostile_index_nearest AS SELECT pid, array_agg(d ORDER BY d) AS ds FROM hostile_probes,
+	LATERAL (SELECT emb <-> q AS d FROM hostile_staff ORDER BY emb <-> q LIMIT 20) k GROUP BY pid;
+RESET enable_seqscan;
+SELECT (SELECT count(*) FROM hostile_probes) AS probes,
+	(SELECT count(*) FROM hostile_seq_within) AS within_rows,
+	(SELECT count(*) FROM ((TABLE hostile_seq_within EXCEPT ALL TABLE hostile_index_within)
+	                       UNION ALL (TABLE hostile_index_within EXCEPT ALL TABLE hostile_seq_within)) d) AS within_mismatches,
+	(SELECT count(*) FROM hostile_seq_nearest s JOIN hostile_index_nearest i USING (pid) WHERE s.ds = i.ds) AS same_nearest;

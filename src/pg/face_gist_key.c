@@ -321,9 +321,9 @@ box_bound_squared(const FaceGistBox *box, const FaceGistProbe *probe, float4 giv
 	return sum;
 }
 
-float8
-face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, float8 stop_below,
-                        float8 give_up_above, float4 *nearest_upper)
+static float8
+bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, float8 stop_below,
+              float8 give_up_above, float4 *nearest_upper)
 {
 	float4 no_upper = FLT_MAX;
 	FaceGistKey *mutable_key = (FaceGistKey *) key;
@@ -349,6 +349,18 @@ face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, floa
 			break;
 	}
 	return best;
+}
+
+/*
+ * A bound past float's range (faces of components near 1e19 and beyond) is still a lower
+ * bound as FLT_MAX, since the true squared distance is larger still; as infinity it would
+ * order a subtree after leaves that the exact distance, in double, shows to be farther.
+ */
+float8
+face_gist_bound_squared(const FaceGistKey *key, const FaceGistProbe *probe, float8 stop_below,
+                        float8 give_up_above, float4 *nearest_upper)
+{
+	return Min(bound_squared(key, probe, stop_below, give_up_above, nearest_upper), FLT_MAX);
 }
 
 /* How many faces a key lists; -1 for a box, which lists none. */

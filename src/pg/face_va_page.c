@@ -4,6 +4,7 @@
  */
 #include "face_va.h"
 
+#include <float.h>
 #include <math.h>
 
 void
@@ -266,8 +267,13 @@ face_va_page_within(const FaceVaEntries *entries, const FaceGistProbe *probe, fl
 		}
 		alive = kept;
 	}
+	/*
+	 * A sum past float's range (faces of components near 1e19 and beyond) is still a
+	 * lower bound as FLT_MAX: the true squared distance is larger still. As infinity it
+	 * would sort after distances that the table, read in double, shows to be smaller.
+	 */
 	for (int k = 0; k < alive; k++)
-		bounds[k] = sum[survivors[k]];
+		bounds[k] = Min(sum[survivors[k]], FLT_MAX);
 	return alive;
 }
 

@@ -87,7 +87,36 @@ symmetric_and_zero_on_self(void)
 	CHECK(pgface_l2_distance(a, b, 0) == 0.0);
 }
 
+/*
+ * Right across float4's range (issue 19): components of +-1e19, whose float squares
+ * overflow, near FLT_MAX, of 1e-30 and denormals, whose squares underflow to zero.
+ */
+static void
+right_across_the_float_range(void)
+{
+	const struct
+	{
+		float a, b;
+	} cases[] = {{1e19f, -1e19f},   {3e38f, -3e38f}, {1e-30f, 0.0f}, {1e-45f, 0.0f},
+	             {-2e-40f, 3e-40f}, {1e19f, 1e19f},  {0.5f, -0.25f}};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+	{
+		float a[128], b[128];
+		double want = fabs((double) cases[c].a - (double) cases[c].b) * sqrt(128.0);
+		double got;
+
+		for (int i = 0; i < 128; i++)
+			a[i] = cases[c].a, b[i] = cases[c].b;
+		got = pgface_l2_distance(a, b, 128);
+		CHECK(isfinite(got));
+		CHECK(want == 0.0 ? got == 0.0 : fabs(got - want) <= 1e-6 * want);
+	}
+}
+
 const unit_test embedding_distance_tests[] = {
+    {"distance: right across float4's range, overflow and underflow alike",
+     right_across_the_float_range},
     {"distance: exact on a Pythagorean triple", exact_on_pythagorean_triple},
     {"distance: matches a double-precision reference at every length",
      matches_reference_at_every_length},
