@@ -88,6 +88,27 @@ RESET enable_bitmapscan;
 SELECT count(*) AS ranks, count(*) FILTER (WHERE i.d = s.d) AS same_distances
 FROM expression_by_index i JOIN expression_by_seq s USING (pid, rank);
 
+-- The product query written on the expression, (values::face_embedding) <-> q < tau,
+-- uses the expression's index too (as face_within() did), with the seq scan's answers.
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM expression_staff
+WHERE values::face_embedding <-> (SELECT q FROM probes WHERE pid = 3) < 0.6;
+CREATE TABLE expression_within_index AS SELECT p.pid, s.id FROM probes p, LATERAL (
+	SELECT id FROM expression_staff WHERE values::face_embedding <-> p.q < 0.6) s;
+RESET enable_seqscan;
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+CREATE TABLE expression_within_seq AS SELECT p.pid, s.id FROM probes p, LATERAL (
+	SELECT id FROM expression_staff WHERE values::face_embedding <-> p.q < 0.6) s;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+SELECT (SELECT count(*) FROM expression_within_seq) AS rows,
+	(SELECT count(*) FROM ((TABLE expression_within_index EXCEPT ALL TABLE expression_within_seq)
+	                       UNION ALL (TABLE expression_within_seq EXCEPT ALL TABLE expression_within_index)) d) AS mismatches;
+-- A probe from another table of the join is not constant for the scan: a join filter.
+EXPLAIN (COSTS OFF) SELECT e.id FROM expression_staff e, probes p
+WHERE (e.values::face_embedding) <-> p.q < 0.6 AND p.pid = 3;
+
 -- Empty, and NULL-only: nothing to find, no error; the NULL row sorts last.
 CREATE TABLE empty_staff (id int, emb face_embedding);
 CREATE INDEX empty_staff_emb ON empty_staff USING face_va (emb);

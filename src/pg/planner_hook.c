@@ -16,6 +16,7 @@
 #include "face_planner.h"
 
 #include "nodes/nodeFuncs.h"
+#include "optimizer/clauses.h"
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/paths.h"
@@ -42,9 +43,27 @@ scan_constant(Node *node)
 	return !contain_var_clause(node) && !contain_volatile_functions(node);
 }
 
-/* Whether node is pgface's distance of a column of rel rti and a scan constant. */
+/*
+ * The side of a distance that depends on rel rti: a column of it, or an expression of its
+ * columns alone that an expression index can hold (values::face_embedding), nothing
+ * volatile in it.
+ */
 static bool
-match_distance(Node *node, Index rti, DistanceThreshold *threshold)
+of_this_relation(PlannerInfo *root, Node *node, Index rti)
+{
+	Relids relids;
+
+	if (IsA(node, Var))
+		return (Index) ((Var *) node)->varno == rti && ((Var *) node)->varlevelsup == 0;
+	relids = pull_varnos(root, node);
+	return bms_membership(relids) == BMS_SINGLETON && bms_is_member((int) rti, relids) &&
+	       !contain_volatile_functions(node) && !contain_subplans(node);
+}
+
+/* Whether node is pgface's distance of a column of rel rti (or an expression of its columns) and a
+ * scan constant. */
+static bool
+match_distance(PlannerInfo *root, Node *node, Index rti, DistanceThreshold *threshold)
 {
 	List *args;
 	Oid function_oid;
@@ -68,15 +87,14 @@ match_distance(Node *node, Index rti, DistanceThreshold *threshold)
 		return false;
 	first = linitial(args);
 	second = lsecond(args);
-	if (IsA(second, Var) && !(IsA(first, Var) && (Index) ((Var *) first)->varno == rti))
+	if (!of_this_relation(root, first, rti))
 	{
 		Node *swap = first;
 
 		first = second;
 		second = swap;
 	}
-	if (!IsA(first, Var) || (Index) ((Var *) first)->varno != rti ||
-	    ((Var *) first)->varlevelsup != 0 || !scan_constant(second))
+	if (!of_this_relation(root, first, rti) || !scan_constant(second))
 		return false;
 	threshold->embedding = (Expr *) first;
 	threshold->probe = (Expr *) second;
@@ -86,7 +104,8 @@ match_distance(Node *node, Index rti, DistanceThreshold *threshold)
 
 /* Recognises "distance < tau", "<=", and the mirrored "tau > distance", ">=", and the opposites. */
 static bool
-match_threshold(RestrictInfo *restriction, Index rti, DistanceThreshold *threshold)
+match_threshold(PlannerInfo *root, RestrictInfo *restriction, Index rti,
+                DistanceThreshold *threshold)
 {
 	OpExpr *comparison;
 	bool less;
@@ -114,13 +133,13 @@ match_threshold(RestrictInfo *restriction, Index rti, DistanceThreshold *thresho
 	}
 	left = linitial(comparison->args);
 	right = lsecond(comparison->args);
-	if (match_distance(left, rti, threshold) && scan_constant(right))
+	if (match_distance(root, left, rti, threshold) && scan_constant(right))
 	{
 		threshold->tau = (Expr *) right;
 		threshold->below = less;
 		return true;
 	}
-	if (match_distance(right, rti, threshold) && scan_constant(left))
+	if (match_distance(root, right, rti, threshold) && scan_constant(left))
 	{
 		threshold->tau = (Expr *) left;
 		threshold->below = !less;
@@ -207,7 +226,7 @@ pgface_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblE
 		Selectivity assumed;
 		PgfaceCatalog catalog;
 
-		if (!match_threshold(restriction, rti, &threshold))
+		if (!match_threshold(root, restriction, rti, &threshold))
 			continue;
 		within = pgface_within_selectivity(root, (Node *) threshold.tau);
 		assumed = clause_selectivity(root, (Node *) restriction, 0, JOIN_INNER, NULL);
