@@ -79,21 +79,21 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	pgface_limits limits = pgface_default_limits();
+	pgface_pipeline_options options = pgface_default_pipeline_options();
 	pgface_status status = {PGFACE_OK, ""};
 	pgface_code code;
 
-	limits.max_image_pixels = FUZZ_MAX_IMAGE_PIXELS;
-	limits.detector_input_size = FUZZ_DETECTOR_INPUT;
-	limits.alignment = size % 2 == 0 ? PGFACE_ALIGN_DLIB : PGFACE_ALIGN_FACEAPI;
-	limits.max_image_bytes = 0;
-	limits.mirror_average = size % 8 < 4;
+	options.max_image_pixels = FUZZ_MAX_IMAGE_PIXELS;
+	options.detector_input_size = FUZZ_DETECTOR_INPUT;
+	options.alignment = size % 2 == 0 ? PGFACE_ALIGN_DLIB : PGFACE_ALIGN_FACEAPI;
+	options.max_image_bytes = 0;
+	options.mirror_average = size % 8 < 4;
 	if (size % 4 < 2)
 	{
 		pgface_face *faces;
 		int count;
 
-		code = pgface_find_faces(&models, data, size, &limits, &faces, &count, &status);
+		code = pgface_find_faces(&models, data, size, &options, &faces, &count, &status);
 		check_result(code, &status);
 		if (code == PGFACE_OK)
 			for (int i = 0; i < count; i++)
@@ -112,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		float embedding[PGFACE_EMBEDDING_DIMS];
 
-		code = pgface_embed_photo(&models, data, size, &limits, embedding, &status);
+		code = pgface_embed_photo(&models, data, size, &options, embedding, &status);
 		check_result(code, &status);
 		if (code == PGFACE_OK)
 			check_finite(embedding, PGFACE_EMBEDDING_DIMS, "embedding");

@@ -113,7 +113,7 @@ print_json_string(const char *text)
 typedef struct cli_options
 {
 	const char *model_dir;
-	pgface_limits limits;
+	pgface_pipeline_options pipeline;
 	int chip;
 	double tau;
 } cli_options;
@@ -139,8 +139,8 @@ embed_file(const pgface_models *models, const cli_options *options, const char *
 	if (bytes == NULL)
 		return pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT, "%s", strerror(errno));
 	code = options->chip
-	           ? pgface_embed_chip(models, bytes, length, &options->limits, embedding, status)
-	           : pgface_embed_photo(models, bytes, length, &options->limits, embedding, status);
+	           ? pgface_embed_chip(models, bytes, length, &options->pipeline, embedding, status)
+	           : pgface_embed_photo(models, bytes, length, &options->pipeline, embedding, status);
 	free(bytes);
 	return code;
 }
@@ -186,7 +186,7 @@ command_detect(const pgface_models *models, const cli_options *options, char **f
 		int count = 0;
 
 		if (bytes == NULL ||
-		    pgface_find_faces(models, bytes, length, &options->limits, &faces, &count, &status))
+		    pgface_find_faces(models, bytes, length, &options->pipeline, &faces, &count, &status))
 		{
 			fprintf(stderr, "pgface: %s: %s\n", files[i], bytes ? status.message : strerror(errno));
 			free(bytes);
@@ -248,7 +248,7 @@ command_compare(const pgface_models *models, const cli_options *options, char **
 int
 main(int argc, char **argv)
 {
-	cli_options options = {getenv("PGFACE_MODEL_DIR"), pgface_default_limits(), 0, 0.6};
+	cli_options options = {getenv("PGFACE_MODEL_DIR"), pgface_default_pipeline_options(), 0, 0.6};
 	const char *command;
 	int first_file = argc;
 	pgface_models models;
@@ -279,16 +279,16 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--tau") == 0 && value)
 			options.tau = atof(argv[++i]);
 		else if (strcmp(argv[i], "--input-size") == 0 && value)
-			options.limits.detector_input_size = atoi(argv[++i]);
+			options.pipeline.detector_input_size = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--threshold") == 0 && value)
-			options.limits.detector_threshold = atof(argv[++i]);
+			options.pipeline.detector_threshold = atof(argv[++i]);
 		else if (strcmp(argv[i], "--alignment") == 0 && value &&
 		         (strcmp(value, "dlib") == 0 || strcmp(value, "faceapi") == 0))
-			options.limits.alignment =
+			options.pipeline.alignment =
 			    strcmp(argv[++i], "faceapi") == 0 ? PGFACE_ALIGN_FACEAPI : PGFACE_ALIGN_DLIB;
 		else if (strcmp(argv[i], "--mirror-average") == 0 && value &&
 		         (strcmp(value, "on") == 0 || strcmp(value, "off") == 0))
-			options.limits.mirror_average = strcmp(argv[++i], "on") == 0;
+			options.pipeline.mirror_average = strcmp(argv[++i], "on") == 0;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 		{
 			fprintf(stderr, "pgface: unknown or incomplete option \"%s\"\n", argv[i]);

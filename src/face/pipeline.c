@@ -15,7 +15,7 @@
  * are partly independent, so the mean is the better estimate: on LFW it moves
  * 10-fold accuracy from 98.83% to 99.07% for one more pass of the net. The
  * faceapi alignment keeps face-api's single pass, to reproduce its descriptors,
- * and limits->mirror_average lets a user trade the gain for the pass.
+ * and options->mirror_average lets a user trade the gain for the pass.
  */
 static pgface_code
 embed_with_mirror(const pgface_models *models, const float *chip, float *embedding,
@@ -44,22 +44,23 @@ embed_with_mirror(const pgface_models *models, const float *chip, float *embeddi
 }
 
 /* One definition of the defaults, so the CLI and the benchmarks embed as the extension does. */
-pgface_limits
-pgface_default_limits(void)
+pgface_pipeline_options
+pgface_default_pipeline_options(void)
 {
-	pgface_limits limits = {.max_image_pixels = PGFACE_DEFAULT_MAX_IMAGE_PIXELS,
-	                        .detector_input_size = 416,
-	                        .detector_threshold = 0.5,
-	                        .alignment = PGFACE_ALIGN_DLIB,
-	                        .max_image_bytes = (size_t) PGFACE_DEFAULT_MAX_IMAGE_KB * 1024,
-	                        .mirror_average = 1};
-	return limits;
+	pgface_pipeline_options options = {.max_image_pixels = PGFACE_DEFAULT_MAX_IMAGE_PIXELS,
+	                                   .detector_input_size = 416,
+	                                   .detector_threshold = 0.5,
+	                                   .alignment = PGFACE_ALIGN_DLIB,
+	                                   .max_image_bytes =
+	                                       (size_t) PGFACE_DEFAULT_MAX_IMAGE_KB * 1024,
+	                                   .mirror_average = 1};
+	return options;
 }
 
 /* Landmarks, alignment and the recognition net for one detected face. */
 static pgface_code
 describe_face(const pgface_models *models, const pgface_image *image, const pgface_box *box,
-              const pgface_limits *limits, pgface_face *face, pgface_status *status)
+              const pgface_pipeline_options *options, pgface_face *face, pgface_status *status)
 {
 	float *chip = pgface_alloc(sizeof(float) * PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3);
 	pgface_code code;
@@ -69,8 +70,9 @@ describe_face(const pgface_models *models, const pgface_image *image, const pgfa
 	face->box = *box;
 	code = pgface_landmarks_detect(&models->landmarks, image, box, face->landmarks, status);
 	if (code == PGFACE_OK)
-		code = pgface_align_face(image, face->landmarks, limits->alignment, chip, status);
-	if (code == PGFACE_OK && (limits->alignment == PGFACE_ALIGN_FACEAPI || !limits->mirror_average))
+		code = pgface_align_face(image, face->landmarks, options->alignment, chip, status);
+	if (code == PGFACE_OK &&
+	    (options->alignment == PGFACE_ALIGN_FACEAPI || !options->mirror_average))
 		code = pgface_recognition_net_embed(&models->recognition, chip, face->embedding, status);
 	else if (code == PGFACE_OK)
 		code = embed_with_mirror(models, chip, face->embedding, status);
@@ -100,29 +102,30 @@ static const int extra_input_sizes[] = {320, 224, 160, 128};
  * read, then the decoder judges the pixel count from the header before allocating.
  */
 static pgface_code
-decode_within_limits(const unsigned char *bytes, size_t length, const pgface_limits *limits,
-                     pgface_image *image, pgface_status *status)
+decode_within_limits(const unsigned char *bytes, size_t length,
+                     const pgface_pipeline_options *options, pgface_image *image,
+                     pgface_status *status)
 {
 	pgface_keep_freed_memory(); /* every photo's path starts here */
 	image->rgb = NULL;
-	if (limits->max_image_bytes > 0 && length > limits->max_image_bytes)
+	if (options->max_image_bytes > 0 && length > options->max_image_bytes)
 		return pgface_fail(status, PGFACE_ERR_INPUT_TOO_LARGE,
 		                   "the image is %zu bytes, over the limit of %zu", length,
-		                   limits->max_image_bytes);
-	return pgface_image_decode(bytes, length, limits->max_image_pixels, image, status);
+		                   options->max_image_bytes);
+	return pgface_image_decode(bytes, length, options->max_image_pixels, image, status);
 }
 
 /* Decodes the photo and runs the detector at one size; the caller frees both outputs. */
 static pgface_code
 detect(const pgface_models *models, const unsigned char *bytes, size_t length,
-       const pgface_limits *limits, pgface_image *image, pgface_box **boxes, int *count,
+       const pgface_pipeline_options *options, pgface_image *image, pgface_box **boxes, int *count,
        pgface_status *status)
 {
 	*boxes = NULL;
-	if (decode_within_limits(bytes, length, limits, image, status) != PGFACE_OK)
+	if (decode_within_limits(bytes, length, options, image, status) != PGFACE_OK)
 		return status->code;
-	if (pgface_detect_faces(&models->detector, image, limits->detector_input_size,
-	                        limits->detector_threshold, boxes, count, status) != PGFACE_OK)
+	if (pgface_detect_faces(&models->detector, image, options->detector_input_size,
+	                        options->detector_threshold, boxes, count, status) != PGFACE_OK)
 	{
 		pgface_image_free(image);
 		return status->code;
@@ -144,14 +147,14 @@ covers(const pgface_box *box, double x, double y)
  */
 static pgface_code
 best_faces_at(const pgface_models *models, const pgface_image *image, int input_size,
-              const pgface_limits *limits, pgface_box *centred, int *found_centred,
+              const pgface_pipeline_options *options, pgface_box *centred, int *found_centred,
               pgface_box *anywhere, int *found_anywhere, pgface_status *status)
 {
 	pgface_box *boxes;
 	int count;
 
 	pgface_check_interrupts();
-	if (pgface_detect_faces(&models->detector, image, input_size, limits->detector_threshold,
+	if (pgface_detect_faces(&models->detector, image, input_size, options->detector_threshold,
 	                        &boxes, &count, status) != PGFACE_OK)
 		return status->code;
 	/* best score first: the first box that qualifies is the one */
@@ -182,19 +185,19 @@ best_faces_at(const pgface_models *models, const pgface_image *image, int input_
  */
 static pgface_code
 most_prominent_face(const pgface_models *models, const pgface_image *image,
-                    const pgface_limits *limits, pgface_box *best, int *found,
+                    const pgface_pipeline_options *options, pgface_box *best, int *found,
                     pgface_status *status)
 {
 	pgface_box anywhere;
 	int found_anywhere = 0;
 
 	*found = 0;
-	if (best_faces_at(models, image, limits->detector_input_size, limits, best, found, &anywhere,
+	if (best_faces_at(models, image, options->detector_input_size, options, best, found, &anywhere,
 	                  &found_anywhere, status) != PGFACE_OK)
 		return status->code;
 	for (size_t i = 0; i < sizeof(extra_input_sizes) / sizeof(extra_input_sizes[0]); i++)
-		if (extra_input_sizes[i] < limits->detector_input_size &&
-		    best_faces_at(models, image, extra_input_sizes[i], limits, best, found, NULL, NULL,
+		if (extra_input_sizes[i] < options->detector_input_size &&
+		    best_faces_at(models, image, extra_input_sizes[i], options, best, found, NULL, NULL,
 		                  status) != PGFACE_OK)
 			return status->code;
 	if (!*found && found_anywhere)
@@ -207,7 +210,7 @@ most_prominent_face(const pgface_models *models, const pgface_image *image,
 
 pgface_code
 pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size_t length,
-                   const pgface_limits *limits, float *embedding, pgface_status *status)
+                   const pgface_pipeline_options *options, float *embedding, pgface_status *status)
 {
 	pgface_image image = {0};
 	pgface_box box;
@@ -215,9 +218,9 @@ pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size
 	int found;
 	pgface_code code;
 
-	if (decode_within_limits(bytes, length, limits, &image, status) != PGFACE_OK)
+	if (decode_within_limits(bytes, length, options, &image, status) != PGFACE_OK)
 		return status->code;
-	if (most_prominent_face(models, &image, limits, &box, &found, status) != PGFACE_OK)
+	if (most_prominent_face(models, &image, options, &box, &found, status) != PGFACE_OK)
 	{
 		pgface_image_free(&image);
 		return status->code;
@@ -229,7 +232,7 @@ pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size
 	}
 	face = pgface_alloc(sizeof(pgface_face));
 	code = face == NULL ? pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory")
-	                    : describe_face(models, &image, &box, limits, face, status);
+	                    : describe_face(models, &image, &box, options, face, status);
 	if (code == PGFACE_OK)
 		memcpy(embedding, face->embedding, sizeof(face->embedding));
 	pgface_free(face);
@@ -239,7 +242,7 @@ pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size
 
 pgface_code
 pgface_find_faces(const pgface_models *models, const unsigned char *bytes, size_t length,
-                  const pgface_limits *limits, pgface_face **faces, int *count,
+                  const pgface_pipeline_options *options, pgface_face **faces, int *count,
                   pgface_status *status)
 {
 	pgface_image image = {0};
@@ -247,7 +250,7 @@ pgface_find_faces(const pgface_models *models, const unsigned char *bytes, size_
 	pgface_code code = PGFACE_OK;
 
 	*faces = NULL;
-	if (detect(models, bytes, length, limits, &image, &boxes, count, status) != PGFACE_OK)
+	if (detect(models, bytes, length, options, &image, &boxes, count, status) != PGFACE_OK)
 		return status->code;
 	if (*count > 0)
 	{
@@ -257,7 +260,7 @@ pgface_find_faces(const pgface_models *models, const unsigned char *bytes, size_
 		for (int i = 0; i < *count && code == PGFACE_OK; i++)
 		{
 			pgface_check_interrupts();
-			code = describe_face(models, &image, &boxes[i], limits, &(*faces)[i], status);
+			code = describe_face(models, &image, &boxes[i], options, &(*faces)[i], status);
 		}
 	}
 	if (code != PGFACE_OK)
@@ -273,13 +276,13 @@ pgface_find_faces(const pgface_models *models, const unsigned char *bytes, size_
 
 pgface_code
 pgface_embed_chip(const pgface_models *models, const unsigned char *bytes, size_t length,
-                  const pgface_limits *limits, float *embedding, pgface_status *status)
+                  const pgface_pipeline_options *options, float *embedding, pgface_status *status)
 {
 	pgface_image image = {0};
 	float *chip;
 	pgface_code code;
 
-	if (decode_within_limits(bytes, length, limits, &image, status) != PGFACE_OK)
+	if (decode_within_limits(bytes, length, options, &image, status) != PGFACE_OK)
 		return status->code;
 	chip = pgface_alloc(sizeof(float) * PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3);
 	if (chip == NULL)

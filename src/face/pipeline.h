@@ -16,7 +16,11 @@
 #define PGFACE_DEFAULT_MAX_IMAGE_PIXELS 50000000
 #define PGFACE_DEFAULT_MAX_IMAGE_KB     (100 * 1024) /* 100 MB */
 
-typedef struct pgface_limits
+/*
+ * How the pipeline runs on a photo: its size and byte limits, the detector's settings,
+ * the alignment. The server fills it from its GUCs, the CLI from its options.
+ */
+typedef struct pgface_pipeline_options
 {
 	int64_t max_image_pixels;  /* refuse larger images before decoding them */
 	int detector_input_size;   /* the square the detector sees; a multiple of 32 (416) */
@@ -24,10 +28,10 @@ typedef struct pgface_limits
 	pgface_alignment alignment;
 	size_t max_image_bytes; /* refuse longer inputs before reading them; 0: no limit of our own */
 	int mirror_average;     /* dlib alignment: also embed the mirrored chip and take the mean (1) */
-} pgface_limits;
+} pgface_pipeline_options;
 
 /* The extension's defaults, for the CLI and the programs that call the pipeline directly. */
-pgface_limits pgface_default_limits(void);
+pgface_pipeline_options pgface_default_pipeline_options(void);
 
 /* One face found in a photo: where, how sure, its landmarks and its embedding. */
 typedef struct pgface_face
@@ -42,8 +46,8 @@ typedef struct pgface_face
  * 150x150 and embedded. Writes PGFACE_EMBEDDING_DIMS values.
  */
 pgface_code pgface_embed_chip(const pgface_models *models, const unsigned char *bytes,
-                              size_t length, const pgface_limits *limits, float *embedding,
-                              pgface_status *status);
+                              size_t length, const pgface_pipeline_options *options,
+                              float *embedding, pgface_status *status);
 
 /*
  * The most prominent face of a photo, aligned and embedded: of the faces found
@@ -54,15 +58,15 @@ pgface_code pgface_embed_chip(const pgface_models *models, const unsigned char *
  * PGFACE_ERR_NO_FACE when the detector finds none.
  */
 pgface_code pgface_embed_photo(const pgface_models *models, const unsigned char *bytes,
-                               size_t length, const pgface_limits *limits, float *embedding,
-                               pgface_status *status);
+                               size_t length, const pgface_pipeline_options *options,
+                               float *embedding, pgface_status *status);
 
 /*
  * Every face of a photo at the configured detector size, best score first. *faces is allocated
  * through the runtime allocator; *count is 0 when there is none (not an error).
  */
 pgface_code pgface_find_faces(const pgface_models *models, const unsigned char *bytes,
-                              size_t length, const pgface_limits *limits, pgface_face **faces,
-                              int *count, pgface_status *status);
+                              size_t length, const pgface_pipeline_options *options,
+                              pgface_face **faces, int *count, pgface_status *status);
 
 #endif

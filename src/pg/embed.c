@@ -19,7 +19,7 @@ embed(PG_FUNCTION_ARGS)
 	const unsigned char *bytes = (const unsigned char *) VARDATA_ANY(photo);
 	size_t length = VARSIZE_ANY_EXHDR(photo);
 	const pgface_model_info *model = face_embedding_default_model();
-	const pgface_limits limits = pgface_current_limits();
+	const pgface_pipeline_options options = pgface_current_pipeline_options();
 	const pgface_models *models;
 	pgface_status status = {0};
 	FaceEmbedding *result;
@@ -30,8 +30,8 @@ embed(PG_FUNCTION_ARGS)
 		     model->dims, PGFACE_EMBEDDING_DIMS);
 	models = pgface_backend_models();
 	result = face_embedding_alloc(model);
-	code = detect ? pgface_embed_photo(models, bytes, length, &limits, result->values, &status)
-	              : pgface_embed_chip(models, bytes, length, &limits, result->values, &status);
+	code = detect ? pgface_embed_photo(models, bytes, length, &options, result->values, &status)
+	              : pgface_embed_chip(models, bytes, length, &options, result->values, &status);
 	if (code != PGFACE_OK)
 		pgface_report_core_error(&status);
 	PG_RETURN_FACE_EMBEDDING_P(result);

@@ -46,7 +46,7 @@ faces(PG_FUNCTION_ARGS)
 	if (SRF_IS_FIRSTCALL())
 	{
 		bytea *photo = PG_GETARG_BYTEA_PP(0);
-		const pgface_limits limits = pgface_current_limits();
+		const pgface_pipeline_options options = pgface_current_pipeline_options();
 		const pgface_models *models = pgface_backend_models();
 		pgface_status status = {0};
 		MemoryContext old_context;
@@ -61,7 +61,7 @@ faces(PG_FUNCTION_ARGS)
 		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
 		state = palloc0(sizeof(faces_state));
 		if (pgface_find_faces(models, (const unsigned char *) VARDATA_ANY(photo),
-		                      VARSIZE_ANY_EXHDR(photo), &limits, &state->faces, &state->count,
+		                      VARSIZE_ANY_EXHDR(photo), &options, &state->faces, &state->count,
 		                      &status) != PGFACE_OK)
 			pgface_report_core_error(&status);
 		funcctx->user_fctx = state;

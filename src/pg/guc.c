@@ -7,7 +7,8 @@
 
 #include "utils/guc.h"
 
-/* DefineCustom*Variable sets each to its boot value, pgface_default_limits()'s, at load. */
+/* DefineCustom*Variable sets each to its boot value, pgface_default_pipeline_options()'s, at load.
+ */
 char *pgface_model_dir_setting = NULL;
 int pgface_max_image_pixels = PGFACE_DEFAULT_MAX_IMAGE_PIXELS;
 int pgface_max_image_kb = PGFACE_DEFAULT_MAX_IMAGE_KB;
@@ -34,23 +35,23 @@ check_detector_input_size(int *newval, void **extra, GucSource source)
 	return false;
 }
 
-pgface_limits
-pgface_current_limits(void)
+pgface_pipeline_options
+pgface_current_pipeline_options(void)
 {
-	pgface_limits limits = {.max_image_pixels = pgface_max_image_pixels,
-	                        .detector_input_size = pgface_detector_input_size,
-	                        .detector_threshold = pgface_detector_score_threshold,
-	                        .alignment = (pgface_alignment) pgface_alignment_setting,
-	                        .max_image_bytes = (size_t) pgface_max_image_kb * 1024,
-	                        .mirror_average = pgface_mirror_average};
-	return limits;
+	pgface_pipeline_options options = {.max_image_pixels = pgface_max_image_pixels,
+	                                   .detector_input_size = pgface_detector_input_size,
+	                                   .detector_threshold = pgface_detector_score_threshold,
+	                                   .alignment = (pgface_alignment) pgface_alignment_setting,
+	                                   .max_image_bytes = (size_t) pgface_max_image_kb * 1024,
+	                                   .mirror_average = pgface_mirror_average};
+	return options;
 }
 
 void
 pgface_define_gucs(void)
 {
 	/* The pipeline's own defaults, so SQL and the CLI start from the same settings. */
-	const pgface_limits defaults = pgface_default_limits();
+	const pgface_pipeline_options defaults = pgface_default_pipeline_options();
 
 	/* Superuser-only: it decides which files the server maps and runs. */
 	DefineCustomStringVariable("pgface.model_dir",

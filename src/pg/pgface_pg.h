@@ -22,7 +22,7 @@ extern int pgface_alignment_setting;
 extern bool pgface_mirror_average;
 extern void pgface_define_gucs(void);
 /* The settings as the core's options. */
-extern pgface_limits pgface_current_limits(void);
+extern pgface_pipeline_options pgface_current_pipeline_options(void);
 
 /* runtime_pg.c: points the core's allocator at palloc and its interrupt hook at
  * CHECK_FOR_INTERRUPTS. */

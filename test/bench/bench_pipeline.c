@@ -44,7 +44,7 @@ main(int argc, char **argv)
 	int photos = argc - 3;
 	pgface_models models;
 	pgface_status status = {0};
-	pgface_limits limits = pgface_default_limits();
+	pgface_pipeline_options options = pgface_default_pipeline_options();
 	double *times[STAGES];
 	double total_faces = 0;
 
@@ -109,10 +109,10 @@ main(int argc, char **argv)
 			free(image.rgb);
 
 			t = now_ms();
-			pgface_embed_photo(&models, bytes, length, &limits, embedding, &status);
+			pgface_embed_photo(&models, bytes, length, &options, embedding, &status);
 			times[EMBED_PHOTO][r] += now_ms() - t;
 			t = now_ms();
-			pgface_find_faces(&models, bytes, length, &limits, &faces, &count, &status);
+			pgface_find_faces(&models, bytes, length, &options, &faces, &count, &status);
 			times[FACES][r] += now_ms() - t;
 			free(faces);
 			free(bytes);
