@@ -60,8 +60,10 @@ of_this_relation(PlannerInfo *root, Node *node, Index rti)
 	       !contain_volatile_functions(node) && !contain_subplans(node);
 }
 
-/* Whether node is pgface's distance of a column of rel rti (or an expression of its columns) and a
- * scan constant. */
+/*
+ * Whether node is pgface's distance of a column of rel rti (or an expression of its
+ * columns) and a scan constant.
+ */
 static bool
 match_distance(PlannerInfo *root, Node *node, Index rti, DistanceThreshold *threshold)
 {
