@@ -12,6 +12,22 @@ typedef float pool_vec __attribute__((vector_size(4 * sizeof(float))));
 typedef int pool_ivec __attribute__((vector_size(4 * sizeof(float))));
 #define POOL_LANES 4
 
+/* max(d, x) lane by lane, keeping d where x is not greater (NaN included): every max here. */
+static inline pool_vec
+max_lanes(pool_vec d, pool_vec x)
+{
+	pool_ivec greater = x > d;
+
+	return (pool_vec) (((pool_ivec) x & greater) | ((pool_ivec) d & ~greater));
+}
+
+/* The same for one value. */
+static inline float
+max_value(float d, float x)
+{
+	return x > d ? x : d;
+}
+
 /*
  * dst = max(dst, src) or dst += src over channels, the max keeping dst where
  * src is not greater (as the scalar loop did, NaN included).
@@ -26,20 +42,11 @@ reduce_into(float *dst, const float *src, int channels, int max)
 		pool_vec d, x;
 		memcpy(&d, dst + c, sizeof(d));
 		memcpy(&x, src + c, sizeof(x));
-		if (max)
-		{
-			pool_ivec greater = x > d;
-			d = (pool_vec) (((pool_ivec) x & greater) | ((pool_ivec) d & ~greater));
-		}
-		else
-			d += x;
+		d = max ? max_lanes(d, x) : d + x;
 		memcpy(dst + c, &d, sizeof(d));
 	}
 	for (; c < channels; c++)
-		if (max)
-			dst[c] = src[c] > dst[c] ? src[c] : dst[c];
-		else
-			dst[c] += src[c];
+		dst[c] = max ? max_value(dst[c], src[c]) : dst[c] + src[c];
 }
 
 typedef enum pool_kind
@@ -106,11 +113,9 @@ max_of_cells(const float *const *cells, int count, int channels, float *dst)
 		for (int k = 0; k < count; k++)
 		{
 			pool_vec x;
-			pool_ivec greater;
 
 			memcpy(&x, cells[k] + c, sizeof(x));
-			greater = x > d;
-			d = (pool_vec) (((pool_ivec) x & greater) | ((pool_ivec) d & ~greater));
+			d = max_lanes(d, x);
 		}
 		memcpy(dst + c, &d, sizeof(d));
 	}
@@ -119,7 +124,7 @@ max_of_cells(const float *const *cells, int count, int channels, float *dst)
 		float d = -FLT_MAX;
 
 		for (int k = 0; k < count; k++)
-			d = cells[k][c] > d ? cells[k][c] : d;
+			d = max_value(d, cells[k][c]);
 		dst[c] = d;
 	}
 }
