@@ -41,6 +41,22 @@ net_gemm_shapes(const pgface_recognition_net *net, gemm_shape *shapes)
 	return n;
 }
 
+/* The sgemm bound of the whole net when BATCH chips share each product (their positions
+ * stacked), per chip: what batching a chip with its mirror, or a photo's faces, could gain. */
+static double
+bound_ms_per_chip(const gemm_shape *shapes, int nshapes, int batch)
+{
+	double total = 0.0;
+
+	for (int i = 0; i < nshapes; i++)
+	{
+		gemm_shape stacked = shapes[i];
+		stacked.positions *= batch;
+		total += time_sgemm(&stacked, batch > 2 ? 10 : 20);
+	}
+	return total / batch;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -99,6 +115,12 @@ main(int argc, char **argv)
 	printf("  sgemm bound ms (net's shapes)    %8.3f   (%.1f GFLOPS)\n", bound_ms,
 	       flops / bound_ms / 1e6);
 	printf("  pgface / sgemm bound             %8.2fx\n", median(times, runs) / bound_ms);
+	for (int batch = 2; batch <= 8; batch *= 2)
+	{
+		double batched = bound_ms_per_chip(shapes, nshapes, batch);
+		printf("  sgemm bound, %d chips per product %8.3f   (%.2fx one chip alone)\n", batch,
+		       batched, batched / bound_ms);
+	}
 
 	free(times);
 	free(chip);
