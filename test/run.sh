@@ -158,6 +158,9 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	echo "# pg_dump and pg_restore, plain and custom format"
 	run_tap "$log/dump.log" "dump and restore" bash test/dump_restore.sh "$data"
 
+	echo "# a streaming standby answers as its primary, with wal_consistency_checking"
+	run_tap "$log/standby.log" "the standby test" bash test/standby.sh
+
 	echo "# every sql block of the README, as written"
 	run_tap "$log/readme.log" "the README's sql blocks" bash test/readme_sql.sh "$data" "$chips"
 else
