@@ -25,7 +25,13 @@ PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/pg $(SYSTEM_INCLUDES) \
 PG_CFLAGS = -std=gnu11 $(WARNINGS)
 # The photo decoders (src/img/decode_*.c): libjpeg-turbo, libpng, libwebp, libheif.
 IMAGE_LIBS = -ljpeg -lpng16 -lwebpdemux -lwebp -lheif
-SHLIB_LINK = $(IMAGE_LIBS) -lopenblas -lm -pthread
+# PostgreSQL loads modules RTLD_GLOBAL, so the library exports only what the server looks
+# up by name: the magic block, _PG_init and each SQL function with its pg_finfo_ record
+# (listed from the PG_FUNCTION_INFO_V1 lines). No core or stb_image symbol can collide
+# with another library's.
+BUILD = build
+EXPORTS_MAP = $(BUILD)/pgface.exports
+SHLIB_LINK = $(IMAGE_LIBS) -lopenblas -lm -pthread -Wl,--version-script=$(EXPORTS_MAP)
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -33,7 +39,13 @@ include $(PGXS)
 # PGXS tracks no header dependencies; a changed header rebuilds every object (seconds).
 $(OBJS): $(wildcard src/*/*.h)
 
-BUILD = build
+$(EXPORTS_MAP): $(PG_SRCS)
+	@mkdir -p $(dir $@)
+	{ echo '{ global: Pg_magic_func; _PG_init;'; \
+	  sed -n 's/^PG_FUNCTION_INFO_V1(\([a-z_0-9]*\));.*/\1; pg_finfo_\1;/p' $(PG_SRCS); \
+	  echo 'local: *; };'; } >$@
+$(MODULE_big)$(DLSUFFIX): $(EXPORTS_MAP)
+
 MODELS = $(BUILD)/models
 MODEL_FILES = $(MODELS)/face_recognition_model.pgfm $(MODELS)/tiny_face_detector_model.pgfm \
 	$(MODELS)/face_landmark_68_model.pgfm
@@ -151,6 +163,6 @@ format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch] fuzz/*.c)
 
 .PHONY: unit vec-report test stress format install-models install-cli bench
-EXTRA_CLEAN = $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode results regression.diffs \
+EXTRA_CLEAN = $(EXPORTS_MAP) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode results regression.diffs \
 	regression.out
 include fuzz/fuzz.mk

@@ -77,7 +77,7 @@ COMMENT ON OPERATOR <-> (face_embedding, face_embedding) IS
 -- pages; saying so lets the planner run bulk enrolment in parallel workers and
 -- evaluate embed() after cheaper conditions.
 CREATE FUNCTION embed(photo bytea, detect boolean DEFAULT true) RETURNS face_embedding
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000000;
+	AS 'MODULE_PATHNAME', 'pgface_embed' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000000;
 COMMENT ON FUNCTION embed(bytea, boolean) IS
 	'embedding of the most prominent face in a photo (the best-scoring face over its centre, else the best-scoring face), averaged with its mirror image; detect => false takes the whole image as the face chip';
 
@@ -87,7 +87,7 @@ CREATE FUNCTION faces(photo bytea,
 	OUT width double precision, OUT height double precision,
 	OUT landmarks point[], OUT embedding face_embedding)
 	RETURNS SETOF record
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000000 ROWS 2;
+	AS 'MODULE_PATHNAME', 'pgface_faces' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000000 ROWS 2;
 COMMENT ON FUNCTION faces(bytea) IS
 	'every face in a photo, best detection score first: box, 68 landmarks and embedding; no row when there is none';
 

@@ -74,3 +74,16 @@ CREATE OPERATOR CLASS face_embedding_ops
 	FUNCTION 1 face_embedding_cmp(face_embedding, face_embedding);
 COMMENT ON OPERATOR CLASS face_embedding_ops USING btree IS
 	'equality and a total order for DISTINCT, GROUP BY, UNION and unique constraints; not for finding faces';
+
+-- embed() and faces() call the library's prefixed symbols (PostgreSQL loads modules
+-- RTLD_GLOBAL, where a bare "embed" could collide with another library's); catalogs made
+-- by 0.1 and 0.2 name the bare ones, which 0.3's library no longer exports.
+CREATE OR REPLACE FUNCTION embed(photo bytea, detect boolean DEFAULT true) RETURNS face_embedding
+	AS 'MODULE_PATHNAME', 'pgface_embed' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000000;
+CREATE OR REPLACE FUNCTION faces(photo bytea,
+	OUT face integer, OUT score double precision,
+	OUT x double precision, OUT y double precision,
+	OUT width double precision, OUT height double precision,
+	OUT landmarks point[], OUT embedding face_embedding)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'pgface_faces' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000000 ROWS 2;

@@ -8,6 +8,20 @@ CREATE DATABASE regress_pgface_upgrade;
 CREATE EXTENSION pgface VERSION '0.1';
 SELECT extversion FROM pg_extension WHERE extname = 'pgface';
 SELECT count(*) AS pgface_info_in_01 FROM pg_proc WHERE proname = 'pgface_info';
+-- 0.1's and 0.2's scripts as released named the library's bare symbols "embed" and
+-- "faces", which 0.3's library no longer exports (it prefixes them): set the catalog as
+-- those scripts left it. Before the update the calls fail; the update re-points them.
+UPDATE pg_proc SET prosrc = proname
+WHERE proname IN ('embed', 'faces') AND pronamespace = 'public'::regnamespace;
+CREATE FUNCTION pg_temp.sqlstate_of(call text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE call;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE;
+END $$;
+SELECT pg_temp.sqlstate_of('SELECT embed(''\x00''::bytea)') AS embed_before_update,
+	pg_temp.sqlstate_of('SELECT faces(''\x00''::bytea)') AS faces_before_update;
 
 CREATE TABLE staff (id int PRIMARY KEY, emb face_embedding);
 INSERT INTO staff
@@ -35,6 +49,11 @@ ALTER EXTENSION pgface UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'pgface';
 SELECT name FROM pgface_info() ORDER BY name;
 SELECT value AS library_version FROM pgface_info() WHERE name = 'library_version';
+-- embed() and faces() reach the library again: it refuses one byte as no known format.
+SELECT proname, prosrc FROM pg_proc
+WHERE proname IN ('embed', 'faces') AND pronamespace = 'public'::regnamespace ORDER BY proname;
+SELECT pg_temp.sqlstate_of('SELECT embed(''\x00''::bytea)') AS embed_after_update,
+	pg_temp.sqlstate_of('SELECT faces(''\x00''::bytea)') AS faces_after_update;
 
 -- The data is as it was, the index is still valid and used, and it answers as before.
 SELECT count(*) AS changed_rows FROM staff s FULL JOIN saved v USING (id)

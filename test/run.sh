@@ -63,6 +63,15 @@ grep -E 'vectorized|mulps' "$log/vec.log"
 grep -q 'mulps' "$log/vec.log"
 record $? "distance kernel vectorised (packed mulps in pgface_l2_squared)"
 
+echo "# the library exports only what the server looks up"
+# PostgreSQL loads modules RTLD_GLOBAL: a core or stb_image symbol exported from pgface.so
+# could take the place of another library's. Only the magic block, _PG_init and the SQL
+# functions (prefixed face_ or pgface_) with their pg_finfo_ records may be exported.
+nm -D --defined-only pgface.so | awk '{print $3}' >"$log/exports.txt"
+stray=$(grep -vE '^(Pg_magic_func|_PG_init|(pg_finfo_)?(pgface|face)_[a-z0-9_]+)$' "$log/exports.txt" | head -5 | xargs)
+[ -z "$stray" ] && grep -qx pgface_embed "$log/exports.txt" && grep -qx _PG_init "$log/exports.txt"
+record $? "pgface.so exports $(wc -l <"$log/exports.txt") symbols, each a server entry point${stray:+ (not: $stray)}"
+
 echo "# golden chips: pgface against face-api's own descriptors"
 chips="$log/chips"
 mkdir -p "$chips"

@@ -9,10 +9,14 @@
 
 #include "face/pipeline.h"
 
-PG_FUNCTION_INFO_V1(embed);
+/*
+ * The C symbol carries the prefix, because PostgreSQL loads modules RTLD_GLOBAL: a bare
+ * "embed" could bind to, or shadow, another library's.
+ */
+PG_FUNCTION_INFO_V1(pgface_embed);
 
 Datum
-embed(PG_FUNCTION_ARGS)
+pgface_embed(PG_FUNCTION_ARGS)
 {
 	bytea *photo = PG_GETARG_BYTEA_PP(0);
 	bool detect = PG_GETARG_BOOL(1);

@@ -12,7 +12,7 @@
 #include "utils/array.h"
 #include "utils/geo_decls.h"
 
-PG_FUNCTION_INFO_V1(faces);
+PG_FUNCTION_INFO_V1(pgface_faces); /* prefixed, as embed.c says why */
 
 /* The 68 landmarks as point[], PostgreSQL's own geometric type. */
 static Datum
@@ -38,7 +38,7 @@ typedef struct faces_state
 } faces_state;
 
 Datum
-faces(PG_FUNCTION_ARGS)
+pgface_faces(PG_FUNCTION_ARGS)
 {
 	FuncCallContext *funcctx;
 	faces_state *state;
