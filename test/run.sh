@@ -158,8 +158,8 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	echo "# pg_dump and pg_restore, plain and custom format"
 	run_tap "$log/dump.log" "dump and restore" bash test/dump_restore.sh "$data"
 
-	echo "# every sql block of the README, as written"
-	run_tap "$log/readme.log" "the README's sql blocks" bash test/readme_sql.sh "$data" "$chips"
+	echo "# every sql block of the README and doc/*.md, as written"
+	run_tap "$log/readme.log" "the sql blocks of the README and doc/*.md" bash test/readme_sql.sh "$data" "$chips"
 else
 	record 1 "start a throwaway cluster"
 fi
