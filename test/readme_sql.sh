@@ -23,7 +23,9 @@ sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_ST
 # (listed in "documents" as number and name), LINE is the line the block starts on. Skipped
 # blocks are listed in "skipped" as document and line; the "Your own photos" block goes to
 # own_photos.sql.
+shopt -s nullglob
 documents=("$repo/README.md" "$repo"/doc/*.md)
+shopt -u nullglob
 awk -v dir="$work" -v repo="$repo/" '
 	FNR == 1 {
 		file_number++; inside = 0; previous = ""
