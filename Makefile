@@ -155,7 +155,7 @@ test:
 	bash test/run.sh
 
 # Hostile input at length, limits, cancel, leaks, concurrency, crash safety and the fuzzers
-# (about 10 minutes; see the README's "Hardening").
+# (about 10 minutes; see doc/hardening.md).
 stress:
 	bash test/stress/run.sh
 

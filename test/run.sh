@@ -170,8 +170,8 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	echo "# a streaming standby answers as its primary, with wal_consistency_checking"
 	run_tap "$log/standby.log" "the standby test" bash test/standby.sh
 
-	echo "# every sql block of the README, as written"
-	run_tap "$log/readme.log" "the README's sql blocks" bash test/readme_sql.sh "$data" "$chips"
+	echo "# every sql block of the README and doc/*.md, as written"
+	run_tap "$log/readme.log" "the sql blocks of the README and doc/*.md" bash test/readme_sql.sh "$data" "$chips"
 else
 	record 1 "start a throwaway cluster"
 fi
