@@ -7,7 +7,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 
 scripts/install-deps.sh
+echo "demo: building pgface and fetching the model weights (make; a minute or two the first time)"
 make -s
+echo "demo: installing the extension, the models and the CLI (make install)"
 make -s install >/dev/null
 
 # Cut the demo's new photos out of the sample photos that come with the model package.
@@ -24,6 +26,7 @@ if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -r "$chips/sample1.jpg"
 	echo "Clone pgface somewhere every user can traverse (e.g. /opt or /srv) and retry." >&2
 	exit 1
 fi
+echo "demo: starting a private cluster in $data"
 cluster_init "$data"
 cluster_start "$data"
 

@@ -12,6 +12,7 @@ packages=(
 	libimage-exiftool-perl icc-profiles-free # EXIF orientations, an Adobe RGB copy
 	build-essential                         # gcc (with ASan/UBSan runtimes), make
 	clang-format valgrind                   # style and memory checks
+	groff-base man-db                       # make test renders the man page; man -M reads it
 	clang libclang-rt-14-dev                # make fuzz: libFuzzer with ASan and UBSan
 )
 # node and npm fetch and convert the model weights; any node >= 18 will do, so a
@@ -30,8 +31,18 @@ if [ ${#missing[@]} -gt 0 ]; then
 		echo "pgface needs these packages; run this script as root: ${missing[*]}" >&2
 		exit 1
 	fi
-	echo "installing: ${missing[*]}"
+	echo "install-deps: ${#missing[@]} Debian packages to install: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	echo "install-deps: reading the package lists (apt-get update)"
 	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# A few minutes on a fresh machine: one line a package, so that it does not look hung.
+	echo "install-deps: installing (a few minutes on a fresh machine)"
+	if ! apt-get install -y -q --no-install-recommends "${missing[@]}" |
+		{ grep --line-buffered '^Setting up' || true; }; then
+		echo "install-deps: apt-get install failed" >&2
+		exit 1
+	fi
+	echo "install-deps: done"
+else
+	echo "install-deps: every Debian package pgface needs is installed"
 fi

@@ -13,12 +13,13 @@ chmod 755 "$log"
 
 finish() {
 	[ -n "${data:-}" ] && cluster_stop "$data"
+	[ "$failed" -ne 0 ] && echo "# the logs of this run are kept in $log"
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ] && rm -rf "$log"
 	[ "$failed" -eq 0 ]
 }
 
-echo "# build and install"
+echo "# build and install (make; the first run fetches the model weights from npm)"
 if ! { make -s >"$log/build.log" 2>&1 && make -s install >>"$log/build.log" 2>&1; }; then
 	cat "$log/build.log"
 	record 1 "build and install"
@@ -127,13 +128,17 @@ echo "# the pgface(1) man page"
 # Installed by make install, rendered by groff without a warning, and covering every
 # command and option that pgface --help lists, so the two cannot drift apart.
 man_page="$(pg_config --mandir)/man1/pgface.1"
-man_text=$(groff -man -Tascii -P-cbou -ww "$man_page" 2>"$log/man.log")
-man_missing=""
-for word in embed detect compare $(build/pgface --help | grep -o -- '--[a-z-]*' | sort -u) PGFACE_MODEL_DIR; do
-	grep -q -- "$word" <<<"$man_text" || man_missing="$man_missing $word"
-done
-[ -s "$man_page" ] && [ ! -s "$log/man.log" ] && [ -z "$man_missing" ]
-record $? "man page installed, renders without warnings, covers pgface --help${man_missing:+ (missing:$man_missing)}"
+if command -v groff >/dev/null; then
+	man_text=$(groff -man -Tascii -P-cbou -ww "$man_page" 2>"$log/man.log")
+	man_missing=""
+	for word in embed detect compare $(build/pgface --help | grep -o -- '--[a-z-]*' | sort -u) PGFACE_MODEL_DIR; do
+		grep -q -- "$word" <<<"$man_text" || man_missing="$man_missing $word"
+	done
+	[ -s "$man_page" ] && [ ! -s "$log/man.log" ] && [ -z "$man_missing" ]
+	record $? "man page installed, renders without warnings, covers pgface --help${man_missing:+ (missing:$man_missing)}"
+else
+	record 1 "man page: groff is not installed, so it cannot be rendered (scripts/install-deps.sh installs groff-base)"
+fi
 
 # The server reads these as the postgres user, so they go where it can: the test folder.
 cp test/golden/reference.tsv test/golden/detections.jsonl test/common/failing_embeds.sql \
