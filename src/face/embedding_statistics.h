@@ -3,7 +3,7 @@
  * measured on LFW with pgface's own pipeline: the principal axes that the GiST
  * index keys on, and the impostor-distance distribution that the planner's
  * estimates rest on. The numbers live in embedding_statistics_data.c, written
- * by test/bench/fit_statistics.js; the command is in doc/benchmarks.md.
+ * by tools/fit_statistics.js; the command is in doc/benchmarks.md.
  */
 #ifndef PGFACE_EMBEDDING_STATISTICS_H
 #define PGFACE_EMBEDDING_STATISTICS_H

@@ -40,7 +40,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { symmetricEigen } = require('./symmetric_eigen');
+const { symmetricEigen } = require('../../tools/symmetric_eigen');
 const { psqlRunner, optionReader, connectionFromOptions } = require('./psql_session');
 const { spawn } = require('child_process');
 const { once } = require('events');

@@ -1,6 +1,6 @@
 // Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations, for the
 // benchmark scripts (128 x 128 takes well under a second). Shared by fit_statistics.js
-// (principal axes) and scale.js (the Gaussian model's distance distributions).
+// (principal axes) and test/bench/scale.js (the Gaussian model's distance distributions).
 'use strict';
 
 // matrix: D*D row-major. Returns eigenvalues in descending order and, matching them,
