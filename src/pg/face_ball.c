@@ -85,7 +85,7 @@ face_ball_in(PG_FUNCTION_ARGS)
 	if (*radius_start != ',')
 		report_ball_syntax(input, "A \",\" must follow the centre.");
 	radius_start++;
-	radius = float8in_internal(radius_start, &radius_end, "face_ball", input);
+	radius = pgface_float8in(radius_start, &radius_end, "face_ball", input);
 	while (*radius_end == ' ')
 		radius_end++;
 	if (*radius_end != '>')

@@ -4,7 +4,7 @@
 #ifndef PGFACE_PG_FACE_EMBEDDING_H
 #define PGFACE_PG_FACE_EMBEDDING_H
 
-#include "postgres.h"
+#include "pg_compat.h"
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"

@@ -7,7 +7,7 @@
  * about faces (the distance <-> does that): by model tag, then dimension count, then
  * value by value, so that it is a total order consistent with equality, as btree needs.
  */
-#include "postgres.h"
+#include "pg_compat.h"
 
 #include "fmgr.h"
 

@@ -6,7 +6,7 @@
 #ifndef PGFACE_PG_FACE_PLANNER_H
 #define PGFACE_PG_FACE_PLANNER_H
 
-#include "postgres.h"
+#include "pg_compat.h"
 
 #include "fmgr.h"
 #include "nodes/pathnodes.h"

@@ -197,7 +197,7 @@ write_metapage(Relation index, ForkNumber fork)
 		face_va_init_page(block.data, 0);
 		PageSetChecksumInplace(block.data, FACE_VA_METAPAGE);
 		smgrwrite(RelationGetSmgr(index), INIT_FORKNUM, FACE_VA_METAPAGE, block.data, true);
-		log_newpage(&RelationGetSmgr(index)->smgr_rnode.node, INIT_FORKNUM, FACE_VA_METAPAGE,
+		log_newpage(PGFACE_SMGR_FILE(RelationGetSmgr(index)), INIT_FORKNUM, FACE_VA_METAPAGE,
 		            block.data, true);
 		smgrimmedsync(RelationGetSmgr(index), INIT_FORKNUM);
 		return;

@@ -40,7 +40,7 @@ face_va_bulk_delete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
 		uint16 kind;
 		bool dirty;
 
-		vacuum_delay_point();
+		pgface_vacuum_delay_point();
 		LockBuffer(buffer, BUFFER_LOCK_SHARE);
 		kind = face_va_checked_kind(index, BufferGetPage(buffer), block);
 		dirty = kind != 0 && page_has_dead(face_va_page_entries(BufferGetPage(buffer)), callback,
@@ -95,7 +95,7 @@ face_va_vacuum_cleanup(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
 		uint16 kind;
 		int count = 0;
 
-		vacuum_delay_point();
+		pgface_vacuum_delay_point();
 		LockBuffer(buffer, BUFFER_LOCK_SHARE);
 		kind = face_va_checked_kind(index, BufferGetPage(buffer), block);
 		if (kind != 0)

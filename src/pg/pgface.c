@@ -2,7 +2,7 @@
  * pgface.c: the extension's module entry: the magic block and the set-up that
  * runs once when a backend loads pgface.
  */
-#include "postgres.h"
+#include "pg_compat.h"
 
 #include "fmgr.h"
 

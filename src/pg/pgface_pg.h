@@ -6,7 +6,7 @@
 #ifndef PGFACE_PG_H
 #define PGFACE_PG_H
 
-#include "postgres.h"
+#include "pg_compat.h"
 
 #include "common/status.h"
 #include "face/models.h"
@@ -34,6 +34,7 @@ extern const pgface_models *pgface_backend_models(void);
 extern char *pgface_effective_model_dir(void);
 
 /* core_errors.c: ereport(ERROR) with the SQLSTATE that fits a core failure; never returns. */
-extern void pgface_report_core_error(const pgface_status *status) pg_attribute_noreturn();
+extern PGFACE_NORETURN_BEFORE void
+pgface_report_core_error(const pgface_status *status) PGFACE_NORETURN_AFTER;
 
 #endif
