@@ -214,6 +214,13 @@ pgface_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblE
 	ListCell *cell;
 	/* A partition (or a UNION ALL member) gets the index paths and the estimate too. */
 	bool partition = rel->reloptkind == RELOPT_OTHER_MEMBER_REL;
+	/*
+	 * An inheritance or partitioned parent is scanned through its members, each planned
+	 * on its own, so it gets no index paths, as in the planner itself. Since 17 a
+	 * partitioned parent's indexlist holds its partitioned indexes, which have no cost
+	 * estimator: costing them crashed.
+	 */
+	bool indexable = !rte->inh && rel->indexlist != NIL;
 
 	if (previous_set_rel_pathlist_hook != NULL)
 		previous_set_rel_pathlist_hook(root, rel, rti, rte);
@@ -234,7 +241,7 @@ pgface_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblE
 		assumed = clause_selectivity(root, (Node *) restriction, 0, JOIN_INNER, NULL);
 		if (assumed > 0.0)
 			factor *= (threshold.below ? within : 1.0 - within) / assumed;
-		if (threshold.below && rel->indexlist != NIL &&
+		if (threshold.below && indexable &&
 		    pgface_catalog_in_schema(get_func_namespace(threshold.function_oid), &catalog))
 			implied =
 			    lappend(implied, make_simple_restrictinfo(
