@@ -151,8 +151,10 @@ vec-report: src/face/embedding_distance.o
 		| sed -n '/<pgface_l2_squared>:/,/ret/p' | grep -E 'v?(sub|mul|add)ps'
 
 # The whole suite: build, install, throwaway cluster, pg_regress, unit and golden tests.
+# make test PG_CONFIG=... runs it against that PostgreSQL: its binaries come first on PATH,
+# so the build, the clusters, psql, pg_dump and pg_regress are all that version's.
 test:
-	bash test/run.sh
+	PATH="$$($(PG_CONFIG) --bindir):$$PATH" bash test/run.sh
 
 # Hostile input at length, limits, cancel, leaks, concurrency, crash safety and the fuzzers
 # (about 10 minutes; see doc/hardening.md).

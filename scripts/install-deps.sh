@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages pgface needs to build, test and run. Safe to re-run:
 # it only calls apt-get when something is missing. Run as root.
+#   scripts/install-deps.sh [MAJOR]   PostgreSQL's major version: 15 (the default) is
+#                                     Debian 12's; 18 is built by scripts/pg-version.sh
 set -euo pipefail
+major=${1:-15}
 
 packages=(
-	postgresql-15 postgresql-server-dev-15 # server, headers, pg_config, PGXS
+	postgresql-15 postgresql-server-dev-15 # server, headers, pg_config, PGXS (and 15's tools)
 	libopenblas-dev                         # the engine's BLAS
 	libjpeg62-turbo-dev libpng-dev          # the photo decoders: JPEG, PNG,
 	libwebp-dev libheif-dev libstb-dev      # WebP, HEIC/AVIF, and stb_image for BMP and GIF
@@ -45,4 +48,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 	echo "install-deps: done"
 else
 	echo "install-deps: every Debian package pgface needs is installed"
+fi
+
+# Another major version: built from Debian's registry, into .pg-versions/ (git ignores it).
+if [ "$major" != 15 ]; then
+	pg_config=$("$(dirname "$0")/pg-version.sh" "$major")
+	echo "install-deps: PostgreSQL $major is ready: make PG_CONFIG=$pg_config"
 fi

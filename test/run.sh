@@ -159,13 +159,17 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	PGFACE_TEST_CHIPS="$chips" PGFACE_TEST_GOLDEN="$chips/reference.tsv" \
 		PGFACE_TEST_BAD_MODELS="$bad_models" \
 		make -s installcheck PGHOST="$data" PGPORT=5432 PGUSER=postgres >"$log/regress.log" 2>&1
+	regress_status=$?
 	cat "$log/regress.log"
-	regress_passed=$(grep -cE '\.\.\. ok' "$log/regress.log")
-	regress_failed=$(grep -cE '\.\.\. (FAILED|failed)' "$log/regress.log")
+	# pg_regress prints "test name ... ok" up to 15 and TAP ("ok 3 - name") from 16 on.
+	regress_passed=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$log/regress.log")
+	regress_failed=$(grep -cE '\.\.\. (FAILED|failed)|^not ok [0-9]+ ' "$log/regress.log")
 	passed=$((passed + regress_passed))
 	failed=$((failed + regress_failed))
 	if [ "$regress_passed" -eq 0 ] && [ "$regress_failed" -eq 0 ]; then
 		record 1 "pg_regress ran no test"
+	elif [ "$regress_status" -ne 0 ] && [ "$regress_failed" -eq 0 ]; then
+		record 1 "pg_regress exited with $regress_status, though no test failed"
 	fi
 	[ -f regression.diffs ] && [ "$regress_failed" -gt 0 ] && cat regression.diffs
 

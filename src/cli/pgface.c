@@ -17,8 +17,9 @@
 #include "nn/blas.h"
 #include "nn/gemm.h"
 
+/* Where make install puts the models: the Makefile passes it, from pg_config's sharedir. */
 #ifndef PGFACE_DEFAULT_MODEL_DIR
-#define PGFACE_DEFAULT_MODEL_DIR "/usr/share/postgresql/15/pgface"
+#error "PGFACE_DEFAULT_MODEL_DIR is not set: build the CLI with make, which sets it"
 #endif
 
 static void
