@@ -7,7 +7,7 @@
 -- Bitmap scans: the threshold as a bitmap, with the same rows as a sequential scan.
 SET enable_seqscan = off;
 SET enable_indexscan = off;
-EXPLAIN (COSTS OFF) SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 5) < 0.6;
+SELECT explain_plan($$SELECT id FROM staff WHERE emb <-> (SELECT q FROM probes WHERE pid = 5) < 0.6$$) AS "QUERY PLAN";
 CREATE TABLE bitmap_rows AS SELECT p.pid, s.id FROM probes p, LATERAL (
 	SELECT id FROM staff WHERE emb <-> p.q < 0.6) s;
 RESET enable_seqscan;
@@ -70,8 +70,8 @@ ROLLBACK;
 CREATE TABLE expression_staff AS SELECT id, emb::real[] AS values FROM staff;
 CREATE INDEX expression_staff_emb ON expression_staff USING face_va ((values::face_embedding));
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT id FROM expression_staff
-ORDER BY values::face_embedding <-> (SELECT q FROM probes WHERE pid = 3) LIMIT 5;
+SELECT explain_plan($$SELECT id FROM expression_staff
+ORDER BY values::face_embedding <-> (SELECT q FROM probes WHERE pid = 3) LIMIT 5$$) AS "QUERY PLAN";
 CREATE TABLE expression_by_index AS SELECT p.pid, s.rank, s.d FROM probes p, LATERAL (
 	SELECT row_number() OVER () AS rank, d FROM (
 		SELECT values::face_embedding <-> p.q AS d FROM expression_staff
@@ -91,8 +91,8 @@ FROM expression_by_index i JOIN expression_by_seq s USING (pid, rank);
 -- The product query written on the expression, (values::face_embedding) <-> q < tau,
 -- uses the expression's index too (as face_within() did), with the seq scan's answers.
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT id FROM expression_staff
-WHERE values::face_embedding <-> (SELECT q FROM probes WHERE pid = 3) < 0.6;
+SELECT explain_plan($$SELECT id FROM expression_staff
+WHERE values::face_embedding <-> (SELECT q FROM probes WHERE pid = 3) < 0.6$$) AS "QUERY PLAN";
 CREATE TABLE expression_within_index AS SELECT p.pid, s.id FROM probes p, LATERAL (
 	SELECT id FROM expression_staff WHERE values::face_embedding <-> p.q < 0.6) s;
 RESET enable_seqscan;
@@ -106,8 +106,8 @@ SELECT (SELECT count(*) FROM expression_within_seq) AS rows,
 	(SELECT count(*) FROM ((TABLE expression_within_index EXCEPT ALL TABLE expression_within_seq)
 	                       UNION ALL (TABLE expression_within_seq EXCEPT ALL TABLE expression_within_index)) d) AS mismatches;
 -- A probe from another table of the join is not constant for the scan: a join filter.
-EXPLAIN (COSTS OFF) SELECT e.id FROM expression_staff e, probes p
-WHERE (e.values::face_embedding) <-> p.q < 0.6 AND p.pid = 3;
+SELECT explain_plan($$SELECT e.id FROM expression_staff e, probes p
+WHERE (e.values::face_embedding) <-> p.q < 0.6 AND p.pid = 3$$) AS "QUERY PLAN";
 
 -- Empty, and NULL-only: nothing to find, no error; the NULL row sorts last.
 CREATE TABLE empty_staff (id int, emb face_embedding);
@@ -136,7 +136,7 @@ SELECT pg_relation_size('churn_emb') <= :churn_size_before AS freed_room_reused,
 INSERT INTO churn VALUES (-1, NULL);
 VACUUM churn;
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT count(*) FROM churn;
+SELECT explain_plan($$SELECT count(*) FROM churn$$) AS "QUERY PLAN";
 SELECT count(*) AS counted_by_index FROM churn;
 RESET enable_seqscan;
 SET enable_seqscan = off;

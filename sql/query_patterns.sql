@@ -2,6 +2,8 @@
 -- with two photos; five other people (the faces of one group photo) with one each.
 -- test/run.sh puts the photos and a face's variants in PGFACE_TEST_CHIPS.
 \getenv photo_dir PGFACE_TEST_CHIPS
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/explain_plan.sql
 CREATE TABLE staff_photos (name text, emb face_embedding);
 INSERT INTO staff_photos
 SELECT 'alice', embed(pg_read_binary_file(:'photo_dir' || '/variants/' || photo))
@@ -35,9 +37,8 @@ WHERE p.who = 'alice, new photo'
 ORDER BY c.rank;
 -- These plans use the index, even on a small table once seq scans are discouraged.
 SET enable_seqscan = off;
-EXPLAIN (COSTS off)
-SELECT name FROM staff_photos WHERE emb <-> (SELECT q FROM qp_probes LIMIT 1) < 0.45
-ORDER BY emb <-> (SELECT q FROM qp_probes LIMIT 1) LIMIT 1;
+SELECT explain_plan($$SELECT name FROM staff_photos WHERE emb <-> (SELECT q FROM qp_probes LIMIT 1) < 0.45
+ORDER BY emb <-> (SELECT q FROM qp_probes LIMIT 1) LIMIT 1$$) AS "QUERY PLAN";
 RESET enable_seqscan;
 
 -- embed() once per query. With a parameter in a generic plan (a prepared statement
@@ -97,8 +98,7 @@ FROM unnest(ARRAY['original.jpg', 'recompressed.jpg', 'converted.png']) v, gener
 ALTER TABLE qp_photos SET (parallel_workers = 2);
 ANALYZE qp_photos;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS off, VERBOSE)
-CREATE TABLE qp_enrolled AS SELECT name, embed(photo) AS emb FROM qp_photos;
+SELECT explain_plan($$CREATE TABLE qp_enrolled AS SELECT name, embed(photo) AS emb FROM qp_photos$$, ', VERBOSE') AS "QUERY PLAN";
 CREATE TABLE qp_enrolled AS SELECT name, embed(photo) AS emb FROM qp_photos;
 SET max_parallel_workers_per_gather = 0;
 SELECT count(*) AS photos, count(*) FILTER (WHERE face_embedding_send(e.emb) = face_embedding_send(embed(p.photo)))

@@ -6,6 +6,7 @@ CREATE SCHEMA scale_out;
 SET search_path = scale_out, public;
 LOAD 'pgface';
 \getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/explain_plan.sql
 
 CREATE TABLE staff (id int PRIMARY KEY, emb face_embedding);
 INSERT INTO staff
@@ -24,10 +25,8 @@ ANALYZE staff, sharded;
 
 -- The plans: per shard an ordered index scan, merged; and the threshold through each index.
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF)
-SELECT id FROM sharded ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5;
-EXPLAIN (COSTS OFF)
-SELECT id FROM sharded WHERE emb <-> (SELECT emb FROM staff WHERE id = 1) < 2.2;
+SELECT explain_plan($$SELECT id FROM sharded ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5$$) AS "QUERY PLAN";
+SELECT explain_plan($$SELECT id FROM sharded WHERE emb <-> (SELECT emb FROM staff WHERE id = 1) < 2.2$$) AS "QUERY PLAN";
 
 -- The planner's row estimate for the shards is the single table's (the model's statistics),
 -- not PostgreSQL's default third of the table.
@@ -56,8 +55,7 @@ SELECT * FROM shard_answers;
 BEGIN;
 DROP INDEX sharded_emb_idx;
 CREATE INDEX ON sharded USING face_va (emb);
-EXPLAIN (COSTS OFF)
-SELECT id FROM sharded ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5;
+SELECT explain_plan($$SELECT id FROM sharded ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5$$) AS "QUERY PLAN";
 SELECT * FROM shard_answers;
 ROLLBACK;
 RESET enable_seqscan;
@@ -71,6 +69,7 @@ ALTER DATABASE regress_pgface_settings SET pgface.detector_input_size = 320;
 ALTER DATABASE regress_pgface_settings SET pgface.max_image_pixels = 20000000;
 \c regress_pgface_settings
 CREATE EXTENSION pgface;
+\i :abs_srcdir/sql/include/explain_plan.sql
 SHOW pgface.detector_input_size;
 SHOW pgface.max_image_pixels;
 CREATE TABLE staff (id int PRIMARY KEY, emb face_embedding);
@@ -80,6 +79,6 @@ SELECT i, (SELECT array_agg((hashint4(i * 128 + d) % 1000 / 4000.0)::real ORDER 
 FROM generate_series(1, 2000) i;
 CREATE INDEX staff_emb ON staff USING gist (emb);
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT id FROM staff WHERE emb <-> (SELECT emb FROM staff WHERE id = 1) < 2.2;
+SELECT explain_plan($$SELECT id FROM staff WHERE emb <-> (SELECT emb FROM staff WHERE id = 1) < 2.2$$) AS "QUERY PLAN";
 \c :home_database
 DROP DATABASE regress_pgface_settings;

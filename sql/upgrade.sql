@@ -5,6 +5,8 @@
 SELECT current_database() AS home_database \gset
 CREATE DATABASE regress_pgface_upgrade;
 \c regress_pgface_upgrade
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/explain_plan.sql
 CREATE EXTENSION pgface VERSION '0.1';
 SELECT extversion FROM pg_extension WHERE extname = 'pgface';
 SELECT count(*) AS pgface_info_in_01 FROM pg_proc WHERE proname = 'pgface_info';
@@ -60,7 +62,7 @@ SELECT count(*) AS changed_rows FROM staff s FULL JOIN saved v USING (id)
 WHERE s.emb::text IS DISTINCT FROM v.emb_text;
 SELECT indisvalid FROM pg_index WHERE indexrelid = 'staff_emb'::regclass;
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT id FROM staff ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5;
+SELECT explain_plan($$SELECT id FROM staff ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5$$) AS "QUERY PLAN";
 SELECT count(*) AS probes, count(*) FILTER (WHERE a.nearest = n.nearest AND a.within = n.within)
 	AS same_answers
 FROM answers_01 a JOIN answers_now n USING (id);
@@ -71,7 +73,7 @@ BEGIN;
 CREATE INDEX staff_emb_va ON staff USING face_va (emb);
 DROP INDEX staff_emb;
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT id FROM staff ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5;
+SELECT explain_plan($$SELECT id FROM staff ORDER BY emb <-> (SELECT emb FROM staff WHERE id = 1) LIMIT 5$$) AS "QUERY PLAN";
 SELECT count(*) AS probes, count(*) FILTER (WHERE a.nearest = n.nearest AND a.within = n.within)
 	AS same_answers_by_face_va
 FROM answers_01 a JOIN answers_now n USING (id);

@@ -5,6 +5,7 @@
 -- The literal form "emb <-> q < tau" is indexed by a planner hook, so pgface must be
 -- loaded before such a query is planned (session_preload_libraries in production).
 LOAD 'pgface';
+\i :abs_srcdir/sql/include/explain_plan.sql
 -- Each index method's run in a schema of its own, since the tests share one database.
 CREATE SCHEMA :index_method;
 SET search_path = :index_method, public;
@@ -102,7 +103,7 @@ BEGIN
 		'SELECT id FROM staff WHERE emb <@ face_ball((SELECT q FROM probes WHERE pid = 1), 0.45)']
 	LOOP
 		RETURN NEXT query;
-		FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+		FOR line IN SELECT explain_plan(query) LOOP
 			RETURN NEXT line;
 		END LOOP;
 	END LOOP;
@@ -190,7 +191,7 @@ CREATE FUNCTION plan_of_prepared() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
 	line text;
 BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) EXECUTE within_tau(' || quote_literal((SELECT q FROM probes WHERE pid = 1)::text) || ', 0.45)' LOOP
+	FOR line IN SELECT explain_plan('EXECUTE within_tau(' || quote_literal((SELECT q FROM probes WHERE pid = 1)::text) || ', 0.45)') LOOP
 		RETURN NEXT line;
 	END LOOP;
 END $$;
