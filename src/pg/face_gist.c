@@ -7,6 +7,8 @@
 #include "face_ball.h"
 #include "face_gist_key.h"
 
+#include "index/slack.h"
+
 #include <float.h>
 #include <math.h>
 
@@ -48,7 +50,7 @@ face_gist_compress(PG_FUNCTION_ARGS)
 typedef struct ProbeCache
 {
 	FaceEmbedding *probe; /* a copy, to recognise the same probe on the next call */
-	FaceGistProbe prepared;
+	pgface_index_probe prepared;
 	/*
 	 * Ordered scans: the smallest squared leaf distance computed so far. The
 	 * nearest face is at least that close, so a subtree's bound need not be
@@ -83,7 +85,7 @@ probe_cache(FunctionCallInfo fcinfo, const FaceEmbedding *probe)
 	cache->probe = palloc(size);
 	memcpy(cache->probe, probe, size);
 	SET_VARSIZE(cache->probe, size);
-	face_gist_prepare_probe(probe, &cache->prepared);
+	face_index_prepare_probe(probe, &cache->prepared);
 	MemoryContextSwitchTo(old_context);
 	cache->nearest_leaf_squared = FLT_MAX;
 	cache->nearest_upper_squared = FLT_MAX;
@@ -151,7 +153,7 @@ face_gist_consistent(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(false);
 	prefetch_page(entry);
 	/* Any face whose bound could be within the radius is enough to visit the subtree. */
-	stop = face_gist_stop_squared(ball->radius);
+	stop = pgface_index_stop_squared(ball->radius);
 	PG_RETURN_BOOL(face_gist_bound_squared(key, &probe_cache(fcinfo, &ball->center)->prepared, stop,
 	                                       stop, NULL) <= stop);
 }
@@ -180,7 +182,7 @@ face_gist_distance(PG_FUNCTION_ARGS)
 		PG_RETURN_FLOAT8(distance);
 	}
 	prefetch_page(entry);
-	PG_RETURN_FLOAT8(face_gist_safe_lower_bound(face_gist_bound_squared(
+	PG_RETURN_FLOAT8(pgface_index_safe_lower_bound(face_gist_bound_squared(
 	    key, &cache->prepared, -1.0, cache->nearest_leaf_squared, &cache->nearest_upper_squared)));
 }
 
@@ -253,7 +255,7 @@ face_gist_picksplit(PG_FUNCTION_ARGS)
 		FaceGistKey *key = DatumGetFaceGistKeyP(entries->vector[FirstOffsetNumber + k].key);
 
 		if (stats == NULL)
-			stats = face_gist_statistics(key->model);
+			stats = face_index_statistics(key->model);
 		face_gist_key_centre(key, centres[k]);
 	}
 	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
@@ -335,7 +337,7 @@ static void
 prepare_build_order(const pgface_embedding_statistics *stats, BuildOrder *order)
 {
 	int splits[PGFACE_INDEX_AXES] = {0};
-	float8 sigma_in_codes = FACE_GIST_CODE_LIMIT / 6.0;
+	float8 sigma_in_codes = PGFACE_INDEX_CODE_LIMIT / 6.0;
 
 	for (int code = -128; code <= 127; code++)
 	{
@@ -362,7 +364,7 @@ prepare_build_order(const pgface_embedding_statistics *stats, BuildOrder *order)
 static uint64
 build_order_key(const BuildOrder *order, FaceGistKey *key)
 {
-	const FaceGistPoint *point = face_gist_leaf_point(key);
+	const pgface_index_point *point = face_gist_leaf_point(key);
 	uint64 z = 0;
 
 	for (int bit = 0; bit < 64; bit++)
@@ -406,7 +408,7 @@ face_gist_sortsupport(PG_FUNCTION_ARGS)
 	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
 	BuildOrder *order = MemoryContextAlloc(ssup->ssup_cxt, sizeof(BuildOrder));
 
-	prepare_build_order(face_gist_statistics(PGFACE_MODEL_DEFAULT), order);
+	prepare_build_order(face_index_statistics(PGFACE_MODEL_DEFAULT), order);
 	ssup->ssup_extra = order;
 	ssup->comparator = compare_build_order;
 	if (ssup->abbreviate)

@@ -1,0 +1,33 @@
+/*
+ * point.c: a face's point code (see point.h): the projection onto the
+ * model's axes, quantised to int8, and the residual length.
+ */
+#include "index/point.h"
+
+#include <math.h>
+
+double
+pgface_index_axis_step(const pgface_embedding_statistics *stats, int axis)
+{
+	return 6.0 * stats->axis_sigma[axis] / PGFACE_INDEX_CODE_LIMIT;
+}
+
+double
+pgface_index_clamp_units(double units)
+{
+	double below = PGFACE_INDEX_CODE_LIMIT < units ? PGFACE_INDEX_CODE_LIMIT : units;
+
+	return -PGFACE_INDEX_CODE_LIMIT > below ? -PGFACE_INDEX_CODE_LIMIT : below;
+}
+
+void
+pgface_index_encode_point(const pgface_embedding_statistics *stats, const float *values,
+                          pgface_index_point *point)
+{
+	float coordinates[PGFACE_INDEX_AXES];
+
+	pgface_project_embedding(stats, values, coordinates, &point->residual);
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+		point->code[a] = (int8_t) pgface_index_clamp_units(
+		    rint(coordinates[a] / pgface_index_axis_step(stats, a)));
+}
