@@ -29,6 +29,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "index/bands.h"
 #include "index/point_bound.h"
 #include "index/slack.h"
 
@@ -67,9 +68,8 @@ typedef struct BallFilter
 
 #define NO_LOWER_BOUND (-1.0f)
 /* No limit: infinite, not FLT_MAX, so that faces whose bound overflows are still found. */
-#define UNBOUNDED         INFINITY
-#define FIRST_BAND_MARGIN 1.21f /* squared: 1.1 in distance */
-#define SAMPLE_STRIDE     64
+#define UNBOUNDED     INFINITY
+#define SAMPLE_STRIDE 64
 
 typedef struct VaScan
 {
@@ -413,43 +413,20 @@ compare_candidates(const void *a, const void *b)
 	return ItemPointerCompare((ItemPointer) &ca->tid, (ItemPointer) &cb->tid);
 }
 
-/* The upper end of the band after one ending at low: about eight times as many faces. */
+/* The upper end of the band after one ending at low (bands.c), for this index's size. */
 static float4
 next_band(const VaScan *state, float4 low)
 {
 	double faces = Max(1.0, (double) (state->blocks - 1) * FACE_VA_CAPACITY);
-	double share = pgface_impostor_fraction(state->stats, sqrt(Max(low, 0.0f)));
-	double target = Max(share * 8.0, 64.0 / faces);
-	double high;
 
-	if (target >= 1.0)
-		return UNBOUNDED;
-	high = pgface_impostor_distance(state->stats, target);
-	return pgface_index_float_at_least(Max(high * high, (double) low * 1.21 + 1e-4));
+	return pgface_index_next_band(state->stats, faces, low);
 }
 
-/*
- * Where the first band ends: a little past the estimate of the nearest face's
- * distance. The executor returns the nearest face only after the index has
- * handed out a bound at least as large as its distance, so a band that ended
- * at the estimate would need a second pass for every LIMIT 1 query; this
- * margin (a tenth, in distance) almost always holds such a bound. Scans by
- * exact distance need none.
- */
+/* Where the first band ends (bands.c): scans by exact distance need no margin. */
 static float4
 first_band_end(const VaScan *state)
 {
-	if (isinf(state->nearest_upper))
-		return UNBOUNDED;
-	if (state->distances != NULL)
-	{
-		/* Rows go out by distance: past the estimate by just the rounding margin of bounds. */
-		float8 estimate = sqrt(state->nearest_upper);
-
-		return pgface_index_float_at_least(
-		    pgface_index_stop_squared(estimate * (1.0 + 1e-6) + 1e-6));
-	}
-	return state->nearest_upper * FIRST_BAND_MARGIN;
+	return pgface_index_first_band_end(state->nearest_upper, state->distances != NULL);
 }
 
 /* One pass of an ordered scan: the next band's faces, sorted by bound, replace the last band's. */

@@ -35,5 +35,6 @@ extern const unit_test exif_tests[];
 extern const unit_test embedding_statistics_tests[];
 extern const unit_test index_bounds_tests[];
 extern const unit_test index_lead_sums_tests[];
+extern const unit_test index_order_tests[];
 
 #endif

@@ -28,7 +28,8 @@ main(void)
 	                             offload_tests,
 	                             embedding_statistics_tests,
 	                             index_bounds_tests,
-	                             index_lead_sums_tests};
+	                             index_lead_sums_tests,
+	                             index_order_tests};
 	int passed = 0;
 	int failed = 0;
 
