@@ -20,14 +20,26 @@ pgface_index_clamp_units(double units)
 	return -PGFACE_INDEX_CODE_LIMIT > below ? -PGFACE_INDEX_CODE_LIMIT : below;
 }
 
+/* The projection is in double; its float coordinates are divided by the step in double. */
+void
+pgface_index_project_units(const pgface_embedding_statistics *stats, const float *values,
+                           double *units, float *residual)
+{
+	float coordinates[PGFACE_INDEX_AXES];
+
+	pgface_project_embedding(stats, values, coordinates, residual);
+	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
+		units[a] = coordinates[a] / pgface_index_axis_step(stats, a);
+}
+
+/* Each coordinate to the nearest code, the end codes taking everything beyond. */
 void
 pgface_index_encode_point(const pgface_embedding_statistics *stats, const float *values,
                           pgface_index_point *point)
 {
-	float coordinates[PGFACE_INDEX_AXES];
+	double units[PGFACE_INDEX_AXES];
 
-	pgface_project_embedding(stats, values, coordinates, &point->residual);
+	pgface_index_project_units(stats, values, units, &point->residual);
 	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
-		point->code[a] = (int8_t) pgface_index_clamp_units(
-		    rint(coordinates[a] / pgface_index_axis_step(stats, a)));
+		point->code[a] = (int8_t) pgface_index_clamp_units(rint(units[a]));
 }

@@ -45,6 +45,14 @@ double pgface_index_axis_step(const pgface_embedding_statistics *stats, int axis
 double pgface_index_clamp_units(double units);
 
 /*
+ * The coordinates of an embedding of stats->dims values on the model's axes,
+ * in code units (not rounded or clamped), and its residual length: what a
+ * point code and a probe are both made from.
+ */
+void pgface_index_project_units(const pgface_embedding_statistics *stats, const float *values,
+                                double *units, float *residual);
+
+/*
  * A face's point code: its coordinates on the model's axes, quantised, and
  * its residual length. values has stats->dims components.
  */

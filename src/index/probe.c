@@ -22,12 +22,11 @@ void
 pgface_index_probe_prepare(const pgface_embedding_statistics *stats, const float *values,
                            pgface_index_probe *probe)
 {
-	float coordinates[PGFACE_INDEX_AXES];
+	double units[PGFACE_INDEX_AXES];
 
-	pgface_project_embedding(stats, values, coordinates, &probe->residual);
+	pgface_index_project_units(stats, values, units, &probe->residual);
 	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
-		probe->units[a] =
-		    (float) pgface_index_clamp_units(coordinates[a] / pgface_index_axis_step(stats, a));
+		probe->units[a] = (float) pgface_index_clamp_units(units[a]);
 	set_steps(stats, probe);
 	probe->gap_table = NULL;
 }

@@ -13,17 +13,12 @@
 #include "index/tree_order.h"
 #include "unit.h"
 
-static const pgface_embedding_statistics *
-order_statistics(void)
-{
-	return pgface_embedding_statistics_lookup(PGFACE_MODEL_DEFAULT);
-}
-
 /* Each band ends past the last one's end, and at infinity once it would hold every face. */
 static void
 bands_widen_until_they_hold_everything(void)
 {
-	const pgface_embedding_statistics *stats = order_statistics();
+	const pgface_embedding_statistics *stats =
+	    pgface_embedding_statistics_lookup(PGFACE_MODEL_DEFAULT);
 	float low = 0.0f;
 	int passes = 0;
 
@@ -60,7 +55,8 @@ first_band_ends_past_the_estimate(void)
 static void
 build_order_follows_the_widest_axes(void)
 {
-	const pgface_embedding_statistics *stats = order_statistics();
+	const pgface_embedding_statistics *stats =
+	    pgface_embedding_statistics_lookup(PGFACE_MODEL_DEFAULT);
 	pgface_index_build_order order;
 	pgface_index_point low;
 	pgface_index_point high;
