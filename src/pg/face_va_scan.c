@@ -26,7 +26,6 @@
 #include "face_va.h"
 #include "face_va_distance.h"
 
-#include <float.h>
 #include <math.h>
 
 #include "index/bands.h"
