@@ -20,10 +20,10 @@ pgface_index_columns_within(const pgface_index_columns *columns, const pgface_in
 	for (int i = 0; i < columns->count; i++)
 		if (sum[i] <= limit)
 			survivors[alive++] = i;
-	for (int block = columns->lead_blocks; block < PGFACE_INDEX_BLOCKS && alive > 0; block++)
+	for (int block = PGFACE_INDEX_LEAD_BLOCKS; block < PGFACE_INDEX_BLOCKS && alive > 0; block++)
 	{
 		const float(*rows)[256] = probe->gap_table + block * PGFACE_INDEX_BLOCK;
-		const int8_t *codes = columns->rest + (size_t) (block - columns->lead_blocks) *
+		const int8_t *codes = columns->rest + (size_t) (block - PGFACE_INDEX_LEAD_BLOCKS) *
 		                                          columns->stride * PGFACE_INDEX_BLOCK;
 		int kept = 0;
 

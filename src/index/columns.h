@@ -15,14 +15,20 @@
 /* The most faces one set of columns may hold: the bounds keep per-face sums on the stack. */
 #define PGFACE_INDEX_COLUMNS_MAX 128
 
+/*
+ * The blocks stored axis by axis. A constant, not a field, so that the kernels
+ * unroll their blocks (with a variable count the scalar kernel was much slower).
+ */
+#define PGFACE_INDEX_LEAD_BLOCKS 3
+#define PGFACE_INDEX_LEAD_AXES   (PGFACE_INDEX_LEAD_BLOCKS * PGFACE_INDEX_BLOCK)
+
 typedef struct pgface_index_columns
 {
 	int count;             /* faces, at most stride */
 	int stride;            /* room for faces in each column */
-	int lead_blocks;       /* blocks stored axis by axis, 1 to PGFACE_INDEX_BLOCKS */
 	const float *residual; /* [count] */
-	const int8_t *lead;    /* [lead_blocks * PGFACE_INDEX_BLOCK][stride]: axis by axis */
-	const int8_t *rest;    /* [PGFACE_INDEX_BLOCKS - lead_blocks][stride][PGFACE_INDEX_BLOCK] */
+	const int8_t *lead;    /* [PGFACE_INDEX_LEAD_AXES][stride]: axis by axis */
+	const int8_t *rest;    /* [the other blocks][stride][PGFACE_INDEX_BLOCK]: face by face */
 } pgface_index_columns;
 
 /*

@@ -21,7 +21,7 @@ lead_sums_from(const pgface_index_columns *columns, const pgface_index_probe *pr
 		float gap = pgface_index_residual_gap(probe->residual, columns->residual[f]);
 
 		sum[f] = gap * gap;
-		for (int block = 0; block < columns->lead_blocks && sum[f] <= limit; block++)
+		for (int block = 0; block < PGFACE_INDEX_LEAD_BLOCKS && sum[f] <= limit; block++)
 		{
 			float t[PGFACE_INDEX_BLOCK];
 
@@ -79,7 +79,7 @@ pgface_index_lead_sums_avx2(const pgface_index_columns *columns, const pgface_in
 		    zero);
 		__m256 total = _mm256_mul_ps(residual_gap, residual_gap);
 
-		for (int block = 0; block < columns->lead_blocks; block++)
+		for (int block = 0; block < PGFACE_INDEX_LEAD_BLOCKS; block++)
 		{
 			__m256 term[PGFACE_INDEX_BLOCK];
 			__m256 block_sum;

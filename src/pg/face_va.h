@@ -75,6 +75,9 @@ typedef struct FaceVaMeta
  */
 #define FACE_VA_LEAD_BLOCKS 3
 #define FACE_VA_LEAD_AXES   (FACE_VA_LEAD_BLOCKS * PGFACE_INDEX_BLOCK)
+StaticAssertDecl(
+    FACE_VA_LEAD_BLOCKS == PGFACE_INDEX_LEAD_BLOCKS,
+    "the page's lead is the core's columns' (another count is another FACE_VA_LAYOUT)");
 
 typedef struct FaceVaEntries
 {

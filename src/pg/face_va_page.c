@@ -140,7 +140,6 @@ page_columns(const FaceVaEntries *entries)
 
 	columns.count = entries->count;
 	columns.stride = FACE_VA_CAPACITY;
-	columns.lead_blocks = FACE_VA_LEAD_BLOCKS;
 	columns.residual = entries->residual;
 	columns.lead = &entries->lead[0][0];
 	columns.rest = &entries->code[0][0][0];

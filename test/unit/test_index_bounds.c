@@ -176,31 +176,31 @@ check_bound(const char *path, int family, double bound_squared, double distance)
 	return below ? 0 : 1;
 }
 
-/* The columns of faces as face_va lays them out: three lead blocks axis by axis. */
+/* The columns of faces as face_va lays them out: the lead blocks axis by axis. */
 typedef struct test_columns
 {
 	float residual[NEIGHBOURS];
-	int8_t lead[3 * PGFACE_INDEX_BLOCK][NEIGHBOURS];
-	int8_t rest[PGFACE_INDEX_BLOCKS - 3][NEIGHBOURS][PGFACE_INDEX_BLOCK];
+	int8_t lead[PGFACE_INDEX_LEAD_AXES][NEIGHBOURS];
+	int8_t rest[PGFACE_INDEX_BLOCKS - PGFACE_INDEX_LEAD_BLOCKS][NEIGHBOURS][PGFACE_INDEX_BLOCK];
 } test_columns;
 
 /* The faces' codes laid out as columns, and the view of them. */
 static pgface_index_columns
 as_columns(const pgface_index_point *points, int count, test_columns *store)
 {
-	pgface_index_columns columns = {count,           NEIGHBOURS,         3,
-	                                store->residual, &store->lead[0][0], &store->rest[0][0][0]};
+	pgface_index_columns columns = {count, NEIGHBOURS, store->residual, &store->lead[0][0],
+	                                &store->rest[0][0][0]};
 
 	for (int i = 0; i < count; i++)
 	{
 		store->residual[i] = points[i].residual;
 		for (int a = 0; a < PGFACE_INDEX_AXES; a++)
 		{
-			if (a < 3 * PGFACE_INDEX_BLOCK)
+			if (a < PGFACE_INDEX_LEAD_AXES)
 				store->lead[a][i] = points[i].code[a];
 			else
-				store->rest[a / PGFACE_INDEX_BLOCK - 3][i][a % PGFACE_INDEX_BLOCK] =
-				    points[i].code[a];
+				store->rest[a / PGFACE_INDEX_BLOCK - PGFACE_INDEX_LEAD_BLOCKS][i]
+				           [a % PGFACE_INDEX_BLOCK] = points[i].code[a];
 		}
 	}
 	return columns;

@@ -18,7 +18,7 @@
 #include "unit.h"
 
 #define FACES 110 /* a face_va page's */
-#define LEAD  3
+#define LEAD  PGFACE_INDEX_LEAD_BLOCKS
 
 /* Faces laid out as a face_va page lays them out. */
 typedef struct page_columns
@@ -59,8 +59,8 @@ some_residual(void)
 static pgface_index_columns
 random_page(int count, page_columns *page, pgface_index_probe *probe, float (*table)[256])
 {
-	pgface_index_columns columns = {
-	    count, FACES, LEAD, page->residual, &page->lead[0][0], &page->rest[0][0][0]};
+	pgface_index_columns columns = {count, FACES, page->residual, &page->lead[0][0],
+	                                &page->rest[0][0][0]};
 	const pgface_embedding_statistics *stats =
 	    pgface_embedding_statistics_lookup(PGFACE_MODEL_DEFAULT);
 	float units[PGFACE_INDEX_AXES];
