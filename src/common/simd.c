@@ -56,6 +56,7 @@ initial_set(void)
 	return set >= 0 ? (pgface_simd_set) set : best_set();
 }
 
+/* Chosen lazily, so that PGFACE_SIMD is read when the first kernel runs, not at load. */
 pgface_simd_set
 pgface_simd_current(void)
 {
@@ -64,12 +65,14 @@ pgface_simd_current(void)
 	return (pgface_simd_set) chosen;
 }
 
+/* For pgface_info() and the benchmarks: the choice by name. */
 const char *
 pgface_simd_name(void)
 {
 	return names[pgface_simd_current()];
 }
 
+/* Tests compare the instances on one CPU; NULL goes back to the widest, not to PGFACE_SIMD. */
 bool
 pgface_simd_force(const char *name)
 {

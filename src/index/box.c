@@ -9,6 +9,7 @@
 
 #include "index/terms.h"
 
+/* Inverted ranges, so that the first box or point added sets them. */
 void
 pgface_index_box_empty(pgface_index_box *box)
 {
@@ -18,6 +19,7 @@ pgface_index_box_empty(pgface_index_box *box)
 	memset(box->high, (int8_t) -PGFACE_INDEX_CODE_LIMIT, sizeof(box->high));
 }
 
+/* Equal corners: a face's code bounds as a box of one. */
 void
 pgface_index_box_of_point(const pgface_index_point *point, pgface_index_box *box)
 {
@@ -51,6 +53,7 @@ pgface_index_box_add_point(pgface_index_box *box, const pgface_index_point *poin
 	pgface_index_box_add_box(box, &single);
 }
 
+/* Where GiST places and splits a box key. */
 void
 pgface_index_box_centre(const pgface_index_box *box, float *centre)
 {

@@ -112,6 +112,7 @@ pgface_index_lead_sums_avx2(const pgface_index_columns *columns, const pgface_in
 }
 #endif
 
+/* Asked per page, so that pgface_simd_force takes effect at once, as for the GEMM. */
 pgface_index_lead_sums_fn *
 pgface_index_lead_kernel(void)
 {

@@ -6,12 +6,14 @@
 
 #include <math.h>
 
+/* Six sigma each way in 127 steps: nearly every face lands inside the code range. */
 double
 pgface_index_axis_step(const pgface_embedding_statistics *stats, int axis)
 {
 	return 6.0 * stats->axis_sigma[axis] / PGFACE_INDEX_CODE_LIMIT;
 }
 
+/* An end code means "this far or beyond", so clamping only ever lowers a bound. */
 double
 pgface_index_clamp_units(double units)
 {

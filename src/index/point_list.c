@@ -11,6 +11,7 @@
 #include "index/point_bound.h"
 #include "index/terms.h"
 
+/* One face gathered from its blocks, for the paths that need all its codes at once. */
 void
 pgface_index_list_get(const pgface_index_point_list *list, int i, pgface_index_point *point)
 {
@@ -20,6 +21,7 @@ pgface_index_list_get(const pgface_index_point_list *list, int i, pgface_index_p
 		       pgface_index_list_block(list, block) + i * PGFACE_INDEX_BLOCK, PGFACE_INDEX_BLOCK);
 }
 
+/* One face scattered into its blocks, as a union of keys builds a list. */
 void
 pgface_index_list_set(const pgface_index_point_list *list, int i, const pgface_index_point *point)
 {
@@ -170,6 +172,7 @@ pgface_index_list_bound_squared(const pgface_index_point_list *list,
 	return ordered_bound(list, probe, sum, give_up, nearest_upper);
 }
 
+/* Each face through the box bound, so a probe without a table bounds a list as it does a box. */
 float
 pgface_index_list_box_bound_squared(const pgface_index_point_list *list,
                                     const pgface_index_probe *probe, double stop_below,

@@ -18,6 +18,7 @@ set_steps(const pgface_embedding_statistics *stats, pgface_index_probe *probe)
 	}
 }
 
+/* A scan prepares its probe once: the projection costs a few thousand multiply-adds. */
 void
 pgface_index_probe_prepare(const pgface_embedding_statistics *stats, const float *values,
                            pgface_index_probe *probe)
@@ -45,6 +46,7 @@ pgface_index_probe_fill_gap_table(pgface_index_probe *probe, float (*table)[256]
 	probe->gap_table = table;
 }
 
+/* Insertion needs no table: it bounds a handful of keys once, with the box arithmetic. */
 void
 pgface_index_probe_at(const pgface_embedding_statistics *stats, const float *units, float residual,
                       pgface_index_probe *probe)

@@ -63,6 +63,7 @@ pgface_index_build_order_prepare(const pgface_embedding_statistics *stats,
 	}
 }
 
+/* The bins' bits interleaved, so that the whole order is one integer comparison. */
 uint64_t
 pgface_index_build_order_key(const pgface_index_build_order *order, const pgface_index_point *point)
 {

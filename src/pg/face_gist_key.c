@@ -95,6 +95,7 @@ bound_squared(const FaceGistKey *key, const pgface_index_probe *probe, float8 st
 	return pgface_index_list_box_bound_squared(&points, probe, stop_below, give_up);
 }
 
+/* Capped at FLT_MAX (slack.h), so that an overflowing bound still orders a subtree right. */
 float8
 face_gist_bound_squared(const FaceGistKey *key, const pgface_index_probe *probe, float8 stop_below,
                         float8 give_up_above, float4 *nearest_upper)
@@ -162,6 +163,7 @@ union_as_box(FaceGistKey **keys, int count)
 	return result;
 }
 
+/* A summary while every key lists faces and they fit (its bounds are the tightest), else a box. */
 FaceGistKey *
 face_gist_union_keys(FaceGistKey **keys, int count)
 {
@@ -179,6 +181,7 @@ face_gist_union_keys(FaceGistKey **keys, int count)
 	return union_as_box(keys, count);
 }
 
+/* A box's middle, or the mean of the faces a leaf or summary lists. */
 void
 face_gist_key_centre(FaceGistKey *key, float4 *centre)
 {

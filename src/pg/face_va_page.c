@@ -146,6 +146,7 @@ page_columns(const FaceVaEntries *entries)
 	return columns;
 }
 
+/* The page's columns as the index core bounds them. */
 int
 face_va_page_within(const FaceVaEntries *entries, const pgface_index_probe *probe, float4 limit,
                     int *survivors, float4 *bounds)
@@ -155,6 +156,7 @@ face_va_page_within(const FaceVaEntries *entries, const pgface_index_probe *prob
 	return pgface_index_columns_within(&columns, probe, limit, survivors, bounds);
 }
 
+/* From the gap table alone: an ordered scan checks each of its balls this way. */
 float4
 face_va_entry_bound(const FaceVaEntries *entries, int i, const pgface_index_probe *probe)
 {
