@@ -8,7 +8,7 @@ PGFACE_VERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pgface.con
 DATA = pgface--0.1.sql pgface--0.1--0.2.sql pgface--0.2--0.3.sql
 
 # The C core (no PostgreSQL headers) and the SQL layer on top of it.
-CORE_SRCS = $(wildcard src/common/*.c src/img/*.c src/nn/*.c src/face/*.c)
+CORE_SRCS = $(wildcard src/common/*.c src/img/*.c src/nn/*.c src/face/*.c src/index/*.c)
 PG_SRCS = $(wildcard src/pg/*.c)
 OBJS = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 

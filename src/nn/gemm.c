@@ -1,7 +1,7 @@
 /*
  * gemm.c: pgface_gemm, one kernel (gemm_kernel.h) instantiated for AVX-512,
- * AVX2+FMA and baseline SSE2, or OpenBLAS's sgemm on CPUs without AVX2; picked
- * once at run time from what the CPU has.
+ * AVX2+FMA and baseline SSE2, or OpenBLAS's sgemm on CPUs without AVX2; the
+ * instance is the one of the instruction set the engine runs (common/simd.h).
  */
 #include "nn/gemm.h"
 
@@ -79,42 +79,25 @@ gemm_openblas(int m, int n, const gemm_operand *op, const float *b, size_t ldb, 
 			    epi, c[(size_t) i * ldc + (size_t) j], (size_t) i, (size_t) j);
 }
 
-/* One instance: its entry point, name and vector width. */
+/* One instance: its entry point and vector width. */
 typedef struct gemm_instance
 {
 	gemm_fn *run;
-	const char *name;
 	int lanes;
 } gemm_instance;
 
-static const gemm_instance instances[] = {{gemm_avx512, "avx512", 16},
-                                          {gemm_avx2, "avx2", 8},
-                                          {gemm_openblas, "openblas", 1},
-                                          {gemm_sse2, "sse2", 4}};
+/* By instruction set (common/simd.h), which chooses for the whole engine. */
+static const gemm_instance instances[PGFACE_SIMD_SETS] = {
+    [PGFACE_SIMD_AVX512] = {gemm_avx512, 16},
+    [PGFACE_SIMD_AVX2] = {gemm_avx2, 8},
+    [PGFACE_SIMD_OPENBLAS] = {gemm_openblas, 1},
+    [PGFACE_SIMD_SSE2] = {gemm_sse2, 4}};
 
-/* NULL until first use; then the instance in use (a benign race: all threads agree). */
-static const gemm_instance *chosen;
-
-/* Whether this CPU runs the instance. */
-static bool
-runs_here(const gemm_instance *instance)
-{
-	__builtin_cpu_init();
-	if (instance->run == gemm_avx512)
-		return __builtin_cpu_supports("avx512f");
-	if (instance->run == gemm_avx2)
-		return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-	return true;
-}
-
-/* The widest instance this CPU runs. */
+/* The instance of the instruction set in use. */
 static const gemm_instance *
-best_instance(void)
+chosen_instance(void)
 {
-	for (size_t i = 0; i < sizeof(instances) / sizeof(instances[0]); i++)
-		if (runs_here(&instances[i]))
-			return &instances[i];
-	return &instances[sizeof(instances) / sizeof(instances[0]) - 1];
+	return &instances[pgface_simd_current()];
 }
 
 /* Columns left over after the vector panels (n not a multiple of 4), one at a time. */
@@ -159,9 +142,8 @@ pgface_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, siz
 	gemm_operand op = {a, lda, NULL, 1, k, 0};
 	int done;
 	int quads;
+	const gemm_instance *chosen = chosen_instance();
 
-	if (chosen == NULL)
-		chosen = best_instance();
 	if (m <= 0 || n <= 0)
 		return;
 	/* the chosen instance takes whole vectors, SSE2 whole groups of 4, plain C the rest */
@@ -178,17 +160,15 @@ pgface_gemm(int m, int n, int k, const float *a, size_t lda, const float *b, siz
 static gemm_fn *
 panel_kernel(void)
 {
-	if (chosen == NULL)
-		chosen = best_instance();
-	return chosen->run == gemm_openblas ? gemm_sse2 : chosen->run;
+	gemm_fn *run = chosen_instance()->run;
+
+	return run == gemm_openblas ? gemm_sse2 : run;
 }
 
 bool
 pgface_gemm_takes_panels(void)
 {
-	if (chosen == NULL)
-		chosen = best_instance();
-	return chosen->run != gemm_openblas;
+	return chosen_instance()->run != gemm_openblas;
 }
 
 void
@@ -219,29 +199,4 @@ pgface_pack_panels(const float *b, int k, int n, float *panels)
 		for (int p = 0; p < k; p++)
 			panels[(size_t) (j / 16) * 16 * (size_t) k + (size_t) p * 16 + (size_t) (j % 16)] =
 			    b[(size_t) p * (size_t) n + (size_t) j];
-}
-
-const char *
-pgface_simd_name(void)
-{
-	if (chosen == NULL)
-		chosen = best_instance();
-	return chosen->name;
-}
-
-bool
-pgface_simd_force(const char *name)
-{
-	if (name == NULL)
-	{
-		chosen = best_instance();
-		return true;
-	}
-	for (size_t i = 0; i < sizeof(instances) / sizeof(instances[0]); i++)
-		if (strcmp(instances[i].name, name) == 0 && runs_here(&instances[i]))
-		{
-			chosen = &instances[i];
-			return true;
-		}
-	return false;
 }

@@ -111,17 +111,7 @@ void pgface_pack_panels(const float *b, int k, int n, float *panels);
  */
 bool pgface_gemm_takes_panels(void);
 
-/*
- * The instruction set pgface_gemm and the Winograd kernels picked: "avx512",
- * "avx2", "openblas" (no AVX2: OpenBLAS's sgemm, SSE2 transforms) or "sse2".
- */
-const char *pgface_simd_name(void);
-
-/*
- * For tests and benchmarks: use the named instruction set ("avx512", "avx2",
- * "openblas", "sse2"), or the best one again for NULL. False (and no change) when this CPU
- * lacks it. Not thread-safe.
- */
-bool pgface_simd_force(const char *name);
+/* pgface_simd_name and pgface_simd_force: the instruction set of these and every kernel. */
+#include "common/simd.h"
 
 #endif

@@ -2,13 +2,13 @@
  * simd_instances.h: includes a kernel template once per instruction set (SSE2,
  * AVX2+FMA, AVX-512), each time with its own KERNEL(name) suffix, KERNEL_TARGET
  * and LANES, so that every kernel file is instantiated the same way; and picks
- * an instance by the instruction set pgface_gemm chose, so that one dispatch
- * serves the whole engine. Not a normal header: define KERNEL_FILE (a quoted
+ * an instance by the instruction set the engine runs (common/simd.h), so that
+ * one dispatch serves the whole engine. Not a normal header: define KERNEL_FILE (a quoted
  * path) before each inclusion; it is undefined after.
  */
 #include <string.h>
 
-#include "nn/gemm.h"
+#include "common/simd.h"
 
 #define KERNEL(name) name##_sse2
 #define KERNEL_TARGET
@@ -37,9 +37,9 @@
 #undef KERNEL_FILE
 
 #ifndef PGFACE_SIMD_PICK
-/* name's instance for the instruction set pgface_gemm chose (SSE2 for "sse2" and "openblas"). */
+/* name's instance for the instruction set in use (SSE2 for "sse2" and "openblas"). */
 #define PGFACE_SIMD_PICK(name)                                                                     \
-	(strcmp(pgface_simd_name(), "avx512") == 0 ? name##_avx512                                     \
-	 : strcmp(pgface_simd_name(), "avx2") == 0 ? name##_avx2                                       \
-	                                           : name##_sse2)
+	(pgface_simd_current() == PGFACE_SIMD_AVX512 ? name##_avx512                                   \
+	 : pgface_simd_current() == PGFACE_SIMD_AVX2 ? name##_avx2                                     \
+	                                             : name##_sse2)
 #endif

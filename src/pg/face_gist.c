@@ -7,6 +7,9 @@
 #include "face_ball.h"
 #include "face_gist_key.h"
 
+#include "index/slack.h"
+#include "index/tree_order.h"
+
 #include <float.h>
 #include <math.h>
 
@@ -48,7 +51,7 @@ face_gist_compress(PG_FUNCTION_ARGS)
 typedef struct ProbeCache
 {
 	FaceEmbedding *probe; /* a copy, to recognise the same probe on the next call */
-	FaceGistProbe prepared;
+	pgface_index_probe prepared;
 	/*
 	 * Ordered scans: the smallest squared leaf distance computed so far. The
 	 * nearest face is at least that close, so a subtree's bound need not be
@@ -83,7 +86,7 @@ probe_cache(FunctionCallInfo fcinfo, const FaceEmbedding *probe)
 	cache->probe = palloc(size);
 	memcpy(cache->probe, probe, size);
 	SET_VARSIZE(cache->probe, size);
-	face_gist_prepare_probe(probe, &cache->prepared);
+	face_index_prepare_probe(probe, &cache->prepared);
 	MemoryContextSwitchTo(old_context);
 	cache->nearest_leaf_squared = FLT_MAX;
 	cache->nearest_upper_squared = FLT_MAX;
@@ -151,7 +154,7 @@ face_gist_consistent(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(false);
 	prefetch_page(entry);
 	/* Any face whose bound could be within the radius is enough to visit the subtree. */
-	stop = face_gist_stop_squared(ball->radius);
+	stop = pgface_index_stop_squared(ball->radius);
 	PG_RETURN_BOOL(face_gist_bound_squared(key, &probe_cache(fcinfo, &ball->center)->prepared, stop,
 	                                       stop, NULL) <= stop);
 }
@@ -180,7 +183,7 @@ face_gist_distance(PG_FUNCTION_ARGS)
 		PG_RETURN_FLOAT8(distance);
 	}
 	prefetch_page(entry);
-	PG_RETURN_FLOAT8(face_gist_safe_lower_bound(face_gist_bound_squared(
+	PG_RETURN_FLOAT8(pgface_index_safe_lower_bound(face_gist_bound_squared(
 	    key, &cache->prepared, -1.0, cache->nearest_leaf_squared, &cache->nearest_upper_squared)));
 }
 
@@ -245,33 +248,18 @@ face_gist_picksplit(PG_FUNCTION_ARGS)
 	FaceGistKey **left = palloc(sizeof(FaceGistKey *) * count);
 	FaceGistKey **right = palloc(sizeof(FaceGistKey *) * count);
 	const pgface_embedding_statistics *stats = NULL;
-	int best_axis = 0;
-	float8 best_spread = -1.0;
+	int best_axis;
 
 	for (int k = 0; k < count; k++)
 	{
 		FaceGistKey *key = DatumGetFaceGistKeyP(entries->vector[FirstOffsetNumber + k].key);
 
 		if (stats == NULL)
-			stats = face_gist_statistics(key->model);
+			stats = face_index_statistics(key->model);
 		face_gist_key_centre(key, centres[k]);
 	}
-	for (int a = 0; a < PGFACE_INDEX_AXES; a++)
-	{
-		float4 low = centres[0][a];
-		float4 high = centres[0][a];
-
-		for (int k = 1; k < count; k++)
-		{
-			low = Min(low, centres[k][a]);
-			high = Max(high, centres[k][a]);
-		}
-		if ((high - low) * stats->axis_sigma[a] > best_spread)
-		{
-			best_spread = (high - low) * stats->axis_sigma[a];
-			best_axis = a;
-		}
-	}
+	best_axis =
+	    pgface_index_widest_axis(stats, (const float4(*)[PGFACE_INDEX_AXES]) centres, count);
 	for (int k = 0; k < count; k++)
 	{
 		items[k].offset = FirstOffsetNumber + k;
@@ -315,67 +303,18 @@ face_gist_same(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(result);
 }
 
-/*
- * The order of a sorted index build: a k-d tree's order, as a 64-bit key. Each
- * axis's code goes to one of 256 bins of equal probability (codes are in units
- * of the axis's own spread, so one table serves every axis), and the key's bits
- * are the bins' bits, most significant first, taken from whichever axis has the
- * widest spread left to split. Runs of the order are compact on the axes that
- * carry the most distance, so the boxes above them prune.
- */
-typedef struct BuildOrder
-{
-	uint8 bin[256];  /* indexed by (uint8) code */
-	uint8 axis[64];  /* the axis of each key bit, most significant first */
-	uint8 level[64]; /* which bit of that axis's bin */
-} BuildOrder;
-
-/* The bins and the bit order, once per sort: they depend only on the model's statistics. */
-static void
-prepare_build_order(const pgface_embedding_statistics *stats, BuildOrder *order)
-{
-	int splits[PGFACE_INDEX_AXES] = {0};
-	float8 sigma_in_codes = FACE_GIST_CODE_LIMIT / 6.0;
-
-	for (int code = -128; code <= 127; code++)
-	{
-		float8 probability = 0.5 * (1.0 + erf(code / sigma_in_codes / M_SQRT2));
-		int bin = (int) floor(probability * 256.0);
-
-		order->bin[(uint8) code] = (uint8) Min(255, Max(0, bin));
-	}
-	for (int bit = 0; bit < 64; bit++)
-	{
-		int best = 0;
-
-		for (int a = 1; a < PGFACE_INDEX_AXES; a++)
-			if (ldexp(stats->axis_sigma[a], -splits[a]) >
-			    ldexp(stats->axis_sigma[best], -splits[best]))
-				best = a;
-		order->axis[bit] = (uint8) best;
-		order->level[bit] = (uint8) (7 - Min(splits[best], 7));
-		splits[best]++;
-	}
-}
-
-/* The 64-bit k-d key of a leaf, most significant split first. */
+/* The k-d key of a leaf in the sorted build's order (tree_order.h). */
 static uint64
-build_order_key(const BuildOrder *order, FaceGistKey *key)
+build_order_key(const pgface_index_build_order *order, FaceGistKey *key)
 {
-	const FaceGistPoint *point = face_gist_leaf_point(key);
-	uint64 z = 0;
-
-	for (int bit = 0; bit < 64; bit++)
-		z = (z << 1) |
-		    ((order->bin[(uint8) point->code[order->axis[bit]]] >> order->level[bit]) & 1);
-	return z;
+	return pgface_index_build_order_key(order, face_gist_leaf_point(key));
 }
 
 /* The full comparison, for ties of the abbreviated keys (which are the same 64 bits). */
 static int
 compare_build_order(Datum a, Datum b, SortSupport ssup)
 {
-	const BuildOrder *order = (const BuildOrder *) ssup->ssup_extra;
+	const pgface_index_build_order *order = (const pgface_index_build_order *) ssup->ssup_extra;
 	uint64 za = build_order_key(order, DatumGetFaceGistKeyP(a));
 	uint64 zb = build_order_key(order, DatumGetFaceGistKeyP(b));
 
@@ -386,8 +325,8 @@ compare_build_order(Datum a, Datum b, SortSupport ssup)
 static Datum
 abbreviate_build_order(Datum original, SortSupport ssup)
 {
-	return UInt64GetDatum(
-	    build_order_key((const BuildOrder *) ssup->ssup_extra, DatumGetFaceGistKeyP(original)));
+	return UInt64GetDatum(build_order_key((const pgface_index_build_order *) ssup->ssup_extra,
+	                                      DatumGetFaceGistKeyP(original)));
 }
 
 /* The abbreviated key is the full order, so abbreviation never stops paying. */
@@ -404,9 +343,10 @@ Datum
 face_gist_sortsupport(PG_FUNCTION_ARGS)
 {
 	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
-	BuildOrder *order = MemoryContextAlloc(ssup->ssup_cxt, sizeof(BuildOrder));
+	pgface_index_build_order *order =
+	    MemoryContextAlloc(ssup->ssup_cxt, sizeof(pgface_index_build_order));
 
-	prepare_build_order(face_gist_statistics(PGFACE_MODEL_DEFAULT), order);
+	pgface_index_build_order_prepare(face_index_statistics(PGFACE_MODEL_DEFAULT), order);
 	ssup->ssup_extra = order;
 	ssup->comparator = compare_build_order;
 	if (ssup->abbreviate)

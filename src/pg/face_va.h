@@ -5,7 +5,7 @@
  *
  * Every face gets the same 68-byte point code as in the GiST index (its
  * coordinates on 64 principal axes quantised to int8, and its residual
- * length; see face_gist_key.h), and the index is nothing but those codes, laid
+ * length; see src/index/point.h), and the index is nothing but those codes, laid
  * out flat: each page holds FACE_VA_CAPACITY faces column by column, their
  * leading axes axis by axis. A scan reads every page in order, sums the
  * leading axes of eight faces at a time in vector registers, and reads
@@ -20,7 +20,9 @@
 #ifndef PGFACE_PG_FACE_VA_H
 #define PGFACE_PG_FACE_VA_H
 
-#include "face_gist_key.h"
+#include "face_index.h"
+
+#include "index/columns.h"
 
 #include "access/amapi.h"
 #include "access/generic_xlog.h"
@@ -36,6 +38,15 @@
 #define FACE_VA_PAGE_ID  0xFA5A
 #define FACE_VA_NO_MODEL (-1)
 
+/*
+ * The point codes' format, as the metapage records it: the value is on disk,
+ * 3 since face_va was first released (when it was shared with GiST's key
+ * format), and new codes (PGFACE_INDEX_CODE_FORMAT) must make it a new one.
+ */
+#define FACE_VA_KEY_FORMAT 3
+StaticAssertDecl(FACE_VA_KEY_FORMAT == PGFACE_INDEX_CODE_FORMAT,
+                 "new point codes are a new face_va key format: REINDEX, not misreading");
+
 /* What a data page holds. */
 #define FACE_VA_PAGE_FACES 1
 #define FACE_VA_PAGE_NULLS 2
@@ -50,7 +61,7 @@ typedef struct FaceVaMeta
 {
 	uint32 magic;
 	uint16 layout;     /* FACE_VA_LAYOUT */
-	uint16 key_format; /* FACE_GIST_FORMAT: the axes the codes were made on */
+	uint16 key_format; /* FACE_VA_KEY_FORMAT: the axes the codes were made on */
 	int32 model;       /* model tag of every face, or FACE_VA_NO_MODEL before the first */
 	int32 dims;
 	BlockNumber insert_page[2]; /* where the next face / NULL row goes, by kind - 1 */
@@ -63,7 +74,10 @@ typedef struct FaceVaMeta
  * blocks, read for the few faces that survive the lead, face by face.
  */
 #define FACE_VA_LEAD_BLOCKS 3
-#define FACE_VA_LEAD_AXES   (FACE_VA_LEAD_BLOCKS * FACE_GIST_BLOCK)
+#define FACE_VA_LEAD_AXES   (FACE_VA_LEAD_BLOCKS * PGFACE_INDEX_BLOCK)
+StaticAssertDecl(
+    FACE_VA_LEAD_BLOCKS == PGFACE_INDEX_LEAD_BLOCKS,
+    "the page's lead is the core's columns' (another count is another FACE_VA_LAYOUT)");
 
 typedef struct FaceVaEntries
 {
@@ -71,7 +85,7 @@ typedef struct FaceVaEntries
 	ItemPointerData tid[FACE_VA_CAPACITY];
 	float4 residual[FACE_VA_CAPACITY];
 	int8 lead[FACE_VA_LEAD_AXES][FACE_VA_CAPACITY];
-	int8 code[FACE_GIST_BLOCKS - FACE_VA_LEAD_BLOCKS][FACE_VA_CAPACITY][FACE_GIST_BLOCK];
+	int8 code[PGFACE_INDEX_BLOCKS - FACE_VA_LEAD_BLOCKS][FACE_VA_CAPACITY][PGFACE_INDEX_BLOCK];
 } FaceVaEntries;
 
 typedef struct FaceVaPageOpaque
@@ -84,6 +98,8 @@ StaticAssertDecl(MAXALIGN(SizeOfPageHeaderData) + MAXALIGN(sizeof(FaceVaEntries)
                          MAXALIGN(sizeof(FaceVaPageOpaque)) <=
                      BLCKSZ,
                  "a face_va page must hold FACE_VA_CAPACITY faces");
+StaticAssertDecl(FACE_VA_CAPACITY <= PGFACE_INDEX_COLUMNS_MAX,
+                 "a page's faces are one set of columns");
 
 static inline FaceVaPageOpaque *
 face_va_page_opaque(Page page)
@@ -118,10 +134,10 @@ extern void face_va_read_meta(Relation index, FaceVaMeta *copy);
 extern uint16 face_va_checked_kind(Relation index, Page page, BlockNumber block);
 
 /* Appends a face (point NULL: a NULL row) to a page that has room. */
-extern void face_va_page_append(Page page, ItemPointer tid, const FaceGistPoint *point);
+extern void face_va_page_append(Page page, ItemPointer tid, const pgface_index_point *point);
 
 /* Face i of a page, as one point code. */
-extern void face_va_entry_point(const FaceVaEntries *entries, int i, FaceGistPoint *point);
+extern void face_va_entry_point(const FaceVaEntries *entries, int i, pgface_index_point *point);
 
 /* Moves entry from to position to on the same page (VACUUM fills holes this way). */
 extern void face_va_entry_move(FaceVaEntries *entries, int from, int to, bool faces);
@@ -132,11 +148,12 @@ extern void face_va_entry_move(FaceVaEntries *entries, int from, int to, bool fa
  * returns how many. The lead blocks are summed eight faces at a time, the
  * rest only for faces still in range (every partial sum is itself a bound).
  */
-extern int face_va_page_within(const FaceVaEntries *entries, const FaceGistProbe *probe,
+extern int face_va_page_within(const FaceVaEntries *entries, const pgface_index_probe *probe,
                                float4 limit, int *survivors, float4 *bounds);
 
 /* One face's full squared bound from a probe. */
-extern float4 face_va_entry_bound(const FaceVaEntries *entries, int i, const FaceGistProbe *probe);
+extern float4 face_va_entry_bound(const FaceVaEntries *entries, int i,
+                                  const pgface_index_probe *probe);
 
 /* face_va_handler.c: registers the index's reloption kind; _PG_init calls it. */
 extern void face_va_define_reloptions(void);

@@ -73,8 +73,8 @@ page_with_freed_room(Relation index)
 static void
 insert_entry(Relation index, ItemPointer tid, const FaceEmbedding *embedding)
 {
-	FaceGistPoint point;
-	const FaceGistPoint *entry_point = embedding != NULL ? &point : NULL;
+	pgface_index_point point;
+	const pgface_index_point *entry_point = embedding != NULL ? &point : NULL;
 	uint16 kind = embedding != NULL ? FACE_VA_PAGE_FACES : FACE_VA_PAGE_NULLS;
 	Buffer meta_buffer;
 	FaceVaMeta *meta;
@@ -87,13 +87,13 @@ insert_entry(Relation index, ItemPointer tid, const FaceEmbedding *embedding)
 	Page page;
 
 	if (embedding != NULL)
-		face_gist_encode_point(embedding, &point);
+		face_index_encode_point(embedding, &point);
 
 	meta_buffer = ReadBuffer(index, FACE_VA_METAPAGE);
 	LockBuffer(meta_buffer, BUFFER_LOCK_SHARE);
 	meta = face_va_checked_meta(index, BufferGetPage(meta_buffer));
 	if (embedding != NULL && meta->model != FACE_VA_NO_MODEL)
-		face_gist_check_models(meta->model, embedding->model);
+		face_index_check_models(meta->model, embedding->model);
 	target = meta->insert_page[kind - 1];
 	set_model = embedding != NULL && meta->model == FACE_VA_NO_MODEL;
 	LockBuffer(meta_buffer, BUFFER_LOCK_UNLOCK);
@@ -119,7 +119,7 @@ insert_entry(Relation index, ItemPointer tid, const FaceEmbedding *embedding)
 	LockBuffer(meta_buffer, BUFFER_LOCK_EXCLUSIVE);
 	meta = face_va_checked_meta(index, BufferGetPage(meta_buffer));
 	if (embedding != NULL && meta->model != FACE_VA_NO_MODEL)
-		face_gist_check_models(meta->model, embedding->model);
+		face_index_check_models(meta->model, embedding->model);
 	set_model = embedding != NULL && meta->model == FACE_VA_NO_MODEL;
 	target = meta->insert_page[kind - 1];
 	if (target != InvalidBlockNumber)
@@ -231,7 +231,7 @@ build_callback(Relation index, ItemPointer tid, Datum *values, bool *isnull, boo
 	BuildState *state = (BuildState *) state_pointer;
 	MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
 	uint16 kind = isnull[0] ? FACE_VA_PAGE_NULLS : FACE_VA_PAGE_FACES;
-	FaceGistPoint point;
+	pgface_index_point point;
 
 	(void) index;
 	(void) tuple_is_alive;
@@ -239,13 +239,13 @@ build_callback(Relation index, ItemPointer tid, Datum *values, bool *isnull, boo
 	{
 		FaceEmbedding *embedding = DatumGetFaceEmbeddingP(values[0]);
 
-		face_gist_encode_point(embedding, &point);
+		face_index_encode_point(embedding, &point);
 		if (state->model == FACE_VA_NO_MODEL)
 		{
 			state->model = embedding->model;
 			state->dims = embedding->dims;
 		}
-		face_gist_check_models(state->model, embedding->model);
+		face_index_check_models(state->model, embedding->model);
 	}
 	if (face_va_page_entries(state->pending[kind - 1].data)->count == FACE_VA_CAPACITY)
 		flush_pending(state, kind);

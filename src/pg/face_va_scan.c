@@ -26,8 +26,11 @@
 #include "face_va.h"
 #include "face_va_distance.h"
 
-#include <float.h>
 #include <math.h>
+
+#include "index/bands.h"
+#include "index/point_bound.h"
+#include "index/slack.h"
 
 #include "access/itup.h"
 #include "access/relscan.h"
@@ -57,16 +60,15 @@ typedef struct FetchedFace
 typedef struct BallFilter
 {
 	FaceEmbedding *center;
-	FaceGistProbe probe;
+	pgface_index_probe probe;
 	float4 limit;    /* a face with a larger squared bound cannot be inside */
 	bool everything; /* a NaN radius: every face is inside, as float8 comparison says */
 } BallFilter;
 
 #define NO_LOWER_BOUND (-1.0f)
 /* No limit: infinite, not FLT_MAX, so that faces whose bound overflows are still found. */
-#define UNBOUNDED         INFINITY
-#define FIRST_BAND_MARGIN 1.21f /* squared: 1.1 in distance */
-#define SAMPLE_STRIDE     64
+#define UNBOUNDED     INFINITY
+#define SAMPLE_STRIDE 64
 
 typedef struct VaScan
 {
@@ -83,14 +85,14 @@ typedef struct VaScan
 
 	bool ordered; /* an ORDER BY probe that is not NULL */
 	FaceEmbedding *order_probe;
-	bool order_by_null;    /* ORDER BY emb <-> NULL: every distance is NULL */
-	FaceGistProbe order;   /* the ORDER BY probe */
-	float4 cap;            /* no face beyond this squared bound can pass the balls */
-	float4 pass_low;       /* squared bounds handed out so far are at most this */
-	float4 nearest_upper;  /* first pass: estimate from above of the nearest face */
-	bool passes_done;      /* every face has been in some band */
-	bool nulls_due;        /* ordered scans hand out NULL rows at the end */
-	bool handing_out_null; /* the candidates are NULL rows */
+	bool order_by_null;       /* ORDER BY emb <-> NULL: every distance is NULL */
+	pgface_index_probe order; /* the ORDER BY probe */
+	float4 cap;               /* no face beyond this squared bound can pass the balls */
+	float4 pass_low;          /* squared bounds handed out so far are at most this */
+	float4 nearest_upper;     /* first pass: estimate from above of the nearest face */
+	bool passes_done;         /* every face has been in some band */
+	bool nulls_due;           /* ordered scans hand out NULL rows at the end */
+	bool handing_out_null;    /* the candidates are NULL rows */
 
 	Candidate *candidates;
 	int count;
@@ -149,15 +151,6 @@ face_va_end_scan(IndexScanDesc scan)
 	pfree(state);
 }
 
-/* A squared radius as a float4 that is never below it, so rounding never prunes an answer. */
-static float4
-float4_at_least(float8 value)
-{
-	float4 rounded = (float4) value;
-
-	return (float8) rounded < value ? nextafterf(rounded, FLT_MAX) : rounded;
-}
-
 /* ERROR unless a probe may be compared with the index's faces, as <-> would say. */
 static void
 check_probe(const FaceVaMeta *meta, const FaceEmbedding *probe)
@@ -193,7 +186,7 @@ prepare_scan(IndexScanDesc scan)
 	state->blocks = RelationGetNumberOfBlocks(scan->indexRelation);
 	state->next_block = FACE_VA_METAPAGE + 1;
 	if (meta.model != FACE_VA_NO_MODEL)
-		state->stats = face_gist_statistics(meta.model);
+		state->stats = face_index_statistics(meta.model);
 	state->primary_ball = -1;
 	state->cap = UNBOUNDED;
 	state->balls = palloc0(sizeof(BallFilter) * Max(scan->numberOfKeys, 1));
@@ -221,8 +214,8 @@ prepare_scan(IndexScanDesc scan)
 		ball->everything = isnan(value->radius);
 		if (ball->everything)
 			continue;
-		ball->limit = float4_at_least(face_gist_stop_squared(value->radius));
-		face_gist_prepare_probe(&value->center, &ball->probe);
+		ball->limit = pgface_index_float_at_least(pgface_index_stop_squared(value->radius));
+		face_index_prepare_probe(&value->center, &ball->probe);
 		if (state->primary_ball < 0 || ball->limit < state->balls[state->primary_ball].limit)
 			state->primary_ball = state->ball_count - 1;
 	}
@@ -251,7 +244,7 @@ prepare_scan(IndexScanDesc scan)
 				MemoryContextSwitchTo(scan_context);
 			}
 			if (state->stats != NULL)
-				face_gist_prepare_probe(probe, &state->order);
+				face_index_prepare_probe(probe, &state->order);
 			/* A ball around the same probe caps the bands: nothing beyond it can pass. */
 			for (int b = 0; b < state->ball_count; b++)
 				if (!state->balls[b].everything &&
@@ -343,11 +336,11 @@ collect_faces(VaScan *state, FaceVaEntries *entries, float4 limit)
 		add_candidate(state, &entries->tid[i], bounds[k]);
 		if (first_pass)
 		{
-			FaceGistPoint point;
+			pgface_index_point point;
 
 			face_va_entry_point(entries, i, &point);
 			state->nearest_upper =
-			    Min(state->nearest_upper, face_gist_point_upper_squared(&point, &state->order));
+			    Min(state->nearest_upper, pgface_index_point_upper_squared(&point, &state->order));
 		}
 	}
 }
@@ -370,7 +363,8 @@ tighten_with_distance(VaScan *state, int first_new)
 	if (best == NULL || best->bound >= state->nearest_upper)
 		return;
 	if (face_va_distance_of(state->distances, &best->tid, state->order_probe, &distance))
-		state->nearest_upper = Min(state->nearest_upper, float4_at_least(distance * distance));
+		state->nearest_upper =
+		    Min(state->nearest_upper, pgface_index_float_at_least(distance * distance));
 }
 
 /* Reads one page and collects its candidates: faces (within limit), or NULL rows if wanted. */
@@ -418,42 +412,20 @@ compare_candidates(const void *a, const void *b)
 	return ItemPointerCompare((ItemPointer) &ca->tid, (ItemPointer) &cb->tid);
 }
 
-/* The upper end of the band after one ending at low: about eight times as many faces. */
+/* The upper end of the band after one ending at low (bands.c), for this index's size. */
 static float4
 next_band(const VaScan *state, float4 low)
 {
 	double faces = Max(1.0, (double) (state->blocks - 1) * FACE_VA_CAPACITY);
-	double share = pgface_impostor_fraction(state->stats, sqrt(Max(low, 0.0f)));
-	double target = Max(share * 8.0, 64.0 / faces);
-	double high;
 
-	if (target >= 1.0)
-		return UNBOUNDED;
-	high = pgface_impostor_distance(state->stats, target);
-	return float4_at_least(Max(high * high, (double) low * 1.21 + 1e-4));
+	return pgface_index_next_band(state->stats, faces, low);
 }
 
-/*
- * Where the first band ends: a little past the estimate of the nearest face's
- * distance. The executor returns the nearest face only after the index has
- * handed out a bound at least as large as its distance, so a band that ended
- * at the estimate would need a second pass for every LIMIT 1 query; this
- * margin (a tenth, in distance) almost always holds such a bound. Scans by
- * exact distance need none.
- */
+/* Where the first band ends (bands.c): scans by exact distance need no margin. */
 static float4
 first_band_end(const VaScan *state)
 {
-	if (isinf(state->nearest_upper))
-		return UNBOUNDED;
-	if (state->distances != NULL)
-	{
-		/* Rows go out by distance: past the estimate by just the rounding margin of bounds. */
-		float8 estimate = sqrt(state->nearest_upper);
-
-		return float4_at_least(face_gist_stop_squared(estimate * (1.0 + 1e-6) + 1e-6));
-	}
-	return state->nearest_upper * FIRST_BAND_MARGIN;
+	return pgface_index_first_band_end(state->nearest_upper, state->distances != NULL);
 }
 
 /* One pass of an ordered scan: the next band's faces, sorted by bound, replace the last band's. */
@@ -539,10 +511,11 @@ next_by_distance(IndexScanDesc scan)
 	for (;;)
 	{
 		float8 unread = state->passes_done ? get_float8_infinity()
-		                                   : face_gist_safe_lower_bound(state->pass_low);
+		                                   : pgface_index_safe_lower_bound(state->pass_low);
 
 		if (state->next < state->count)
-			unread = Min(unread, face_gist_safe_lower_bound(state->candidates[state->next].bound));
+			unread =
+			    Min(unread, pgface_index_safe_lower_bound(state->candidates[state->next].bound));
 		if (!pairingheap_is_empty(state->fetched))
 		{
 			FetchedFace *nearest =
@@ -652,7 +625,7 @@ face_va_get_tuple(IndexScanDesc scan, ScanDirection direction)
 		scan->xs_orderbynulls[0] = null_distance;
 		scan->xs_orderbyvals[0] =
 		    null_distance ? (Datum) 0
-		                  : Float8GetDatum(face_gist_safe_lower_bound(candidate->bound));
+		                  : Float8GetDatum(pgface_index_safe_lower_bound(candidate->bound));
 		scan->xs_recheckorderby = true;
 	}
 	return true;

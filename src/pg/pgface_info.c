@@ -10,7 +10,7 @@
 #include "face_gist_key.h"
 #include "face_va.h"
 #include "funcapi.h"
-#include "nn/gemm.h"
+#include "common/simd.h"
 #include "utils/builtins.h"
 
 #ifndef PGFACE_LIBRARY_VERSION /* the Makefile passes pgface.control's default_version */

@@ -33,5 +33,8 @@ extern const unit_test image_tests[];
 extern const unit_test offload_tests[];
 extern const unit_test exif_tests[];
 extern const unit_test embedding_statistics_tests[];
+extern const unit_test index_bounds_tests[];
+extern const unit_test index_lead_sums_tests[];
+extern const unit_test index_order_tests[];
 
 #endif

@@ -17,10 +17,19 @@ unit_fail(const char *file, int line, const char *expression)
 int
 main(void)
 {
-	const unit_test *tables[] = {
-	    embedding_text_tests, embedding_distance_tests,  embedding_model_tests, nn_layer_tests,
-	    gemm_tests,           model_file_tests,          image_tests,           exif_tests,
-	    offload_tests,        embedding_statistics_tests};
+	const unit_test *tables[] = {embedding_text_tests,
+	                             embedding_distance_tests,
+	                             embedding_model_tests,
+	                             nn_layer_tests,
+	                             gemm_tests,
+	                             model_file_tests,
+	                             image_tests,
+	                             exif_tests,
+	                             offload_tests,
+	                             embedding_statistics_tests,
+	                             index_bounds_tests,
+	                             index_lead_sums_tests,
+	                             index_order_tests};
 	int passed = 0;
 	int failed = 0;
 
