@@ -26,6 +26,8 @@ FROM pg_depend
 WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
 	AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pgface')
 	AND classid IN ('pg_type'::regclass, 'pg_operator'::regclass, 'pg_opclass'::regclass)
+	-- A type's array type is an extension member too from PostgreSQL 17 on; it has no comment.
+	AND NOT (classid = 'pg_type'::regclass AND objid IN (SELECT oid FROM pg_type WHERE typcategory = 'A'))
 GROUP BY 1 ORDER BY 1::text;
 
 -- face_embedding_ops is the default GiST operator class, with KNN ordering and a sort for builds.

@@ -12,22 +12,27 @@ SET search_path = :index_method, public;
 
 -- 4,000 people with 5 photos each: a centre drawn per value from N(0, 0.053^2) and
 -- per-photo noise from N(0, 0.0275^2), which puts two photos of one person about 0.44
--- apart and two people about 0.85 apart, as LFW's real embeddings are.
-SELECT setseed(0.42);
-CREATE FUNCTION gaussian() RETURNS float8 LANGUAGE sql VOLATILE
-	AS 'SELECT sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())';
+-- apart and two people about 0.85 apart, as LFW's real embeddings are. Each value is a
+-- function of its key (Box-Muller over two hashes), not of the order rows are made in,
+-- so every PostgreSQL version draws the same faces into the same rows.
+CREATE FUNCTION uniform(key bigint, salt bigint) RETURNS float8 LANGUAGE sql IMMUTABLE
+	AS 'SELECT ((hashint8extended(key, salt) >> 11) & ((1::bigint << 52) - 1)) / 2.0 ^ 52 + 2.0 ^ -53';
+CREATE FUNCTION gaussian(key bigint, salt bigint) RETURNS float8 LANGUAGE sql IMMUTABLE
+	AS 'SELECT sqrt(-2 * ln(uniform(key, salt))) * cos(2 * pi() * uniform(key, salt + 1))';
 CREATE TABLE centres AS
-SELECT p, array_agg(0.053 * gaussian() ORDER BY d) AS c
-FROM generate_series(1, 4000) p, generate_series(1, 128) d GROUP BY p;
-CREATE FUNCTION photo_of(c float8[]) RETURNS face_embedding LANGUAGE sql VOLATILE
-	AS 'SELECT array_agg(c[d] + 0.0275 * gaussian() ORDER BY d)::real[]::face_embedding
+SELECT p, array_agg(0.053 * gaussian(p * 128 + d, 1) ORDER BY d) AS c
+FROM generate_series(1, 4000) p, generate_series(1, 128) d GROUP BY p ORDER BY p;
+-- A photo of the person with centre c; photo is its key, so that two photos differ.
+CREATE FUNCTION photo_of(c float8[], photo bigint) RETURNS face_embedding LANGUAGE sql IMMUTABLE
+	AS 'SELECT array_agg(c[d] + 0.0275 * gaussian(photo * 128 + d, 3) ORDER BY d)::real[]::face_embedding
 	    FROM generate_series(1, 128) d';
 -- Autovacuum stays off for it, so that row placement, and so the output, is repeatable.
 CREATE TABLE staff (id serial PRIMARY KEY, person int, emb face_embedding) WITH (autovacuum_enabled = false);
-INSERT INTO staff (person, emb) SELECT p, photo_of(c) FROM centres, generate_series(1, 5) k;
+INSERT INTO staff (person, emb)
+SELECT p, photo_of(c, p * 5 + k) FROM centres, generate_series(1, 5) k ORDER BY p, k;
 -- Rows without an embedding, and exact duplicates (the same photo enrolled twice).
 INSERT INTO staff (person, emb) SELECT NULL, NULL FROM generate_series(1, 50);
-INSERT INTO staff (person, emb) SELECT person, emb FROM staff WHERE id % 97 = 0;
+INSERT INTO staff (person, emb) SELECT person, emb FROM staff WHERE id % 97 = 0 ORDER BY id;
 CREATE INDEX staff_emb ON staff USING :index_method (emb);
 ANALYZE staff;
 SELECT count(*) AS rows, count(emb) AS embeddings, count(DISTINCT emb::real[]) AS distinct_embeddings
@@ -35,11 +40,11 @@ FROM staff;
 
 -- Probes: enrolled photos, new photos of enrolled people, and strangers.
 CREATE TABLE probes (pid serial, kind text, q face_embedding);
-INSERT INTO probes (kind, q) SELECT 'enrolled photo', emb FROM staff WHERE id IN (3, 777, 19000, 194);
-INSERT INTO probes (kind, q) SELECT 'new photo', photo_of(c) FROM centres WHERE p IN (5, 1234, 3999, 39);
-INSERT INTO probes (kind, q) SELECT 'stranger', photo_of(c)
-FROM (SELECT array_agg(0.053 * gaussian() ORDER BY d) AS c
-      FROM generate_series(1, 4) s, generate_series(1, 128) d GROUP BY s) x;
+INSERT INTO probes (kind, q) SELECT 'enrolled photo', emb FROM staff WHERE id IN (3, 777, 19000, 194) ORDER BY id;
+INSERT INTO probes (kind, q) SELECT 'new photo', photo_of(c, 100000 + p) FROM centres WHERE p IN (5, 1234, 3999, 39) ORDER BY p;
+INSERT INTO probes (kind, q) SELECT 'stranger', photo_of(c, 200000 + s)
+FROM (SELECT s, array_agg(0.053 * gaussian(1000000 + s * 128 + d, 1) ORDER BY d) AS c
+      FROM generate_series(1, 4) s, generate_series(1, 128) d GROUP BY s) x ORDER BY s;
 
 -- The k nearest rows as the planner chooses to find them.
 CREATE FUNCTION nearest(probe face_embedding, k int) RETURNS TABLE (id int, d float8)
