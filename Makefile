@@ -156,6 +156,11 @@ vec-report: src/face/embedding_distance.o
 test:
 	PATH="$$($(PG_CONFIG) --bindir):$$PATH" bash test/run.sh
 
+# The server's tests against other PostgreSQL versions (scripts/pg-version.sh builds them).
+PG_TEST_VERSIONS ?= 18
+test-versions:
+	bash test/versions.sh $(PG_TEST_VERSIONS)
+
 # Hostile input at length, limits, cancel, leaks, concurrency, crash safety and the fuzzers
 # (about 10 minutes; see doc/hardening.md).
 stress:
@@ -164,7 +169,7 @@ stress:
 format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch] fuzz/*.c)
 
-.PHONY: unit vec-report test stress format install-models install-cli bench
+.PHONY: unit vec-report test test-versions stress format install-models install-cli bench
 EXTRA_CLEAN = $(EXPORTS_MAP) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode results regression.diffs \
 	regression.out
 include fuzz/fuzz.mk

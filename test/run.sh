@@ -28,41 +28,48 @@ if ! { make -s >"$log/build.log" 2>&1 && make -s install >>"$log/build.log" 2>&1
 fi
 record 0 "build and install"
 
-echo "# core unit tests (ASan + UBSan)"
-# A failed build must not leave an older binary to run in its place.
-if make -s build/unit_tests >"$log/unit-build.log" 2>&1; then
-	build/unit_tests | sed 's/^\([0-9]* passed\)/# unit tests: \1/' | tee "$log/unit.log"
-	unit_rc=${PIPESTATUS[0]}
-	unit_failed=$(grep -c '^not ok ' "$log/unit.log")
-	tally "$log/unit.log"
-	# A crash or sanitizer report ends the run early; that is a failure too.
-	[ "$unit_rc" -ne 0 ] && [ "$unit_failed" -eq 0 ] && record 1 "unit tests exited with $unit_rc"
-else
-	cat "$log/unit-build.log"
-	record 1 "unit tests build"
-fi
+# PGFACE_TEST_SERVER_ONLY=1 (make test-versions, for another PostgreSQL) runs only what
+# depends on the server: the build, the export list, pg_regress, dump/restore, the standby
+# and the README; the core, the CLI and the golden numbers do not change with the version.
+server_only=${PGFACE_TEST_SERVER_ONLY:-}
+if [ -z "$server_only" ]; then
+	echo "# core unit tests (ASan + UBSan)"
+	# A failed build must not leave an older binary to run in its place.
+	if make -s build/unit_tests >"$log/unit-build.log" 2>&1; then
+		build/unit_tests | sed 's/^\([0-9]* passed\)/# unit tests: \1/' | tee "$log/unit.log"
+		unit_rc=${PIPESTATUS[0]}
+		unit_failed=$(grep -c '^not ok ' "$log/unit.log")
+		tally "$log/unit.log"
+		# A crash or sanitizer report ends the run early; that is a failure too.
+		[ "$unit_rc" -ne 0 ] && [ "$unit_failed" -eq 0 ] && record 1 "unit tests exited with $unit_rc"
+	else
+		cat "$log/unit-build.log"
+		record 1 "unit tests build"
+	fi
 
-echo "# the C sources follow .clang-format"
-# Every C file of the project (git's list, or the source folders outside a checkout), as
-# clang-format would write it; the files that differ are named.
-c_files=$(git ls-files '*.c' '*.h' 2>/dev/null || find src test fuzz -name '*.[ch]')
-# Written for Debian 12's clang-format 14 (scripts/install-deps.sh installs it).
-if command -v clang-format >/dev/null; then
-	unformatted=$(for file in $c_files; do
-		clang-format --dry-run -Werror "$file" >/dev/null 2>&1 || echo "$file"
-	done)
-	[ -n "$c_files" ] && [ -z "$unformatted" ]
-	record $? "C sources follow .clang-format${unformatted:+ (not: $(echo $unformatted))}"
-else
-	record 1 "C sources follow .clang-format (clang-format is not installed)"
-fi
+	echo "# the C sources follow .clang-format"
+	# Every C file of the project (git's list, or the source folders outside a checkout), as
+	# clang-format would write it; the files that differ are named.
+	c_files=$(git ls-files '*.c' '*.h' 2>/dev/null || find src test fuzz -name '*.[ch]')
+	# Written for Debian 12's clang-format 14 (scripts/install-deps.sh installs it).
+	if command -v clang-format >/dev/null; then
+		unformatted=$(for file in $c_files; do
+			clang-format --dry-run -Werror "$file" >/dev/null 2>&1 || echo "$file"
+		done)
+		[ -n "$c_files" ] && [ -z "$unformatted" ]
+		record $? "C sources follow .clang-format${unformatted:+ (not: $(echo $unformatted))}"
+	else
+		record 1 "C sources follow .clang-format (clang-format is not installed)"
+	fi
 
-echo "# the distance kernel is vectorised"
-# Packed multiplies (mulps) in the kernel mean SIMD lanes; scalar code has only mulss.
-make -s vec-report >"$log/vec.log" 2>&1
-grep -E 'vectorized|mulps' "$log/vec.log"
-grep -q 'mulps' "$log/vec.log"
-record $? "distance kernel vectorised (packed mulps in pgface_l2_squared)"
+	echo "# the distance kernel is vectorised"
+	# Packed multiplies (mulps) in the kernel mean SIMD lanes; scalar code has only mulss.
+	make -s vec-report >"$log/vec.log" 2>&1
+	grep -E 'vectorized|mulps' "$log/vec.log"
+	grep -q 'mulps' "$log/vec.log"
+	record $? "distance kernel vectorised (packed mulps in pgface_l2_squared)"
+
+fi
 
 echo "# the library exports only what the server looks up"
 # PostgreSQL loads modules RTLD_GLOBAL: a core or stb_image symbol exported from pgface.so
@@ -76,8 +83,13 @@ record $? "pgface.so exports $(wc -l <"$log/exports.txt") symbols, each a server
 echo "# golden chips: pgface against face-api's own descriptors"
 chips="$log/chips"
 mkdir -p "$chips"
-if make -s build/cut_chips >"$log/golden-build.log" 2>&1 &&
-	build/cut_chips test/golden/chips.txt build/models/face-api/demo "$chips"; then
+if ! { make -s build/cut_chips >"$log/golden-build.log" 2>&1 &&
+	build/cut_chips test/golden/chips.txt build/models/face-api/demo "$chips"; }; then
+	cat "$log/golden-build.log"
+	record 1 "cut the golden chips"
+elif [ -n "$server_only" ]; then
+	echo "# (server tests only: the chips are cut for pg_regress, not compared)"
+else
 	build/pgface embed --chip --models build/models "$chips"/*.png >"$log/golden.jsonl"
 	node test/golden/compare.js test/golden/reference.tsv "$log/golden.jsonl" 2e-4 | tee "$log/golden.log"
 	[ -s "$log/golden.log" ] || record 1 "golden comparison produced no result"
@@ -94,50 +106,50 @@ if make -s build/cut_chips >"$log/golden-build.log" 2>&1 &&
 		record $? "golden chips with the $simd kernels: $(grep -c '^ok ' "$log/golden-$simd.log") of 10 within 2e-4"
 	done
 	tally "$log/golden.log"
-else
-	cat "$log/golden-build.log"
-	record 1 "cut the golden chips"
 fi
 
-echo "# detection: pgface's boxes, landmarks and embeddings against face-api's"
-build/pgface detect --alignment faceapi --models build/models build/models/face-api/demo/sample*.jpg \
-	>"$log/detections.jsonl"
-node test/golden/compare_detections.js test/golden/detections.jsonl "$log/detections.jsonl" |
-	tee "$log/detections.log"
-[ -s "$log/detections.log" ] || record 1 "detection comparison produced no result"
-tally "$log/detections.log"
+if [ -z "$server_only" ]; then
+	echo "# detection: pgface's boxes, landmarks and embeddings against face-api's"
+	build/pgface detect --alignment faceapi --models build/models build/models/face-api/demo/sample*.jpg \
+		>"$log/detections.jsonl"
+	node test/golden/compare_detections.js test/golden/detections.jsonl "$log/detections.jsonl" |
+		tee "$log/detections.log"
+	[ -s "$log/detections.log" ] || record 1 "detection comparison produced no result"
+	tally "$log/detections.log"
 
-echo "# the CLI under valgrind: no memory errors, every allocation freed"
-valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
-	build/pgface embed --chip --models build/models "$chips/s5_small.png" "$chips/s6_square150.png" \
-	>"$log/valgrind.out" 2>"$log/valgrind.log"
-valgrind_rc=$?
-[ "$valgrind_rc" -ne 0 ] && cat "$log/valgrind.log"
-[ "$valgrind_rc" -eq 0 ] && [ "$(wc -l <"$log/valgrind.out")" -eq 2 ]
-record $? "pgface embed --chip under valgrind: 2 embeddings, no errors, no leaks"
-# The whole photo pipeline (decode, detection at five sizes, landmarks, alignment, net).
-valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
-	build/pgface embed --models build/models "$chips/s2_face.png" \
-	>"$log/valgrind-photo.out" 2>"$log/valgrind-photo.log"
-valgrind_rc=$?
-[ "$valgrind_rc" -ne 0 ] && cat "$log/valgrind-photo.log"
-[ "$valgrind_rc" -eq 0 ] && [ "$(wc -l <"$log/valgrind-photo.out")" -eq 1 ]
-record $? "pgface embed (detection) under valgrind: no errors, no leaks"
+	echo "# the CLI under valgrind: no memory errors, every allocation freed"
+	valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
+		build/pgface embed --chip --models build/models "$chips/s5_small.png" "$chips/s6_square150.png" \
+		>"$log/valgrind.out" 2>"$log/valgrind.log"
+	valgrind_rc=$?
+	[ "$valgrind_rc" -ne 0 ] && cat "$log/valgrind.log"
+	[ "$valgrind_rc" -eq 0 ] && [ "$(wc -l <"$log/valgrind.out")" -eq 2 ]
+	record $? "pgface embed --chip under valgrind: 2 embeddings, no errors, no leaks"
+	# The whole photo pipeline (decode, detection at five sizes, landmarks, alignment, net).
+	valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
+		build/pgface embed --models build/models "$chips/s2_face.png" \
+		>"$log/valgrind-photo.out" 2>"$log/valgrind-photo.log"
+	valgrind_rc=$?
+	[ "$valgrind_rc" -ne 0 ] && cat "$log/valgrind-photo.log"
+	[ "$valgrind_rc" -eq 0 ] && [ "$(wc -l <"$log/valgrind-photo.out")" -eq 1 ]
+	record $? "pgface embed (detection) under valgrind: no errors, no leaks"
 
-echo "# the pgface(1) man page"
-# Installed by make install, rendered by groff without a warning, and covering every
-# command and option that pgface --help lists, so the two cannot drift apart.
-man_page="$(pg_config --mandir)/man1/pgface.1"
-if command -v groff >/dev/null; then
-	man_text=$(groff -man -Tascii -P-cbou -ww "$man_page" 2>"$log/man.log")
-	man_missing=""
-	for word in embed detect compare $(build/pgface --help | grep -o -- '--[a-z-]*' | sort -u) PGFACE_MODEL_DIR; do
-		grep -q -- "$word" <<<"$man_text" || man_missing="$man_missing $word"
-	done
-	[ -s "$man_page" ] && [ ! -s "$log/man.log" ] && [ -z "$man_missing" ]
-	record $? "man page installed, renders without warnings, covers pgface --help${man_missing:+ (missing:$man_missing)}"
-else
-	record 1 "man page: groff is not installed, so it cannot be rendered (scripts/install-deps.sh installs groff-base)"
+	echo "# the pgface(1) man page"
+	# Installed by make install, rendered by groff without a warning, and covering every
+	# command and option that pgface --help lists, so the two cannot drift apart.
+	man_page="$(pg_config --mandir)/man1/pgface.1"
+	if command -v groff >/dev/null; then
+		man_text=$(groff -man -Tascii -P-cbou -ww "$man_page" 2>"$log/man.log")
+		man_missing=""
+		for word in embed detect compare $(build/pgface --help | grep -o -- '--[a-z-]*' | sort -u) PGFACE_MODEL_DIR; do
+			grep -q -- "$word" <<<"$man_text" || man_missing="$man_missing $word"
+		done
+		[ -s "$man_page" ] && [ ! -s "$log/man.log" ] && [ -z "$man_missing" ]
+		record $? "man page installed, renders without warnings, covers pgface --help${man_missing:+ (missing:$man_missing)}"
+	else
+		record 1 "man page: groff is not installed, so it cannot be rendered (scripts/install-deps.sh installs groff-base)"
+	fi
+
 fi
 
 # The server reads these as the postgres user, so they go where it can: the test folder.
