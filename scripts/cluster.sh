@@ -14,7 +14,7 @@ as_cluster_owner() {
 	fi
 }
 
-# Creates the cluster in $1 unless it already holds one.
+# Creates the cluster in $1 unless it already holds one; PGFACE_INITDB_OPTIONS go to initdb.
 cluster_init() {
 	local data=$1
 	if [ -f "$data/PG_VERSION" ]; then
@@ -26,7 +26,7 @@ cluster_init() {
 	fi
 	chmod 700 "$data"
 	as_cluster_owner "$PG_BINDIR/initdb" -D "$data" -U postgres -A trust --no-sync \
-		--encoding=UTF8 --locale=C >"$data.initdb.log" 2>&1 || {
+		--encoding=UTF8 --locale=C ${PGFACE_INITDB_OPTIONS:-} >"$data.initdb.log" 2>&1 || {
 		cat "$data.initdb.log" >&2
 		return 1
 	}

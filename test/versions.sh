@@ -35,6 +35,14 @@ for version in "${versions[@]}"; do
 	passed=$((passed + version_passed))
 	failed=$((failed + version_failed))
 	[ "$version_failed" -eq 0 ] && rm -rf "$tree" "$tree.log"
+
+	# A 15 cluster with pgface data moved to this version: pgface installed in both.
+	echo "# pg_upgrade from PostgreSQL 15 to $version"
+	(cd "$repo" && make -s install PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config) >"$repo/build/install-15.log" 2>&1 &&
+		bash "$repo/test/pg_upgrade.sh" /usr/lib/postgresql/15/bin/pg_config "$pg_config" >"$repo/build/upgrade-$version.log" 2>&1
+	cat "$repo/build/upgrade-$version.log"
+	tally "$repo/build/upgrade-$version.log"
+	grep -q '^ok ' "$repo/build/upgrade-$version.log" || record 1 "pg_upgrade from 15 to $version produced no result"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
