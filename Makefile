@@ -159,7 +159,7 @@ test:
 	PATH="$$($(PG_CONFIG) --bindir):$$PATH" bash test/run.sh
 
 # The server's tests against other PostgreSQL versions (scripts/pg-version.sh builds them).
-PG_TEST_VERSIONS ?= 18
+PG_TEST_VERSIONS ?= 17 18
 test-versions:
 	bash test/versions.sh $(PG_TEST_VERSIONS)
 

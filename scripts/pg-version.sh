@@ -7,6 +7,9 @@
 #                               bookworm's compilers into .pg-versions/18/install (about 25
 #                               minutes on 2 cores the first time, then cached)
 #   scripts/pg-version.sh 15    the system's own (postgresql-server-dev-15)
+#   scripts/pg-version.sh 17 --headers
+#                               trixie's postgresql-server-dev-17, unpacked (not installed):
+#                               prints its server include folder, for a compile check
 # Then: make PG_CONFIG=$(scripts/pg-version.sh 18) ...; make test PG_CONFIG=... runs the
 # suite against it. Progress goes to stderr; only the pg_config path goes to stdout.
 set -euo pipefail
@@ -28,8 +31,27 @@ case "$version" in
 	exit 1
 	;;
 17)
-	say "PostgreSQL 17: trixie ships binaries only (its source files answer 404); not built here"
-	exit 1
+	# Trixie ships 17's binaries only (its source files answer 404), and its binaries need
+	# trixie's libc: so 17 is a compile check against its server headers (--headers).
+	if [ "${2:-}" != --headers ]; then
+		say "PostgreSQL 17: no server here, only its headers: scripts/pg-version.sh 17 --headers"
+		exit 1
+	fi
+	headers="$root/17/unpacked/usr/include/postgresql/17/server"
+	if [ ! -f "$headers/postgres.h" ]; then
+		apt_dir="$root/apt-trixie"
+		mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$root/17"
+		echo "deb http://deb.debian.org/debian trixie main" >"$apt_dir/sources.list"
+		apt_private=(-o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+			-o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache")
+		say "reading trixie's package lists (a private apt view; the system's sources are untouched)"
+		apt-get "${apt_private[@]}" update -qq >&2
+		say "fetching trixie's postgresql-server-dev-17 (headers only; nothing is installed)"
+		(cd "$root/17" && apt-get "${apt_private[@]}" download -q postgresql-server-dev-17 >&2)
+		dpkg-deb -x "$(ls "$root"/17/postgresql-server-dev-17_*.deb | head -1)" "$root/17/unpacked"
+	fi
+	echo "$headers"
+	exit 0
 	;;
 *)
 	say "no PostgreSQL $version from Debian's registry"
