@@ -33,6 +33,9 @@ BUILD = build
 EXPORTS_MAP = $(BUILD)/pgface.exports
 SHLIB_LINK = $(IMAGE_LIBS) -lopenblas -lm -pthread -Wl,--version-script=$(EXPORTS_MAP)
 
+# Before PGXS, which tests it as it is read: make clean removes these too.
+EXTRA_CLEAN = $(EXPORTS_MAP) $(CORE_ARCHIVE) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode results regression.diffs \
+	regression.out
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
@@ -51,6 +54,9 @@ MODEL_FILES = $(MODELS)/face_recognition_model.pgfm $(MODELS)/tiny_face_detector
 	$(MODELS)/face_landmark_68_model.pgfm
 MODEL_INSTALL_DIR = $(datadir)/pgface
 CORE_HEADERS = $(wildcard src/*/*.h)
+# The core's objects, the same that go into pgface.so, as one archive (see below).
+CORE_OBJS = $(CORE_SRCS:.c=.o)
+CORE_ARCHIVE = $(BUILD)/libpgface_core.a
 CORE_CFLAGS = -std=gnu11 $(WARNINGS) -Isrc -isystem /usr/include/stb
 CORE_LIBS = $(IMAGE_LIBS) -lopenblas -lm -pthread
 
@@ -63,10 +69,9 @@ $(MODEL_FILES) &: models/fetch.sh models/convert.js models/SOURCE
 	models/fetch.sh $(MODELS)
 
 # ---- the command-line tool ----
-$(BUILD)/pgface: $(CORE_SRCS) $(wildcard src/cli/*.c) $(CORE_HEADERS)
-	@mkdir -p $(BUILD)
+$(BUILD)/pgface: $(wildcard src/cli/*.c) $(CORE_ARCHIVE) $(CORE_HEADERS)
 	$(CC) $(CORE_CFLAGS) -O2 -DPGFACE_DEFAULT_MODEL_DIR='"$(MODEL_INSTALL_DIR)"' -o $@ \
-		$(CORE_SRCS) $(wildcard src/cli/*.c) $(CORE_LIBS)
+		$(wildcard src/cli/*.c) $(CORE_ARCHIVE) $(CORE_LIBS)
 
 install: install-models install-cli install-man
 install-models: $(MODEL_FILES)
@@ -104,43 +109,22 @@ $(BUILD)/unit_tests_plain: $(CORE_SRCS) $(UNIT_SRCS) $(CORE_HEADERS) $(wildcard 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
-# ---- golden test helper: cuts face chips out of face-api's sample photos ----
-$(BUILD)/cut_chips: test/golden/cut_chips.c test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
+# ---- the core, compiled once: the objects that go into pgface.so, as one archive ----
+# The CLI, the benchmarks and the test tools link it; only the sanitizer builds (unit
+# tests, fuzzers) compile the core again, instrumented.
+$(CORE_ARCHIVE): $(CORE_OBJS)
 	@mkdir -p $(BUILD)
-	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/cut_chips.c $(CORE_SRCS) $(CORE_LIBS)
+	rm -f $@
+	$(AR) rcs $@ $(CORE_OBJS)
 
-$(BUILD)/make_variants: test/golden/make_variants.c test/common/jpeg_buffer.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
-	@mkdir -p $(BUILD)
-	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_variants.c $(CORE_SRCS) $(CORE_LIBS)
-
-$(BUILD)/make_heif: test/golden/make_heif.c test/common/decode_file.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
-	@mkdir -p $(BUILD)
-	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_heif.c $(CORE_SRCS) $(CORE_LIBS)
-
-$(BUILD)/make_cmyk: test/golden/make_cmyk.c test/common/decode_file.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
-	@mkdir -p $(BUILD)
-	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/golden/make_cmyk.c $(CORE_SRCS) $(CORE_LIBS)
-
-$(BUILD)/make_large_photo: test/stress/make_large_photo.c test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
-	@mkdir -p $(BUILD)
-	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/stress/make_large_photo.c $(CORE_SRCS) $(CORE_LIBS)
-
-# ---- benchmark (not a test): ms per chip against the sgemm bound and face-api ----
-$(BUILD)/bench_recognition: test/bench/bench_recognition.c test/bench/bench_clock.h test/bench/sgemm_bound.h $(CORE_SRCS) $(CORE_HEADERS)
-	@mkdir -p $(BUILD)
-	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_recognition.c $(CORE_SRCS) $(CORE_LIBS)
-
-$(BUILD)/bench_pipeline: test/bench/bench_pipeline.c test/bench/bench_clock.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
-	@mkdir -p $(BUILD)
-	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_pipeline.c $(CORE_SRCS) $(CORE_LIBS)
-
-$(BUILD)/bench_layers: test/bench/bench_layers.c test/bench/bench_clock.h test/bench/sgemm_bound.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
-	@mkdir -p $(BUILD)
-	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_layers.c $(CORE_SRCS) $(CORE_LIBS)
-
-$(BUILD)/bench_decode: test/bench/bench_decode.c test/bench/bench_clock.h test/common/slurp.h $(CORE_SRCS) $(CORE_HEADERS)
-	@mkdir -p $(BUILD)
-	$(CC) $(CORE_CFLAGS) -O2 -o $@ test/bench/bench_decode.c $(CORE_SRCS) $(CORE_LIBS)
+# ---- the tools (test/golden, test/stress) and benchmarks (test/bench): one program a .c ----
+TOOL_HEADERS = $(CORE_HEADERS) $(wildcard test/common/*.h test/bench/*.h)
+$(BUILD)/%: test/golden/%.c $(CORE_ARCHIVE) $(TOOL_HEADERS)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ $< $(CORE_ARCHIVE) $(CORE_LIBS)
+$(BUILD)/%: test/stress/%.c $(CORE_ARCHIVE) $(TOOL_HEADERS)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ $< $(CORE_ARCHIVE) $(CORE_LIBS)
+$(BUILD)/%: test/bench/%.c $(CORE_ARCHIVE) $(TOOL_HEADERS)
+	$(CC) $(CORE_CFLAGS) -O2 -o $@ $< $(CORE_ARCHIVE) $(CORE_LIBS)
 
 bench: $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode
 	test/bench/run.sh
@@ -172,6 +156,4 @@ format:
 	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch] fuzz/*.c)
 
 .PHONY: models unit vec-report test test-versions stress format install-models install-cli bench
-EXTRA_CLEAN = $(EXPORTS_MAP) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode results regression.diffs \
-	regression.out
 include fuzz/fuzz.mk
