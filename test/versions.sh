@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The server's tests (build, exports, pg_regress, dump/restore, the standby, the README's
 # SQL) against other PostgreSQL major versions, each made by scripts/pg-version.sh (18 is
-# built from Debian's source package, about 25 minutes the first time, then cached), in a
+# built from Debian's source package, 5 to 25 minutes the first time, then cached), in a
 # copy of the tree, since PGXS builds its objects in place and they differ by version.
 # Ends with "N passed, N failed" over all the versions.
 # 17 cannot run here (trixie's binaries need its libc): its server headers are fetched and
