@@ -188,3 +188,21 @@ SELECT count(*) AS nearest FROM (
 RESET enable_seqscan;
 SELECT pg_stat_force_next_flush();
 SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'counted_emb';
+-- From PostgreSQL 18 on, EXPLAIN ANALYZE shows each index scan's "Index Searches", which
+-- the access method counts: one for the ordered scan, as GiST's (15 to 17 show none).
+CREATE FUNCTION index_searches(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, FORMAT json) ' || query INTO plan;
+	RETURN QUERY WITH RECURSIVE node(n) AS (
+		SELECT plan -> 0 -> 'Plan'
+		UNION ALL SELECT child FROM node, json_array_elements(n -> 'Plans') child)
+	SELECT format('%s: %s', n ->> 'Index Name',
+		CASE WHEN n ->> 'Index Searches' IS NULL OR (n ->> 'Index Searches')::int >= 1
+		THEN 'counted' ELSE 'not counted: ' || (n ->> 'Index Searches') END)
+	FROM node WHERE n ->> 'Index Name' = 'counted_emb';
+END $$;
+SET enable_seqscan = off;
+SELECT index_searches('SELECT id FROM counted ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 1) LIMIT 1');
+RESET enable_seqscan;

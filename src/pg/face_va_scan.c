@@ -181,7 +181,7 @@ prepare_scan(IndexScanDesc scan)
 	FaceVaMeta meta;
 
 	/* pg_stat_user_indexes.idx_scan: a DBA reads it to find the indexes nothing uses */
-	pgstat_count_index_scan(scan->indexRelation);
+	pgface_count_index_scan(scan);
 	face_va_read_meta(scan->indexRelation, &meta);
 	state->blocks = RelationGetNumberOfBlocks(scan->indexRelation);
 	state->next_block = FACE_VA_METAPAGE + 1;

@@ -38,6 +38,22 @@
 #define PGFACE_NORETURN_AFTER pg_attribute_noreturn()
 #endif
 
+/*
+ * A scan counts in pg_stat_user_indexes.idx_scan, and from 18 on also in EXPLAIN
+ * ANALYZE's "Index Searches", which an access method keeps itself.
+ */
+#if PG_VERSION_NUM >= 180000
+#define pgface_count_index_scan(scan)                                                              \
+	do                                                                                             \
+	{                                                                                              \
+		pgstat_count_index_scan((scan)->indexRelation);                                            \
+		if ((scan)->instrument != NULL)                                                            \
+			(scan)->instrument->nsearches++;                                                       \
+	} while (0)
+#else
+#define pgface_count_index_scan(scan) pgstat_count_index_scan((scan)->indexRelation)
+#endif
+
 /* 18's vacuum_delay_point says whether ANALYZE calls it; face_va's VACUUM is not ANALYZE. */
 #if PG_VERSION_NUM >= 180000
 #define pgface_vacuum_delay_point() vacuum_delay_point(false)
