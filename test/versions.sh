@@ -12,6 +12,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 source "$repo/test/tap.sh"
 versions=(17 18)
 [ $# -gt 0 ] && versions=("$@")
+mkdir -p "$repo/build" # the logs of the compile check and of pg_upgrade
 
 for version in "${versions[@]}"; do
 	echo "# PostgreSQL $version"
@@ -47,7 +48,11 @@ for version in "${versions[@]}"; do
 	echo "# PostgreSQL $version: $summary"
 	passed=$((passed + version_passed))
 	failed=$((failed + version_failed))
-	[ "$version_failed" -eq 0 ] && rm -rf "$tree" "$tree.log"
+	if [ "$version_failed" -eq 0 ]; then
+		rm -rf "$tree" "$tree.log"
+	else
+		echo "# the tree and its log are kept: $tree, $tree.log"
+	fi
 
 	# A 15 cluster with pgface data moved to this version: pgface installed in both.
 	echo "# pg_upgrade from PostgreSQL 15 to $version"
