@@ -31,3 +31,14 @@ run_tap() { # run_tap LOG WHAT COMMAND...
 	tally "$log"
 	grep -q '^ok ' "$log" || record 1 "$what produced no result"
 }
+
+# Adds a whole run's last "N passed, N failed" line in LOG to the tally and keeps it in
+# $last_summary; fails when the run ended without one.
+tally_summary() { # tally_summary LOG
+	local rest
+	last_summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -1)
+	[ -n "$last_summary" ] || return 1
+	rest=${last_summary#* passed, }
+	passed=$((passed + ${last_summary%% passed*}))
+	failed=$((failed + ${rest%% failed}))
+}

@@ -38,17 +38,12 @@ for version in "${versions[@]}"; do
 	mkdir -p "$tree/build" && cp -r "$repo/build/models" "$tree/build/" 2>/dev/null
 	(cd "$tree" && PGFACE_TEST_SERVER_ONLY=1 make -s test PG_CONFIG="$pg_config") >"$tree.log" 2>&1
 	sed 's/^/    /' "$tree.log" | grep -vE '^    (ok|# )' | tail -40
-	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tree.log" | tail -1)
-	if [ -z "$summary" ]; then
+	if ! tally_summary "$tree.log"; then
 		record 1 "PostgreSQL $version: the suite ended without a summary (log: $tree.log)"
 		continue
 	fi
-	version_passed=${summary%% passed*}
-	version_failed=$(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$summary")
-	echo "# PostgreSQL $version: $summary"
-	passed=$((passed + version_passed))
-	failed=$((failed + version_failed))
-	if [ "$version_failed" -eq 0 ]; then
+	echo "# PostgreSQL $version: $last_summary"
+	if [[ "$last_summary" == *" 0 failed" ]]; then
 		rm -rf "$tree" "$tree.log"
 	else
 		echo "# the tree and its log are kept: $tree, $tree.log"
