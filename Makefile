@@ -5,11 +5,18 @@ MODULE_big = pgface
 # The version, stated once: the control file's default_version is the SQL version, the
 # library's (pgface_info()) and the man page's.
 PGFACE_VERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pgface.control)
-DATA = pgface--0.1.sql pgface--0.1--0.2.sql pgface--0.2--0.3.sql
+DATA = pgface--0.1.sql pgface--0.1--0.2.sql pgface--0.2--0.3.sql pgface--0.3--0.4.sql
 
 # The C core (no PostgreSQL headers) and the SQL layer on top of it.
 CORE_SRCS = $(wildcard src/common/*.c src/img/*.c src/nn/*.c src/face/*.c src/index/*.c)
 PG_SRCS = $(wildcard src/pg/*.c)
+# A test build (make PGFACE_TEST_MODELS=1, as test/second_model.sh makes) also registers the
+# test-only recognition models (src/face/model_test_*.c); a release has none of them.
+ifeq ($(PGFACE_TEST_MODELS),1)
+TEST_MODEL_FLAGS = -DPGFACE_TEST_MODELS
+else
+CORE_SRCS := $(filter-out src/face/model_test_%.c,$(CORE_SRCS))
+endif
 OBJS = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
 REGRESS = pgface_catalog face_embedding_io face_embedding_binary face_embedding_cast face_distance face_ball face_index face_va face_tau \
@@ -21,7 +28,7 @@ WARNINGS = -Wall -Wextra -Werror
 # Server and stb headers count as system headers, so -Wextra judges our code, not theirs.
 SYSTEM_INCLUDES = -isystem $(shell $(PG_CONFIG) --includedir-server) -isystem /usr/include/stb
 PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/pg $(SYSTEM_INCLUDES) \
-	-DPGFACE_LIBRARY_VERSION='"$(PGFACE_VERSION)"'
+	-DPGFACE_LIBRARY_VERSION='"$(PGFACE_VERSION)"' $(TEST_MODEL_FLAGS)
 PG_CFLAGS = -std=gnu11 $(WARNINGS)
 # The photo decoders (src/img/decode_*.c): libjpeg-turbo, libpng, libwebp, libheif.
 IMAGE_LIBS = -ljpeg -lpng16 -lwebpdemux -lwebp -lheif
@@ -57,7 +64,7 @@ CORE_HEADERS = $(wildcard src/*/*.h)
 # The core's objects, the same that go into pgface.so, as one archive (see below).
 CORE_OBJS = $(CORE_SRCS:.c=.o)
 CORE_ARCHIVE = $(BUILD)/libpgface_core.a
-CORE_CFLAGS = -std=gnu11 $(WARNINGS) -Isrc -isystem /usr/include/stb
+CORE_CFLAGS = -std=gnu11 $(WARNINGS) -Isrc -isystem /usr/include/stb $(TEST_MODEL_FLAGS)
 CORE_LIBS = $(IMAGE_LIBS) -lopenblas -lm -pthread
 
 # make builds the extension and the CLI offline; the weights are make models' (npm).
@@ -153,7 +160,7 @@ stress:
 	bash test/stress/run.sh
 
 format:
-	clang-format -i $(CORE_SRCS) $(PG_SRCS) $(CORE_HEADERS) $(wildcard src/cli/*.c test/*/*.[ch] fuzz/*.c)
+	clang-format -i $(wildcard src/*/*.c) $(CORE_HEADERS) $(wildcard test/*/*.[ch] fuzz/*.c)
 
 .PHONY: models unit vec-report test test-versions stress format install-models install-cli bench
 include fuzz/fuzz.mk

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "face/embedding.h"
-#include "face/recognition_net.h"
+#include "face/model_registry.h"
 
 /* The parser's report must stay inside the input and count no more than it read. */
 static void
@@ -96,7 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	length = strlen(text);
 
-	result = parse_exact(text, length, PGFACE_EMBEDDING_DIMS);
+	result = parse_exact(text, length, pgface_model_default()->dims);
 	if (result.status == PGFACE_EMB_WRONG_DIMS && result.count <= PGFACE_MAX_DIMS)
 	{
 		pgface_emb_parse_result exact = parse_exact(text, length, result.count);

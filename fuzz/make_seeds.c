@@ -32,7 +32,9 @@
 #include <stb_image_write.h>
 
 #include "face/embedding.h"
+#include "face/model_registry.h"
 #include "face/models.h"
+#include "face/recognition_net.h"
 #include "nn/model_file.h"
 
 static char out_dir[4096];
@@ -357,10 +359,10 @@ embedding_seeds(void)
 		snprintf(name, sizeof(name), "edge%02zu", i);
 		text_seed(name, edge_cases[i]);
 	}
-	list_seed("dims128", PGFACE_EMBEDDING_DIMS, 0, 0);
-	list_seed("dims128-spaced", PGFACE_EMBEDDING_DIMS, 1, 0);
-	list_seed("dims127", PGFACE_EMBEDDING_DIMS - 1, 0, 0);
-	list_seed("dims129", PGFACE_EMBEDDING_DIMS + 1, 0, 0);
+	list_seed("dims128", PGFACE_RESNET_DIMS, 0, 0);
+	list_seed("dims128-spaced", PGFACE_RESNET_DIMS, 1, 0);
+	list_seed("dims127", PGFACE_RESNET_DIMS - 1, 0, 0);
+	list_seed("dims129", PGFACE_RESNET_DIMS + 1, 0, 0);
 	list_seed("dims4096", PGFACE_MAX_DIMS, 0, 1);
 	list_seed("dims4097", PGFACE_MAX_DIMS + 1, 0, 1);
 }
@@ -443,6 +445,6 @@ main(int argc, char **argv)
 	small_model_seed();
 	truncated_model_seed(argv[2], PGFACE_DETECTOR_MODEL_FILE, 8192);
 	truncated_model_seed(argv[2], PGFACE_LANDMARK_MODEL_FILE, 8192);
-	truncated_model_seed(argv[2], PGFACE_RECOGNITION_MODEL_FILE, 20480);
+	truncated_model_seed(argv[2], PGFACE_RESNET_MODEL_FILE, 20480);
 	return 0;
 }

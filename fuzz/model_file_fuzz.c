@@ -24,6 +24,7 @@
 
 #include "../test/common/little_endian.h"
 #include "face/models.h"
+#include "face/recognition_net.h"
 
 #define KEEP_CHECKSUM 0x01
 #define KEEP_SIZE     0x02

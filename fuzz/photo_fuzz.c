@@ -25,6 +25,7 @@
 
 #include "common/runtime.h"
 #include "face/embedding.h"
+#include "face/model_registry.h"
 #include "face/pipeline.h"
 #include "nn/blas.h"
 
@@ -98,7 +99,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (code == PGFACE_OK)
 			for (int i = 0; i < count; i++)
 			{
-				check_finite(faces[i].embedding, PGFACE_EMBEDDING_DIMS, "embedding");
+				check_finite(faces[i].embedding, options.model->dims, "embedding");
 				if (!isfinite(faces[i].box.x) || !isfinite(faces[i].box.y) ||
 				    !isfinite(faces[i].box.width) || !isfinite(faces[i].box.height))
 				{
@@ -110,12 +111,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	else
 	{
-		float embedding[PGFACE_EMBEDDING_DIMS];
+		float embedding[PGFACE_MAX_DIMS];
 
 		code = pgface_embed_photo(&models, data, size, &options, embedding, &status);
 		check_result(code, &status);
 		if (code == PGFACE_OK)
-			check_finite(embedding, PGFACE_EMBEDDING_DIMS, "embedding");
+			check_finite(embedding, options.model->dims, "embedding");
 	}
 	return 0;
 }

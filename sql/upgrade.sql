@@ -1,7 +1,7 @@
--- ALTER EXTENSION pgface UPDATE from 0.1 through 0.2 to 0.3: the data and the GiST index
--- built under 0.1 keep working, with the same answers, and 0.3's face_va index can be
--- built on the old data. In a database of its own, so that the other tests' objects are
--- untouched.
+-- ALTER EXTENSION pgface UPDATE from 0.1 through 0.2 to the current version (0.3 added
+-- face_va, 0.4 face_tau for a probe's model): the data and the GiST index built under 0.1
+-- keep working, with the same answers, and 0.3's face_va index can be built on the old
+-- data. In a database of its own, so that the other tests' objects are untouched.
 SELECT current_database() AS home_database \gset
 CREATE DATABASE regress_pgface_upgrade;
 \c regress_pgface_upgrade
@@ -51,6 +51,10 @@ ALTER EXTENSION pgface UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'pgface';
 SELECT name FROM pgface_info() ORDER BY name;
 SELECT value AS library_version FROM pgface_info() WHERE name = 'library_version';
+-- 0.4's face_tau for a probe's model, beside the old one, gives the old one's answer here.
+SELECT count(*) AS face_tau_forms,
+	face_tau(0.01, 1000) = face_tau(0.01, 1000, (SELECT emb FROM staff WHERE id = 1)) AS same_tau
+FROM pg_proc WHERE proname = 'face_tau';
 -- embed() and faces() reach the library again: it refuses one byte as no known format.
 SELECT proname, prosrc FROM pg_proc
 WHERE proname IN ('embed', 'faces') AND pronamespace = 'public'::regnamespace ORDER BY proname;

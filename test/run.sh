@@ -192,6 +192,9 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	echo "# a streaming standby answers as its primary, with wal_consistency_checking"
 	run_tap "$log/standby.log" "the standby test" bash test/standby.sh
 
+	echo "# a second recognition model (a test-only build), through embed, both indexes, face_tau and pg_dump"
+	run_tap "$log/second-model.log" "the second-model test" bash test/second_model.sh
+
 	echo "# every sql block of the README and doc/*.md, as written"
 	run_tap "$log/readme.log" "the sql blocks of the README and doc/*.md" bash test/readme_sql.sh "$data" "$chips"
 else

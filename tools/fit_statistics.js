@@ -176,7 +176,7 @@ const c = `/*
  */
 #include "face/embedding_statistics.h"
 
-#include "face/embedding.h"
+#include "face/model_dlib_resnet_v1.h"
 
 static const float mean[${D}] = {
 ${rows([...mean].map(fmt), 6)}
@@ -203,7 +203,6 @@ ${rows(impostorTable.map((r) => r.shape.toPrecision(6)), 6)}
 };
 
 const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics = {
-    .model_tag = PGFACE_MODEL_DLIB_RESNET_V1,
     .dims = ${D},
     .photos = ${photos},
     .mean = mean,

@@ -119,12 +119,13 @@ typedef struct cli_options
 	double tau;
 } cli_options;
 
+/* The text form SQL shows; the model's dimensions come from its descriptor. */
 static void
-print_embedding(const float *embedding)
+print_embedding(const float *embedding, int dims)
 {
-	char text[PGFACE_EMB_TEXT_MAX(PGFACE_EMBEDDING_DIMS)];
+	char text[PGFACE_EMB_TEXT_MAX(PGFACE_MAX_DIMS)];
 
-	pgface_emb_format(embedding, PGFACE_EMBEDDING_DIMS, text, sizeof(text));
+	pgface_emb_format(embedding, dims, text, sizeof(text));
 	fputs(text, stdout);
 }
 
@@ -154,7 +155,7 @@ command_embed(const pgface_models *models, const cli_options *options, char **fi
 
 	for (int i = 0; i < nfiles; i++)
 	{
-		float embedding[PGFACE_EMBEDDING_DIMS];
+		float embedding[PGFACE_MAX_DIMS];
 		pgface_status status = {0};
 
 		if (embed_file(models, options, files[i], embedding, &status) != PGFACE_OK)
@@ -166,7 +167,7 @@ command_embed(const pgface_models *models, const cli_options *options, char **fi
 		printf("{\"file\": ");
 		print_json_string(files[i]);
 		printf(", \"embedding\": ");
-		print_embedding(embedding);
+		print_embedding(embedding, options->pipeline.model->dims);
 		printf("}\n");
 	}
 	return failures == 0 ? 0 : 1;
@@ -206,7 +207,7 @@ command_detect(const pgface_models *models, const cli_options *options, char **f
 			for (int p = 0; p < PGFACE_LANDMARKS; p++)
 				printf("%s[%.2f, %.2f]", p ? ", " : "", face->landmarks[p].x, face->landmarks[p].y);
 			printf("], \"embedding\": ");
-			print_embedding(face->embedding);
+			print_embedding(face->embedding, options->pipeline.model->dims);
 			printf("}");
 		}
 		printf("]}\n");
@@ -220,8 +221,8 @@ command_detect(const pgface_models *models, const cli_options *options, char **f
 static int
 command_compare(const pgface_models *models, const cli_options *options, char **files, int nfiles)
 {
-	float a[PGFACE_EMBEDDING_DIMS];
-	float b[PGFACE_EMBEDDING_DIMS];
+	float a[PGFACE_MAX_DIMS];
+	float b[PGFACE_MAX_DIMS];
 	pgface_status status = {0};
 	double distance;
 
@@ -236,7 +237,7 @@ command_compare(const pgface_models *models, const cli_options *options, char **
 			fprintf(stderr, "pgface: %s: %s\n", files[i], status.message);
 			return 1;
 		}
-	distance = pgface_l2_distance(a, b, PGFACE_EMBEDDING_DIMS);
+	distance = pgface_l2_distance(a, b, options->pipeline.model->dims);
 	printf("{\"a\": ");
 	print_json_string(files[0]);
 	printf(", \"b\": ");

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "common/runtime.h"
-#include "face/recognition_net.h"
 
 /* dlib's mean face, landmarks 17 to 67, in [0, 1] (get_face_chip_details). */
 static const double mean_face_x[51] = {
@@ -25,8 +24,6 @@ static const double mean_face_y[51] = {
     0.745405, 0.780233, 0.864805,  0.902192,  0.909281,  0.902192,  0.864805,  0.784792,  0.778746,
     0.785343, 0.778746, 0.784792,  0.824182,  0.831803,  0.824182};
 
-#define CHIP_PADDING 0.25
-
 /* dlib fits its transform to these landmarks: no jaw, no eyebrows, no lower lip. */
 static int
 used_for_alignment(int i)
@@ -40,7 +37,8 @@ used_for_alignment(int i)
  * point sets centred, [a -b; b a] = sum(t f^T) / sum(|f|^2) in complex terms.
  */
 static int
-fit_similarity(const pgface_point *landmarks, double *a, double *b, double *tx, double *ty)
+fit_similarity(const pgface_point *landmarks, const pgface_chip_template *chip, double *a,
+               double *b, double *tx, double *ty)
 {
 	double from_x[51], from_y[51], to_x[51], to_y[51];
 	double mean_fx = 0, mean_fy = 0, mean_tx = 0, mean_ty = 0;
@@ -51,10 +49,8 @@ fit_similarity(const pgface_point *landmarks, double *a, double *b, double *tx, 
 	{
 		if (!used_for_alignment(i))
 			continue;
-		from_x[n] =
-		    (CHIP_PADDING + mean_face_x[i - 17]) / (2 * CHIP_PADDING + 1) * PGFACE_CHIP_SIZE;
-		from_y[n] =
-		    (CHIP_PADDING + mean_face_y[i - 17]) / (2 * CHIP_PADDING + 1) * PGFACE_CHIP_SIZE;
+		from_x[n] = (chip->padding + mean_face_x[i - 17]) / (2 * chip->padding + 1) * chip->size;
+		from_y[n] = (chip->padding + mean_face_y[i - 17]) / (2 * chip->padding + 1) * chip->size;
 		to_x[n] = landmarks[i].x;
 		to_y[n] = landmarks[i].y;
 		mean_fx += from_x[n], mean_fy += from_y[n], mean_tx += to_x[n], mean_ty += to_y[n];
@@ -132,10 +128,10 @@ sample_bilinear(const pgface_image *image, double x, double y, float *rgb)
  * angle; chip corner pixels map to the rectangle's corners.
  */
 static pgface_code
-dlib_chip(const pgface_image *image, const pgface_point *landmarks, float *chip,
-          pgface_status *status)
+dlib_chip(const pgface_image *image, const pgface_point *landmarks,
+          const pgface_chip_template *chip, float *chip_pixels, pgface_status *status)
 {
-	const int size = PGFACE_CHIP_SIZE;
+	const int size = chip->size;
 	double a, b, tx, ty;
 	double scale, angle, cx, cy, half, cosine, sine;
 	double tl_x, tl_y, right_x, right_y, down_x, down_y;
@@ -144,7 +140,7 @@ dlib_chip(const pgface_image *image, const pgface_point *landmarks, float *chip,
 	double factor = 1.0;
 	double area;
 
-	if (!fit_similarity(landmarks, &a, &b, &tx, &ty))
+	if (!fit_similarity(landmarks, chip, &a, &b, &tx, &ty))
 		return pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT, "the landmarks are degenerate");
 	scale = hypot(a, b);
 	angle = atan2(b, a);
@@ -187,7 +183,8 @@ dlib_chip(const pgface_image *image, const pgface_point *landmarks, float *chip,
 	for (int r = 0; r < size; r++)
 		for (int c = 0; c < size; c++)
 			sample_bilinear(source, tl_x + c * right_x + r * down_x,
-			                tl_y + c * right_y + r * down_y, chip + ((size_t) r * size + c) * 3);
+			                tl_y + c * right_y + r * down_y,
+			                chip_pixels + ((size_t) r * size + c) * 3);
 	pgface_image_free(&levels[0]);
 	pgface_image_free(&levels[1]);
 	return PGFACE_OK;
@@ -212,8 +209,8 @@ centre_of(const pgface_point *landmarks, int first, int last)
  * of the eyes and the mouth, cut out upright and made into a chip.
  */
 static pgface_code
-faceapi_chip(const pgface_image *image, const pgface_point *landmarks, float *chip,
-             pgface_status *status)
+faceapi_chip(const pgface_image *image, const pgface_point *landmarks,
+             const pgface_chip_template *chip, float *chip_pixels, pgface_status *status)
 {
 	pgface_point left_eye = centre_of(landmarks, 36, 41);
 	pgface_point right_eye = centre_of(landmarks, 42, 47);
@@ -230,16 +227,17 @@ faceapi_chip(const pgface_image *image, const pgface_point *landmarks, float *ch
 
 	if (pgface_image_crop(image, x, y, size, size, &face, status))
 		return status->code;
-	pgface_chip_from_image(&face, PGFACE_CHIP_SIZE, chip);
+	pgface_chip_from_image(&face, chip->size, chip_pixels);
 	pgface_image_free(&face);
 	return PGFACE_OK;
 }
 
 pgface_code
 pgface_align_face(const pgface_image *image, const pgface_point *landmarks,
-                  pgface_alignment alignment, float *chip, pgface_status *status)
+                  pgface_alignment alignment, const pgface_chip_template *chip, float *chip_pixels,
+                  pgface_status *status)
 {
 	if (alignment == PGFACE_ALIGN_FACEAPI)
-		return faceapi_chip(image, landmarks, chip, status);
-	return dlib_chip(image, landmarks, chip, status);
+		return faceapi_chip(image, landmarks, chip, chip_pixels, status);
+	return dlib_chip(image, landmarks, chip, chip_pixels, status);
 }

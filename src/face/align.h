@@ -1,6 +1,5 @@
 /*
- * align.h: from a face's 68 landmarks to the 150x150 chip the recognition net
- * reads.
+ * align.h: from a face's 68 landmarks to the chip a recognition model reads.
  */
 #ifndef PGFACE_ALIGN_H
 #define PGFACE_ALIGN_H
@@ -26,8 +25,20 @@ typedef enum pgface_alignment
 	PGFACE_ALIGN_FACEAPI
 } pgface_alignment;
 
-/* Writes PGFACE_CHIP_SIZE^2 RGB floats (0..255) to chip. */
+/*
+ * A model's chip: size x size RGB pixels, in which dlib's mean face
+ * (get_face_chip_details) fills all but padding of the side on each edge,
+ * relative to the face's size (dlib's own chips: 150 and 0.25).
+ */
+typedef struct pgface_chip_template
+{
+	int size;
+	double padding;
+} pgface_chip_template;
+
+/* Writes chip->size^2 RGB floats (0..255) to chip_pixels. */
 pgface_code pgface_align_face(const pgface_image *image, const pgface_point *landmarks,
-                              pgface_alignment alignment, float *chip, pgface_status *status);
+                              pgface_alignment alignment, const pgface_chip_template *chip,
+                              float *chip_pixels, pgface_status *status);
 
 #endif

@@ -9,10 +9,12 @@
 #include "common/status.h"
 #include "img/image.h"
 #include "nn/layers.h"
+#include "face/net_binding.h"
 #include "nn/model_file.h"
 
-#define PGFACE_DETECTOR_STAGES  5
-#define PGFACE_DETECTOR_ANCHORS 5
+#define PGFACE_DETECTOR_MODEL_FILE "tiny_face_detector_model.pgfm"
+#define PGFACE_DETECTOR_STAGES     5
+#define PGFACE_DETECTOR_ANCHORS    5
 
 typedef struct pgface_detector
 {
@@ -36,6 +38,9 @@ typedef struct pgface_box
 /* Points the detector at the model file's tensors, checking each name and shape. */
 pgface_code pgface_detector_bind(const pgface_model_file *model, pgface_detector *detector,
                                  pgface_status *status);
+
+/* Its weights' file and bind, as models.c opens every net. */
+extern const pgface_net_binding pgface_detector_binding;
 
 /*
  * Finds the faces in an image: boxes scoring above score_threshold, after

@@ -2,37 +2,15 @@
  * embedding.h: the face embedding as plain C data, shared by every layer.
  *
  * An embedding is a fixed number of float values produced by one recognition
- * model. This header knows the models, parses and formats the text form, and
- * measures distances. It has no PostgreSQL dependency: the extension, the CLI
- * and the unit tests all link it.
+ * model (face/model_registry.h says which models exist). This header parses and
+ * formats the text form and measures distances. It has no PostgreSQL dependency: the extension, the
+ * CLI and the unit tests all link it.
  */
 #ifndef PGFACE_EMBEDDING_H
 #define PGFACE_EMBEDDING_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* Identity of the model that produced an embedding. Stored on disk: never renumber. */
-typedef enum pgface_model_tag
-{
-	PGFACE_MODEL_DLIB_RESNET_V1 = 1, /* face-api's port of dlib's ResNet-29, 128-D */
-} pgface_model_tag;
-
-/* The model that embed() uses and that the text form means. */
-#define PGFACE_MODEL_DEFAULT PGFACE_MODEL_DLIB_RESNET_V1
-
-/* The largest dimension count any model may have; bounds buffers and binary input. */
-#define PGFACE_MAX_DIMS 4096
-
-typedef struct pgface_model_info
-{
-	pgface_model_tag tag;
-	const char *name;
-	int dims;
-} pgface_model_info;
-
-/* The model registered under this tag, or NULL when the tag is unknown. */
-const pgface_model_info *pgface_model_lookup(int tag);
 
 /* How reading an embedding's text form ended. */
 typedef enum pgface_emb_status
@@ -59,6 +37,13 @@ typedef struct pgface_emb_parse_result
  * dims, is reported in the result; out is only meaningful on PGFACE_EMB_OK.
  */
 pgface_emb_parse_result pgface_emb_parse(const char *text, float *out, int dims);
+
+/*
+ * The text form of a model other than the default one starts with its name and a
+ * colon: "test_resnet_copy:[...]". Returns the length of that prefix, colon and
+ * white space included, and where the name lies; 0 when the text has none.
+ */
+size_t pgface_emb_model_prefix(const char *text, size_t *name_start, size_t *name_length);
 
 /* Bytes that pgface_emb_format needs for n values, terminating NUL included. */
 #define PGFACE_EMB_TEXT_MAX(n) ((size_t) (n) *16 + 3)

@@ -8,16 +8,15 @@
 #include <math.h>
 #include <stddef.h>
 
-#include "face/embedding.h"
+#include "face/model_registry.h"
 
-extern const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics;
-
+/* The figures belong to the model's descriptor; this spares callers holding only a tag. */
 const pgface_embedding_statistics *
 pgface_embedding_statistics_lookup(int model_tag)
 {
-	if (model_tag == pgface_dlib_resnet_v1_statistics.model_tag)
-		return &pgface_dlib_resnet_v1_statistics;
-	return NULL;
+	const pgface_recognition_model *model = pgface_model_lookup(model_tag);
+
+	return model != NULL ? model->statistics : NULL;
 }
 
 /* A double as a float, saturating instead of overflowing to infinity. */

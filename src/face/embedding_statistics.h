@@ -17,7 +17,6 @@
 
 typedef struct pgface_embedding_statistics
 {
-	int model_tag;
 	int dims;
 	int photos;        /* embeddings the figures were fitted on */
 	const float *mean; /* [dims] */
@@ -37,7 +36,7 @@ typedef struct pgface_embedding_statistics
 	const double *impostor_shape;
 } pgface_embedding_statistics;
 
-/* The statistics of a model, or NULL when none were fitted for it. */
+/* The statistics of the model with this tag (its descriptor's), or NULL when none were fitted. */
 const pgface_embedding_statistics *pgface_embedding_statistics_lookup(int model_tag);
 
 /*

@@ -6,7 +6,7 @@
  */
 #include "face/embedding_statistics.h"
 
-#include "face/embedding.h"
+#include "face/model_dlib_resnet_v1.h"
 
 static const float mean[128] = {
     -0.0991670489f,   0.0888185054f,   0.0546734929f,   -0.0473413430f,  -0.0960037485f,
@@ -1729,7 +1729,6 @@ static const double impostor_shape[62] = {
 };
 
 const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics = {
-    .model_tag = PGFACE_MODEL_DLIB_RESNET_V1,
     .dims = 128,
     .photos = 13230,
     .mean = mean,

@@ -1,5 +1,6 @@
 /*
- * embedding_text.c: the text form "[v1,...,vN]", read strictly and written exactly.
+ * embedding_text.c: the text form "[v1,...,vN]" (or "model:[v1,...,vN]"), read strictly
+ * and written exactly.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -36,6 +37,28 @@ spells_non_finite(const char *token)
 	if (*token == '+' || *token == '-')
 		token++;
 	return isalpha((unsigned char) *token);
+}
+
+/*
+ * The name is only located here: which names exist is the registry's business,
+ * and the caller reports an unknown one with the list.
+ */
+size_t
+pgface_emb_model_prefix(const char *text, size_t *name_start, size_t *name_length)
+{
+	const char *p = skip_space(text);
+	const char *name = p;
+
+	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')
+		p++;
+	if (p == name)
+		return 0;
+	*name_start = (size_t) (name - text);
+	*name_length = (size_t) (p - name);
+	p = skip_space(p);
+	if (*p != ':')
+		return 0;
+	return (size_t) (p + 1 - text);
 }
 
 /* One pass, no allocation: the caller owns out, and values past dims are counted, not stored. */

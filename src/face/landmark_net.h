@@ -9,11 +9,13 @@
 #include "common/status.h"
 #include "face/detector.h"
 #include "img/image.h"
+#include "face/net_binding.h"
 #include "nn/model_file.h"
 
-#define PGFACE_LANDMARKS       68
-#define PGFACE_LANDMARK_INPUT  112
-#define PGFACE_LANDMARK_BLOCKS 4
+#define PGFACE_LANDMARK_MODEL_FILE "face_landmark_68_model.pgfm"
+#define PGFACE_LANDMARKS           68
+#define PGFACE_LANDMARK_INPUT      112
+#define PGFACE_LANDMARK_BLOCKS     4
 
 /* One conv of a dense block (common/depthwiseSeparableConv, or the plain first one). */
 typedef struct pgface_landmark_conv
@@ -37,6 +39,9 @@ typedef struct pgface_point
 
 pgface_code pgface_landmark_net_bind(const pgface_model_file *model, pgface_landmark_net *net,
                                      pgface_status *status);
+
+/* Its weights' file and bind, as models.c opens every net. */
+extern const pgface_net_binding pgface_landmark_net_binding;
 
 /*
  * The 68 landmarks of the face in box, in pixels of the image, following

@@ -6,54 +6,59 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Maps one model file of dir and lets bind point a net at it; a failure names the file. */
+#include "common/runtime.h"
+
+/* Maps one net's file of dir and binds the net to it; a failure names the file. */
 static pgface_code
-open_model(const char *dir, const char *file, pgface_model_file *model,
-           pgface_code (*bind)(const pgface_model_file *, void *, pgface_status *), void *net,
-           pgface_status *status)
+open_net(const char *dir, const pgface_net_binding *binding, pgface_bound_net *bound,
+         pgface_status *status)
 {
 	char path[4096];
 	char reason[sizeof(status->message)];
 
-	if ((size_t) snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
+	bound->binding = binding;
+	if ((size_t) snprintf(path, sizeof(path), "%s/%s", dir, binding->file) >= sizeof(path))
 		return pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT, "model directory path too long");
-	if (pgface_model_open(path, model, status) != PGFACE_OK)
+	bound->net = pgface_alloc_zeroed(1, binding->net_size);
+	if (bound->net == NULL)
+		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the net of \"%s\"",
+		                   path);
+	if (pgface_model_open(path, &bound->file, status) != PGFACE_OK)
 		return status->code;
-	if (bind(model, net, status) == PGFACE_OK)
+	if (binding->bind(&bound->file, bound->net, status) == PGFACE_OK)
 		return PGFACE_OK;
 	snprintf(reason, sizeof(reason), "%s", status->message);
 	return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT,
 	                   "model file \"%s\" does not fit the net: %s", path, reason);
 }
 
-static pgface_code
-bind_recognition(const pgface_model_file *model, void *net, pgface_status *status)
+/* Unmaps one net; a net that never got its file is only freed. */
+static void
+close_net(pgface_bound_net *bound)
 {
-	return pgface_recognition_net_bind(model, net, status);
+	pgface_model_close(&bound->file);
+	if (bound->net != NULL)
+		pgface_free(bound->net);
+	memset(bound, 0, sizeof(*bound));
 }
 
-static pgface_code
-bind_detector(const pgface_model_file *model, void *net, pgface_status *status)
-{
-	return pgface_detector_bind(model, net, status);
-}
-
-static pgface_code
-bind_landmarks(const pgface_model_file *model, void *net, pgface_status *status)
-{
-	return pgface_landmark_net_bind(model, net, status);
-}
-
+/* The recognition models first: a user's model directory most often lacks, or has a damaged, one of
+ * those. */
 pgface_code
 pgface_models_open(const char *dir, pgface_models *models, pgface_status *status)
 {
 	memset(models, 0, sizeof(*models));
-	if (open_model(dir, PGFACE_RECOGNITION_MODEL_FILE, &models->recognition_file, bind_recognition,
-	               &models->recognition, status) ||
-	    open_model(dir, PGFACE_DETECTOR_MODEL_FILE, &models->detector_file, bind_detector,
-	               &models->detector, status) ||
-	    open_model(dir, PGFACE_LANDMARK_MODEL_FILE, &models->landmark_file, bind_landmarks,
-	               &models->landmarks, status))
+	for (int i = 0; i < pgface_model_count(); i++)
+	{
+		models->recognition_count = i + 1; /* so that close reaches a half-opened one */
+		if (open_net(dir, &pgface_model_at(i)->net, &models->recognition[i], status))
+		{
+			pgface_models_close(models);
+			return status->code;
+		}
+	}
+	if (open_net(dir, &pgface_detector_binding, &models->detector, status) ||
+	    open_net(dir, &pgface_landmark_net_binding, &models->landmarks, status))
 	{
 		pgface_models_close(models);
 		return status->code;
@@ -64,8 +69,31 @@ pgface_models_open(const char *dir, pgface_models *models, pgface_status *status
 void
 pgface_models_close(pgface_models *models)
 {
-	pgface_model_close(&models->recognition_file);
-	pgface_model_close(&models->detector_file);
-	pgface_model_close(&models->landmark_file);
+	close_net(&models->detector);
+	close_net(&models->landmarks);
+	for (int i = 0; i < models->recognition_count; i++)
+		close_net(&models->recognition[i]);
 	memset(models, 0, sizeof(*models));
+}
+
+const pgface_detector *
+pgface_models_detector(const pgface_models *models)
+{
+	return models->detector.net;
+}
+
+const pgface_landmark_net *
+pgface_models_landmarks(const pgface_models *models)
+{
+	return models->landmarks.net;
+}
+
+/* Registry order is the slots' order; a model the registry does not hold has no net. */
+const void *
+pgface_models_recognition(const pgface_models *models, const pgface_recognition_model *model)
+{
+	for (int i = 0; i < models->recognition_count; i++)
+		if (pgface_model_at(i) == model)
+			return models->recognition[i].net;
+	return NULL;
 }

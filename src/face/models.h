@@ -1,5 +1,7 @@
 /*
- * models.h: the nets pgface runs, loaded from one model directory.
+ * models.h: the nets pgface runs, loaded from one model directory: the
+ * detector, the landmark net, and the weights of every registered recognition
+ * model (face/model_registry.h).
  */
 #ifndef PGFACE_MODELS_H
 #define PGFACE_MODELS_H
@@ -7,27 +9,37 @@
 #include "common/status.h"
 #include "face/detector.h"
 #include "face/landmark_net.h"
-#include "face/recognition_net.h"
+#include "face/model_registry.h"
 #include "nn/model_file.h"
 
-#define PGFACE_RECOGNITION_MODEL_FILE "face_recognition_model.pgfm"
-#define PGFACE_DETECTOR_MODEL_FILE    "tiny_face_detector_model.pgfm"
-#define PGFACE_LANDMARK_MODEL_FILE    "face_landmark_68_model.pgfm"
+/* One net's mapped file and the struct its binding pointed at the file's tensors. */
+typedef struct pgface_bound_net
+{
+	const pgface_net_binding *binding;
+	pgface_model_file file;
+	void *net; /* binding->net_size bytes from the runtime allocator; NULL until bound */
+} pgface_bound_net;
 
 typedef struct pgface_models
 {
-	pgface_model_file recognition_file;
-	pgface_recognition_net recognition;
-	pgface_model_file detector_file;
-	pgface_detector detector;
-	pgface_model_file landmark_file;
-	pgface_landmark_net landmarks;
+	pgface_bound_net detector;  /* a pgface_detector */
+	pgface_bound_net landmarks; /* a pgface_landmark_net */
+	int recognition_count;
+	pgface_bound_net recognition[PGFACE_MAX_RECOGNITION_MODELS]; /* pgface_model_at(i)'s */
 } pgface_models;
 
-/* Maps and binds every model in dir; on failure nothing stays open. */
+/* Maps and binds every net in dir; on failure nothing stays open. */
 pgface_code pgface_models_open(const char *dir, pgface_models *models, pgface_status *status);
 
-/* Unmaps everything; safe after a failed open. */
+/* Unmaps everything; safe after a failed or interrupted open. */
 void pgface_models_close(pgface_models *models);
+
+/* The bound detector and landmark net of an open set of models. */
+const pgface_detector *pgface_models_detector(const pgface_models *models);
+const pgface_landmark_net *pgface_models_landmarks(const pgface_models *models);
+
+/* The bound net of a registered recognition model, to pass to model->embed. */
+const void *pgface_models_recognition(const pgface_models *models,
+                                      const pgface_recognition_model *model);
 
 #endif

@@ -9,6 +9,19 @@
 #include "common/runtime.h"
 #include "img/image.h"
 
+/* Runs the model's net on one chip; a model whose weights were not opened is a caller's error. */
+static pgface_code
+embed_chip_pixels(const pgface_models *models, const pgface_recognition_model *model,
+                  const float *chip, float *embedding, pgface_status *status)
+{
+	const void *net = pgface_models_recognition(models, model);
+
+	if (net == NULL)
+		return pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT,
+		                   "recognition model \"%s\" is not loaded", model->name);
+	return model->embed(net, chip, embedding, status);
+}
+
 /*
  * The net's embedding of an aligned chip averaged with its mirror image's. A
  * face and its mirror are the same person, and the net's errors on the two
@@ -18,26 +31,25 @@
  * and options->mirror_average lets a user trade the gain for the pass.
  */
 static pgface_code
-embed_with_mirror(const pgface_models *models, const float *chip, float *embedding,
-                  pgface_status *status)
+embed_with_mirror(const pgface_models *models, const pgface_recognition_model *model,
+                  const float *chip, float *embedding, pgface_status *status)
 {
-	const size_t chip_floats = (size_t) PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3;
-	float *mirrored = pgface_alloc(sizeof(float) * chip_floats);
-	float mirrored_embedding[PGFACE_EMBEDDING_DIMS];
+	const size_t chip_floats = (size_t) model->chip.size * model->chip.size * 3;
+	float *mirrored = pgface_alloc(sizeof(float) * (chip_floats + (size_t) model->dims));
+	float *mirrored_embedding = mirrored + chip_floats;
 	pgface_code code;
 
 	if (mirrored == NULL)
 		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the mirrored chip");
-	pgface_chip_mirror(chip, PGFACE_CHIP_SIZE, mirrored);
-	code = pgface_recognition_net_embed(&models->recognition, chip, embedding, status);
+	pgface_chip_mirror(chip, model->chip.size, mirrored);
+	code = embed_chip_pixels(models, model, chip, embedding, status);
 	if (code == PGFACE_OK)
 	{
 		pgface_check_interrupts();
-		code = pgface_recognition_net_embed(&models->recognition, mirrored, mirrored_embedding,
-		                                    status);
+		code = embed_chip_pixels(models, model, mirrored, mirrored_embedding, status);
 	}
 	if (code == PGFACE_OK)
-		for (int i = 0; i < PGFACE_EMBEDDING_DIMS; i++)
+		for (int i = 0; i < model->dims; i++)
 			embedding[i] = 0.5f * (embedding[i] + mirrored_embedding[i]);
 	pgface_free(mirrored);
 	return code;
@@ -53,7 +65,8 @@ pgface_default_pipeline_options(void)
 	                                   .alignment = PGFACE_ALIGN_DLIB,
 	                                   .max_image_bytes =
 	                                       (size_t) PGFACE_DEFAULT_MAX_IMAGE_KB * 1024,
-	                                   .mirror_average = 1};
+	                                   .mirror_average = 1,
+	                                   .model = pgface_model_default()};
 	return options;
 }
 
@@ -62,20 +75,23 @@ static pgface_code
 describe_face(const pgface_models *models, const pgface_image *image, const pgface_box *box,
               const pgface_pipeline_options *options, pgface_face *face, pgface_status *status)
 {
-	float *chip = pgface_alloc(sizeof(float) * PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3);
+	const pgface_recognition_model *model = options->model;
+	float *chip = pgface_alloc(sizeof(float) * model->chip.size * model->chip.size * 3);
 	pgface_code code;
 
 	if (chip == NULL)
 		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the face chip");
 	face->box = *box;
-	code = pgface_landmarks_detect(&models->landmarks, image, box, face->landmarks, status);
+	code = pgface_landmarks_detect(pgface_models_landmarks(models), image, box, face->landmarks,
+	                               status);
 	if (code == PGFACE_OK)
-		code = pgface_align_face(image, face->landmarks, options->alignment, chip, status);
+		code = pgface_align_face(image, face->landmarks, options->alignment, &model->chip, chip,
+		                         status);
 	if (code == PGFACE_OK &&
 	    (options->alignment == PGFACE_ALIGN_FACEAPI || !options->mirror_average))
-		code = pgface_recognition_net_embed(&models->recognition, chip, face->embedding, status);
+		code = embed_chip_pixels(models, model, chip, face->embedding, status);
 	else if (code == PGFACE_OK)
-		code = embed_with_mirror(models, chip, face->embedding, status);
+		code = embed_with_mirror(models, model, chip, face->embedding, status);
 	pgface_free(chip);
 	return code;
 }
@@ -124,7 +140,7 @@ detect(const pgface_models *models, const unsigned char *bytes, size_t length,
 	*boxes = NULL;
 	if (decode_within_limits(bytes, length, options, image, status) != PGFACE_OK)
 		return status->code;
-	if (pgface_detect_faces(&models->detector, image, options->detector_input_size,
+	if (pgface_detect_faces(pgface_models_detector(models), image, options->detector_input_size,
 	                        options->detector_threshold, boxes, count, status) != PGFACE_OK)
 	{
 		pgface_image_free(image);
@@ -154,8 +170,8 @@ best_faces_at(const pgface_models *models, const pgface_image *image, int input_
 	int count;
 
 	pgface_check_interrupts();
-	if (pgface_detect_faces(&models->detector, image, input_size, options->detector_threshold,
-	                        &boxes, &count, status) != PGFACE_OK)
+	if (pgface_detect_faces(pgface_models_detector(models), image, input_size,
+	                        options->detector_threshold, &boxes, &count, status) != PGFACE_OK)
 		return status->code;
 	/* best score first: the first box that qualifies is the one */
 	for (int i = 0; i < count; i++)
@@ -231,13 +247,30 @@ pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size
 		return pgface_fail(status, PGFACE_ERR_NO_FACE, "no face found in the photo");
 	}
 	face = pgface_alloc(sizeof(pgface_face));
+	if (face != NULL)
+		face->embedding = embedding;
 	code = face == NULL ? pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory")
 	                    : describe_face(models, &image, &box, options, face, status);
-	if (code == PGFACE_OK)
-		memcpy(embedding, face->embedding, sizeof(face->embedding));
 	pgface_free(face);
 	pgface_image_free(&image);
 	return code;
+}
+
+/* The faces and their embeddings in one block, so that one pgface_free releases them. */
+static pgface_face *
+alloc_faces(int count, int dims)
+{
+	size_t face_bytes = sizeof(pgface_face) + sizeof(float) * (size_t) dims;
+	pgface_face *faces = pgface_alloc_array((size_t) count, face_bytes);
+
+	if (faces != NULL)
+	{
+		float *embeddings = (float *) (faces + count);
+
+		for (int i = 0; i < count; i++)
+			faces[i].embedding = embeddings + (size_t) i * dims;
+	}
+	return faces;
 }
 
 pgface_code
@@ -254,7 +287,7 @@ pgface_find_faces(const pgface_models *models, const unsigned char *bytes, size_
 		return status->code;
 	if (*count > 0)
 	{
-		*faces = pgface_alloc_array((size_t) *count, sizeof(pgface_face));
+		*faces = alloc_faces(*count, options->model->dims);
 		if (*faces == NULL)
 			code = pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for %d faces", *count);
 		for (int i = 0; i < *count && code == PGFACE_OK; i++)
@@ -284,16 +317,16 @@ pgface_embed_chip(const pgface_models *models, const unsigned char *bytes, size_
 
 	if (decode_within_limits(bytes, length, options, &image, status) != PGFACE_OK)
 		return status->code;
-	chip = pgface_alloc(sizeof(float) * PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3);
+	chip = pgface_alloc(sizeof(float) * options->model->chip.size * options->model->chip.size * 3);
 	if (chip == NULL)
 	{
 		pgface_image_free(&image);
 		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the face chip");
 	}
-	pgface_chip_from_image(&image, PGFACE_CHIP_SIZE, chip);
+	pgface_chip_from_image(&image, options->model->chip.size, chip);
 	pgface_image_free(&image);
 
-	code = pgface_recognition_net_embed(&models->recognition, chip, embedding, status);
+	code = embed_chip_pixels(models, options->model, chip, embedding, status);
 	pgface_free(chip);
 	return code;
 }

@@ -28,6 +28,7 @@ typedef struct pgface_pipeline_options
 	pgface_alignment alignment;
 	size_t max_image_bytes; /* refuse longer inputs before reading them; 0: no limit of our own */
 	int mirror_average;     /* dlib alignment: also embed the mirrored chip and take the mean (1) */
+	const pgface_recognition_model *model; /* the recognition model that embeds the faces */
 } pgface_pipeline_options;
 
 /* The extension's defaults, for the CLI and the programs that call the pipeline directly. */
@@ -38,12 +39,12 @@ typedef struct pgface_face
 {
 	pgface_box box;
 	pgface_point landmarks[PGFACE_LANDMARKS];
-	float embedding[PGFACE_EMBEDDING_DIMS];
+	float *embedding; /* options->model->dims values, inside the faces' own allocation */
 } pgface_face;
 
 /*
  * The whole image is the face chip: decoded, padded to a square, resized to
- * 150x150 and embedded. Writes PGFACE_EMBEDDING_DIMS values.
+ * the model's chip and embedded. Writes options->model->dims values.
  */
 pgface_code pgface_embed_chip(const pgface_models *models, const unsigned char *bytes,
                               size_t length, const pgface_pipeline_options *options,
@@ -54,7 +55,7 @@ pgface_code pgface_embed_chip(const pgface_models *models, const unsigned char *
  * at the configured detector size and at smaller ones, the best-scoring face
  * that covers the photo's centre, else the best-scoring face. With the dlib
  * alignment and mirror_average, the embedding is the mean of the aligned chip's
- * and its mirror's.
+ * and its mirror's. Writes options->model->dims values.
  * PGFACE_ERR_NO_FACE when the detector finds none.
  */
 pgface_code pgface_embed_photo(const pgface_models *models, const unsigned char *bytes,
@@ -62,8 +63,9 @@ pgface_code pgface_embed_photo(const pgface_models *models, const unsigned char 
                                float *embedding, pgface_status *status);
 
 /*
- * Every face of a photo at the configured detector size, best score first. *faces is allocated
- * through the runtime allocator; *count is 0 when there is none (not an error).
+ * Every face of a photo at the configured detector size, best score first. *faces is one
+ * allocation from the runtime allocator, the embeddings included, freed with pgface_free;
+ * *count is 0 when there is none (not an error).
  */
 pgface_code pgface_find_faces(const pgface_models *models, const unsigned char *bytes,
                               size_t length, const pgface_pipeline_options *options,

@@ -79,7 +79,7 @@ pgface_code
 pgface_recognition_net_bind(const pgface_model_file *model, pgface_recognition_net *net,
                             pgface_status *status)
 {
-	const int fc_shape[2] = {256, PGFACE_EMBEDDING_DIMS};
+	const int fc_shape[2] = {256, PGFACE_RESNET_DIMS};
 
 	if (bind_conv(model, "conv32_down", 7, 3, 32, 2, &net->stem, status))
 		return status->code;
@@ -209,7 +209,7 @@ pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chi
 	pgface_tensor x = {0};
 	float pooled[256];
 
-	if (pgface_tensor_alloc(&input, PGFACE_CHIP_SIZE, PGFACE_CHIP_SIZE, 3, status))
+	if (pgface_tensor_alloc(&input, PGFACE_RESNET_CHIP_SIZE, PGFACE_RESNET_CHIP_SIZE, 3, status))
 		return status->code;
 	for (size_t i = 0; i < pgface_tensor_count(&input); i += 3)
 		for (int c = 0; c < 3; c++)
@@ -231,7 +231,7 @@ pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chi
 
 	pgface_global_mean(&x, pooled);
 	pgface_tensor_free(&x);
-	pgface_dense(pooled, 256, net->fc, NULL, PGFACE_EMBEDDING_DIMS, embedding);
+	pgface_dense(pooled, 256, net->fc, NULL, PGFACE_RESNET_DIMS, embedding);
 	return PGFACE_OK;
 
 fail:

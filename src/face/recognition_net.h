@@ -9,8 +9,11 @@
 #include "common/status.h"
 #include "nn/model_file.h"
 
-#define PGFACE_CHIP_SIZE      150
-#define PGFACE_EMBEDDING_DIMS 128
+/* The net's own shapes; the rest of pgface reads them from its descriptor (model_dlib_resnet_v1.c).
+ */
+#define PGFACE_RESNET_MODEL_FILE "face_recognition_model.pgfm"
+#define PGFACE_RESNET_CHIP_SIZE  150
+#define PGFACE_RESNET_DIMS       128
 
 /* One convolution followed by face-api's per-channel scale layer. */
 typedef struct pgface_conv_scale
@@ -48,8 +51,8 @@ pgface_code pgface_recognition_net_bind(const pgface_model_file *model, pgface_r
                                         pgface_status *status);
 
 /*
- * Embeds one chip: PGFACE_CHIP_SIZE^2 RGB pixels, row-major, values 0..255 as
- * floats. Writes PGFACE_EMBEDDING_DIMS values to embedding.
+ * Embeds one chip: PGFACE_RESNET_CHIP_SIZE^2 RGB pixels, row-major, values 0..255 as
+ * floats. Writes PGFACE_RESNET_DIMS values to embedding.
  */
 pgface_code pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chip,
                                          float *embedding, pgface_status *status);

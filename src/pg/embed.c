@@ -22,18 +22,12 @@ pgface_embed(PG_FUNCTION_ARGS)
 	bool detect = PG_GETARG_BOOL(1);
 	const unsigned char *bytes = (const unsigned char *) VARDATA_ANY(photo);
 	size_t length = VARSIZE_ANY_EXHDR(photo);
-	const pgface_model_info *model = face_embedding_default_model();
 	const pgface_pipeline_options options = pgface_current_pipeline_options();
-	const pgface_models *models;
+	const pgface_models *models = pgface_backend_models();
 	pgface_status status = {0};
-	FaceEmbedding *result;
+	FaceEmbedding *result = face_embedding_alloc(options.model);
 	pgface_code code;
 
-	if (model->dims != PGFACE_EMBEDDING_DIMS)
-		elog(ERROR, "pgface: model \"%s\" has %d dimensions, the net makes %d", model->name,
-		     model->dims, PGFACE_EMBEDDING_DIMS);
-	models = pgface_backend_models();
-	result = face_embedding_alloc(model);
 	code = detect ? pgface_embed_photo(models, bytes, length, &options, result->values, &status)
 	              : pgface_embed_chip(models, bytes, length, &options, result->values, &status);
 	if (code != PGFACE_OK)

@@ -10,6 +10,7 @@
 #include "lib/stringinfo.h"
 
 #include "face/embedding.h"
+#include "face/model_registry.h"
 
 /*
  * A varlena: header, dimension count, model tag, then the values. The tag
@@ -30,10 +31,10 @@ typedef struct FaceEmbedding
 #define PG_RETURN_FACE_EMBEDDING_P(x) PG_RETURN_POINTER(x)
 
 /* A zeroed embedding of the given model, its values left for the caller to fill. */
-extern FaceEmbedding *face_embedding_alloc(const pgface_model_info *model);
+extern FaceEmbedding *face_embedding_alloc(const pgface_recognition_model *model);
 
 /* The default model's registry entry; its absence is a build defect, reported as such. */
-extern const pgface_model_info *face_embedding_default_model(void);
+extern const pgface_recognition_model *face_embedding_default_model(void);
 
 /* The text output and binary input functions, for types built on this one. */
 extern Datum face_embedding_out(PG_FUNCTION_ARGS);
@@ -49,7 +50,7 @@ extern void face_embedding_send_to(StringInfo buf, const FaceEmbedding *embeddin
 extern FaceEmbedding *face_embedding_from_text(const char *input);
 
 /* ERROR unless the count matches the model's dimensions. */
-extern void face_embedding_check_dims(const pgface_model_info *model, int count);
+extern void face_embedding_check_dims(const pgface_recognition_model *model, int count);
 
 /* ERROR unless every value is finite. */
 extern void face_embedding_check_finite(const float4 *values, int count);

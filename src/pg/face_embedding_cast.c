@@ -15,7 +15,7 @@ Datum
 face_embedding(PG_FUNCTION_ARGS)
 {
 	ArrayType *array = PG_GETARG_ARRAYTYPE_P(0);
-	const pgface_model_info *model = face_embedding_default_model();
+	const pgface_recognition_model *model = face_embedding_default_model();
 	FaceEmbedding *result;
 	int count;
 

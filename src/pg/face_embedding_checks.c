@@ -10,7 +10,7 @@
 #include "utils/builtins.h"
 
 FaceEmbedding *
-face_embedding_alloc(const pgface_model_info *model)
+face_embedding_alloc(const pgface_recognition_model *model)
 {
 	FaceEmbedding *result = palloc0(FACE_EMBEDDING_SIZE(model->dims));
 
@@ -20,20 +20,16 @@ face_embedding_alloc(const pgface_model_info *model)
 	return result;
 }
 
-const pgface_model_info *
+const pgface_recognition_model *
 face_embedding_default_model(void)
 {
-	const pgface_model_info *model = pgface_model_lookup(PGFACE_MODEL_DEFAULT);
-
-	if (model == NULL)
-		elog(ERROR, "pgface: default model %d is not registered", PGFACE_MODEL_DEFAULT);
-	return model;
+	return pgface_model_default();
 }
 
 /* contrib/cube reports mismatched array lengths as 2202E; a wrong value count is the same mistake.
  */
 void
-face_embedding_check_dims(const pgface_model_info *model, int count)
+face_embedding_check_dims(const pgface_recognition_model *model, int count)
 {
 	if (count != model->dims)
 		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -58,8 +54,8 @@ face_embedding_check_same_model(int model_a, int dims_a, int model_b, int dims_b
 {
 	if (model_a != model_b || dims_a != dims_b)
 	{
-		const pgface_model_info *info_a = pgface_model_lookup(model_a);
-		const pgface_model_info *info_b = pgface_model_lookup(model_b);
+		const pgface_recognition_model *info_a = pgface_model_lookup(model_a);
+		const pgface_recognition_model *info_b = pgface_model_lookup(model_b);
 
 		ereport(ERROR,
 		        (errcode(ERRCODE_DATATYPE_MISMATCH),

@@ -15,7 +15,7 @@ PG_FUNCTION_INFO_V1(face_model);
 /* Turns the core parser's verdict into the SQLSTATE a client can act on. */
 static void
 report_parse_failure(const char *input, pgface_emb_parse_result result,
-                     const pgface_model_info *model)
+                     const pgface_recognition_model *model)
 {
 	const char *at = input + result.offset;
 
@@ -62,14 +62,42 @@ report_parse_failure(const char *input, pgface_emb_parse_result result,
 	elog(ERROR, "pgface: unexpected parse status %d", (int) result.status);
 }
 
-/* The text form carries no tag: it always means the default model, as embed() does. */
+/* The model a "name:" prefix names; an unknown name is refused with the names there are. */
+static const pgface_recognition_model *
+model_named_in_text(const char *input, size_t name_start, size_t name_length)
+{
+	char *name = pnstrdup(input + name_start, name_length);
+	const pgface_recognition_model *model = pgface_model_by_name(name);
+	StringInfoData names;
+
+	if (model != NULL)
+		return model;
+	initStringInfo(&names);
+	for (int i = 0; i < pgface_model_count(); i++)
+		appendStringInfo(&names, "%s\"%s\"", i > 0 ? ", " : "", pgface_model_at(i)->name);
+	ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+	                errmsg("invalid input syntax for type face_embedding: \"%s\"", input),
+	                errdetail("There is no recognition model named \"%s\".", name),
+	                errhint("Registered recognition models: %s.", names.data)));
+	return NULL;
+}
+
+/*
+ * "[v1,...,vN]" means the default model, as it always has; another model's values
+ * are written "name:[v1,...,vN]", so that the text form (and so pg_dump) keeps the tag.
+ */
 FaceEmbedding *
 face_embedding_from_text(const char *input)
 {
-	const pgface_model_info *model = face_embedding_default_model();
+	size_t name_start = 0, name_length = 0;
+	size_t prefix = pgface_emb_model_prefix(input, &name_start, &name_length);
+	const pgface_recognition_model *model =
+	    prefix > 0 ? model_named_in_text(input, name_start, name_length)
+	               : face_embedding_default_model();
 	FaceEmbedding *result = face_embedding_alloc(model);
-	pgface_emb_parse_result parsed = pgface_emb_parse(input, result->values, model->dims);
+	pgface_emb_parse_result parsed = pgface_emb_parse(input + prefix, result->values, model->dims);
 
+	parsed.offset += prefix;
 	if (parsed.status != PGFACE_EMB_OK)
 		report_parse_failure(input, parsed, model);
 	return result;
@@ -85,10 +113,19 @@ Datum
 face_embedding_out(PG_FUNCTION_ARGS)
 {
 	FaceEmbedding *embedding = PG_GETARG_FACE_EMBEDDING_P(0);
-	size_t size = PGFACE_EMB_TEXT_MAX(embedding->dims);
+	const pgface_recognition_model *model = pgface_model_lookup(embedding->model);
+	const char *name =
+	    model != NULL && model != face_embedding_default_model() ? model->name : NULL;
+	size_t prefix = name != NULL ? strlen(name) + 1 : 0;
+	size_t size = prefix + PGFACE_EMB_TEXT_MAX(embedding->dims);
 	char *text = palloc(size);
 
-	pgface_emb_format(embedding->values, embedding->dims, text, size);
+	if (model == NULL)
+		ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+		                errmsg("face_embedding has unknown model tag %d", embedding->model)));
+	if (name != NULL)
+		snprintf(text, size, "%s:", name);
+	pgface_emb_format(embedding->values, embedding->dims, text + prefix, size - prefix);
 	PG_RETURN_CSTRING(text);
 }
 
@@ -100,7 +137,7 @@ Datum
 face_embedding_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo buf = (StringInfo) PG_GETARG_POINTER(0);
-	const pgface_model_info *model;
+	const pgface_recognition_model *model;
 	FaceEmbedding *result;
 	int dims;
 	int tag;
@@ -149,12 +186,13 @@ face_embedding_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* The text form hides the tag, so users need a way to see which model made a value. */
+/* The default model's text form hides the tag, so users need a way to see which model made a value.
+ */
 Datum
 face_model(PG_FUNCTION_ARGS)
 {
 	FaceEmbedding *embedding = PG_GETARG_FACE_EMBEDDING_P(0);
-	const pgface_model_info *model = pgface_model_lookup(embedding->model);
+	const pgface_recognition_model *model = pgface_model_lookup(embedding->model);
 
 	if (model == NULL)
 		ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),

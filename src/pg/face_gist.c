@@ -303,20 +303,39 @@ face_gist_same(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(result);
 }
 
-/* The k-d key of a leaf in the sorted build's order (tree_order.h). */
-static uint64
-build_order_key(const pgface_index_build_order *order, FaceGistKey *key)
+/*
+ * The sorted build's order (tree_order.h) rests on a model's statistics, and the
+ * model is known only from the keys: it is prepared at the first key sorted.
+ */
+typedef struct build_order_state
 {
-	return pgface_index_build_order_key(order, face_gist_leaf_point(key));
+	bool prepared;
+	int model;
+	pgface_index_build_order order;
+} build_order_state;
+
+/* The k-d key of a leaf in the sorted build's order; every leaf must be of one model. */
+static uint64
+build_order_key(build_order_state *state, FaceGistKey *key)
+{
+	if (!state->prepared)
+	{
+		pgface_index_build_order_prepare(face_index_statistics(key->model), &state->order);
+		state->model = key->model;
+		state->prepared = true;
+	}
+	else if (key->model != state->model)
+		face_index_check_models(state->model, key->model);
+	return pgface_index_build_order_key(&state->order, face_gist_leaf_point(key));
 }
 
 /* The full comparison, for ties of the abbreviated keys (which are the same 64 bits). */
 static int
 compare_build_order(Datum a, Datum b, SortSupport ssup)
 {
-	const pgface_index_build_order *order = (const pgface_index_build_order *) ssup->ssup_extra;
-	uint64 za = build_order_key(order, DatumGetFaceGistKeyP(a));
-	uint64 zb = build_order_key(order, DatumGetFaceGistKeyP(b));
+	build_order_state *state = (build_order_state *) ssup->ssup_extra;
+	uint64 za = build_order_key(state, DatumGetFaceGistKeyP(a));
+	uint64 zb = build_order_key(state, DatumGetFaceGistKeyP(b));
 
 	return za < zb ? -1 : za > zb ? 1 : 0;
 }
@@ -325,8 +344,8 @@ compare_build_order(Datum a, Datum b, SortSupport ssup)
 static Datum
 abbreviate_build_order(Datum original, SortSupport ssup)
 {
-	return UInt64GetDatum(build_order_key((const pgface_index_build_order *) ssup->ssup_extra,
-	                                      DatumGetFaceGistKeyP(original)));
+	return UInt64GetDatum(
+	    build_order_key((build_order_state *) ssup->ssup_extra, DatumGetFaceGistKeyP(original)));
 }
 
 /* The abbreviated key is the full order, so abbreviation never stops paying. */
@@ -343,11 +362,7 @@ Datum
 face_gist_sortsupport(PG_FUNCTION_ARGS)
 {
 	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
-	pgface_index_build_order *order =
-	    MemoryContextAlloc(ssup->ssup_cxt, sizeof(pgface_index_build_order));
-
-	pgface_index_build_order_prepare(face_index_statistics(PGFACE_MODEL_DEFAULT), order);
-	ssup->ssup_extra = order;
+	ssup->ssup_extra = MemoryContextAllocZero(ssup->ssup_cxt, sizeof(build_order_state));
 	ssup->comparator = compare_build_order;
 	if (ssup->abbreviate)
 	{

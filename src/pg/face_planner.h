@@ -33,10 +33,12 @@ extern Expr *pgface_in_ball_clause(const PgfaceCatalog *catalog, Expr *embedding
 
 /*
  * The share of rows within tau of a probe: the model's impostor-distance
- * fraction, since nearly every row is somebody else. When the planner cannot
- * fold tau to a constant, the model's verification threshold stands in.
+ * fraction, since nearly every row is somebody else. The model is that of
+ * whichever of a and b (either may be NULL) is a constant embedding, else the
+ * one pgface.model names. When the planner cannot fold tau to a constant, the
+ * verification threshold stands in.
  */
-extern Selectivity pgface_within_selectivity(PlannerInfo *root, Node *tau);
+extern Selectivity pgface_within_selectivity(PlannerInfo *root, Node *a, Node *b, Node *tau);
 
 /* planner_hook.c: makes "emb <-> probe < tau" indexable and well estimated. */
 extern void pgface_install_planner_hook(void);

@@ -53,7 +53,8 @@ face_within_support(PG_FUNCTION_ARGS)
 		if (list_length(selectivity->args) != 3)
 			PG_RETURN_POINTER(NULL);
 		selectivity->selectivity =
-		    pgface_within_selectivity(selectivity->root, lthird(selectivity->args));
+		    pgface_within_selectivity(selectivity->root, linitial(selectivity->args),
+		                              lsecond(selectivity->args), lthird(selectivity->args));
 		PG_RETURN_POINTER(selectivity);
 	}
 	if (IsA(request, SupportRequestIndexCondition))

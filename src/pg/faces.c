@@ -35,6 +35,7 @@ typedef struct faces_state
 {
 	pgface_face *faces;
 	int count;
+	const pgface_recognition_model *model; /* the one that embedded them */
 } faces_state;
 
 Datum
@@ -60,6 +61,7 @@ pgface_faces(PG_FUNCTION_ARGS)
 			                errmsg("faces() must be called where a row type is expected")));
 		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
 		state = palloc0(sizeof(faces_state));
+		state->model = options.model;
 		if (pgface_find_faces(models, (const unsigned char *) VARDATA_ANY(photo),
 		                      VARSIZE_ANY_EXHDR(photo), &options, &state->faces, &state->count,
 		                      &status) != PGFACE_OK)
@@ -74,7 +76,7 @@ pgface_faces(PG_FUNCTION_ARGS)
 	if (funcctx->call_cntr < funcctx->max_calls)
 	{
 		const pgface_face *face = &state->faces[funcctx->call_cntr];
-		const pgface_model_info *model = face_embedding_default_model();
+		const pgface_recognition_model *model = state->model;
 		FaceEmbedding *embedding = face_embedding_alloc(model);
 		Datum values[8];
 		bool nulls[8] = {false};

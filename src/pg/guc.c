@@ -5,6 +5,7 @@
 
 #include <limits.h>
 
+#include "lib/stringinfo.h"
 #include "utils/guc.h"
 
 /* DefineCustom*Variable sets each to its boot value, pgface_default_pipeline_options()'s, at load.
@@ -16,6 +17,7 @@ int pgface_detector_input_size = 416;
 double pgface_detector_score_threshold = 0.5;
 int pgface_alignment_setting = PGFACE_ALIGN_DLIB;
 bool pgface_mirror_average = true;
+char *pgface_model_setting = NULL;
 
 static const struct config_enum_entry alignment_options[] = {
     {"dlib", PGFACE_ALIGN_DLIB, false},
@@ -35,6 +37,33 @@ check_detector_input_size(int *newval, void **extra, GucSource source)
 	return false;
 }
 
+/* A model name is checked at SET time against the registry, and the error lists the names. */
+static bool
+check_model(char **newval, void **extra, GucSource source)
+{
+	StringInfoData names;
+
+	(void) extra;
+	(void) source;
+	if (*newval != NULL && pgface_model_by_name(*newval) != NULL)
+		return true;
+	initStringInfo(&names);
+	for (int i = 0; i < pgface_model_count(); i++)
+		appendStringInfo(&names, "%s\"%s\"", i > 0 ? ", " : "", pgface_model_at(i)->name);
+	GUC_check_errdetail("Registered recognition models: %s.", names.data);
+	return false;
+}
+
+/* The model pgface.model names; the check hook has made sure it is registered. */
+const pgface_recognition_model *
+pgface_current_model(void)
+{
+	const pgface_recognition_model *model =
+	    pgface_model_setting != NULL ? pgface_model_by_name(pgface_model_setting) : NULL;
+
+	return model != NULL ? model : pgface_model_default();
+}
+
 pgface_pipeline_options
 pgface_current_pipeline_options(void)
 {
@@ -43,7 +72,8 @@ pgface_current_pipeline_options(void)
 	                                   .detector_threshold = pgface_detector_score_threshold,
 	                                   .alignment = (pgface_alignment) pgface_alignment_setting,
 	                                   .max_image_bytes = (size_t) pgface_max_image_kb * 1024,
-	                                   .mirror_average = pgface_mirror_average};
+	                                   .mirror_average = pgface_mirror_average,
+	                                   .model = pgface_current_model()};
 	return options;
 }
 
@@ -99,6 +129,12 @@ pgface_define_gucs(void)
 	    "One more pass of the recognition net per face. Turning it off changes every embedding "
 	    "(by about 0.09): keep one setting for the embeddings that are compared with each other.",
 	    &pgface_mirror_average, defaults.mirror_average, PGC_USERSET, 0, NULL, NULL, NULL);
+
+	DefineCustomStringVariable(
+	    "pgface.model", "Recognition model that embed() and faces() run.",
+	    "Embeddings of different models are never compared; this build registers the models "
+	    "pgface_info() lists.",
+	    &pgface_model_setting, defaults.model->name, PGC_USERSET, 0, check_model, NULL, NULL);
 
 	MarkGUCPrefixReserved("pgface");
 }

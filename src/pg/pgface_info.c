@@ -35,6 +35,17 @@ add_model_row(ReturnSetInfo *rsinfo, const char *name, const pgface_model_file *
 	add_row(rsinfo, name, psprintf("checksum %08x, %zu bytes", file->checksum, file->size));
 }
 
+/* One row per file: models may share their weights (the test-only model shares the ResNet's). */
+static void
+add_net_row(ReturnSetInfo *rsinfo, const pgface_models *models, const pgface_bound_net *net,
+            int recognition_before)
+{
+	for (int i = 0; i < recognition_before; i++)
+		if (strcmp(models->recognition[i].binding->file, net->binding->file) == 0)
+			return;
+	add_model_row(rsinfo, net->binding->file, &net->file);
+}
+
 Datum
 pgface_info(PG_FUNCTION_ARGS)
 {
@@ -45,10 +56,11 @@ pgface_info(PG_FUNCTION_ARGS)
 	models = pgface_backend_models();
 	add_row(rsinfo, "library_version", PGFACE_LIBRARY_VERSION);
 	add_row(rsinfo, "model_dir", pgface_effective_model_dir());
-	add_row(rsinfo, "embedding_model", face_embedding_default_model()->name);
-	add_model_row(rsinfo, PGFACE_RECOGNITION_MODEL_FILE, &models->recognition_file);
-	add_model_row(rsinfo, PGFACE_DETECTOR_MODEL_FILE, &models->detector_file);
-	add_model_row(rsinfo, PGFACE_LANDMARK_MODEL_FILE, &models->landmark_file);
+	add_row(rsinfo, "embedding_model", pgface_current_model()->name);
+	for (int i = 0; i < models->recognition_count; i++)
+		add_net_row(rsinfo, models, &models->recognition[i], i);
+	add_net_row(rsinfo, models, &models->detector, models->recognition_count);
+	add_net_row(rsinfo, models, &models->landmarks, models->recognition_count);
 	add_row(rsinfo, "simd", pgface_simd_name());
 	add_row(rsinfo, "gist_key_format", psprintf("%d", FACE_GIST_FORMAT));
 	add_row(rsinfo, "face_va_layout", psprintf("%d", FACE_VA_LAYOUT));

@@ -20,7 +20,10 @@ extern int pgface_detector_input_size;
 extern double pgface_detector_score_threshold;
 extern int pgface_alignment_setting;
 extern bool pgface_mirror_average;
+extern char *pgface_model_setting;
 extern void pgface_define_gucs(void);
+/* The recognition model pgface.model names. */
+extern const pgface_recognition_model *pgface_current_model(void);
 /* The settings as the core's options. */
 extern pgface_pipeline_options pgface_current_pipeline_options(void);
 

@@ -237,7 +237,8 @@ pgface_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblE
 
 		if (!match_threshold(root, restriction, rti, &threshold))
 			continue;
-		within = pgface_within_selectivity(root, (Node *) threshold.tau);
+		within =
+		    pgface_within_selectivity(root, (Node *) threshold.probe, NULL, (Node *) threshold.tau);
 		assumed = clause_selectivity(root, (Node *) restriction, 0, JOIN_INNER, NULL);
 		if (assumed > 0.0)
 			factor *= (threshold.below ? within : 1.0 - within) / assumed;

@@ -6,6 +6,7 @@
  */
 #include "face_ball.h"
 #include "face_planner.h"
+#include "pgface_pg.h"
 
 #include "face/embedding_statistics.h"
 #include "optimizer/optimizer.h"
@@ -17,27 +18,54 @@ PG_FUNCTION_INFO_V1(face_in_ball_selectivity);
 /* The 1:1 verification threshold the model was trained for. */
 #define PGFACE_VERIFICATION_TAU 0.6
 
-/* The impostor share at a known tau; a NULL tau keeps no row. */
+/* The impostor share at a known tau, in the model's own distances. */
 static Selectivity
-selectivity_at(float8 tau)
+selectivity_at(const pgface_recognition_model *model, float8 tau)
 {
-	Selectivity selectivity =
-	    pgface_impostor_fraction(pgface_embedding_statistics_lookup(PGFACE_MODEL_DEFAULT), tau);
+	Selectivity selectivity;
 
+	if (model->statistics == NULL)
+		return 0.005; /* no measured distances: PostgreSQL's own guess for a range */
+	selectivity = pgface_impostor_fraction(model->statistics, tau);
 	CLAMP_PROBABILITY(selectivity);
 	return selectivity;
 }
 
-Selectivity
-pgface_within_selectivity(PlannerInfo *root, Node *tau)
+/*
+ * The model whose distances a threshold is judged in: a constant embedding's own (embed() of a
+ * constant photo is folded to one before the planner gets here), else the model pgface.model
+ * names, which is what a probe the planner cannot see, embed($1), will be. Probes are not
+ * folded here: estimating would then run the whole photo pipeline.
+ */
+static const pgface_recognition_model *
+model_of(Node *a, Node *b)
 {
+	Node *sides[2] = {a, b};
+
+	for (int i = 0; i < 2; i++)
+		if (sides[i] != NULL && IsA(sides[i], Const) && !((Const *) sides[i])->constisnull)
+		{
+			const FaceEmbedding *embedding =
+			    DatumGetFaceEmbeddingP(((Const *) sides[i])->constvalue);
+			const pgface_recognition_model *model = pgface_model_lookup(embedding->model);
+
+			if (model != NULL)
+				return model;
+		}
+	return pgface_current_model();
+}
+
+Selectivity
+pgface_within_selectivity(PlannerInfo *root, Node *a, Node *b, Node *tau)
+{
+	const pgface_recognition_model *model = model_of(a, b);
 	Node *folded = estimate_expression_value(root, tau);
 
 	if (!IsA(folded, Const))
-		return selectivity_at(PGFACE_VERIFICATION_TAU);
+		return selectivity_at(model, PGFACE_VERIFICATION_TAU);
 	if (((Const *) folded)->constisnull)
-		return 0.0;
-	return selectivity_at(DatumGetFloat8(((Const *) folded)->constvalue));
+		return 0.0; /* a NULL tau keeps no row */
+	return selectivity_at(model, DatumGetFloat8(((Const *) folded)->constvalue));
 }
 
 /*
@@ -58,8 +86,15 @@ face_in_ball_selectivity(PG_FUNCTION_ARGS)
 	Node *folded = estimate_expression_value(root, ball);
 
 	if (IsA(folded, Const) && !((Const *) folded)->constisnull)
-		PG_RETURN_FLOAT8(selectivity_at(DatumGetFaceBallP(((Const *) folded)->constvalue)->radius));
+	{
+		const FaceBall *constant = DatumGetFaceBallP(((Const *) folded)->constvalue);
+		const pgface_recognition_model *model = pgface_model_lookup(constant->center.model);
+
+		PG_RETURN_FLOAT8(
+		    selectivity_at(model != NULL ? model : pgface_current_model(), constant->radius));
+	}
 	if (IsA(ball, FuncExpr) && list_length(((FuncExpr *) ball)->args) == 2)
-		PG_RETURN_FLOAT8(pgface_within_selectivity(root, lsecond(((FuncExpr *) ball)->args)));
-	PG_RETURN_FLOAT8(selectivity_at(PGFACE_VERIFICATION_TAU));
+		PG_RETURN_FLOAT8(pgface_within_selectivity(root, linitial(((FuncExpr *) ball)->args), NULL,
+		                                           lsecond(((FuncExpr *) ball)->args)));
+	PG_RETURN_FLOAT8(selectivity_at(pgface_current_model(), PGFACE_VERIFICATION_TAU));
 }

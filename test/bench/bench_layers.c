@@ -176,13 +176,14 @@ main(int argc, char **argv)
 			pgface_box *boxes;
 			int count;
 			start_net();
-			pgface_detect_faces(&models.detector, &images[p], 416, 0.5, &boxes, &count, &status);
+			pgface_detect_faces(pgface_models_detector(&models), &images[p], 416, 0.5, &boxes,
+			                    &count, &status);
 			for (int f = 0; f < count; f++)
 			{
 				pgface_point landmarks[PGFACE_LANDMARKS];
 				start_net();
-				pgface_landmarks_detect(&models.landmarks, &images[p], &boxes[f], landmarks,
-				                        &status);
+				pgface_landmarks_detect(pgface_models_landmarks(&models), &images[p], &boxes[f],
+				                        landmarks, &status);
 			}
 			if (r == 0)
 				faces_per_run += count;

@@ -11,6 +11,7 @@
 
 #include "common/heap_reuse.h"
 #include "bench_clock.h"
+#include "face/model_dlib_resnet_v1.h"
 #include "face/models.h"
 #include "face/pipeline.h"
 #include "nn/blas.h"
@@ -43,6 +44,7 @@ main(int argc, char **argv)
 	int runs = argc > 2 ? atoi(argv[2]) : 10;
 	int photos = argc - 3;
 	pgface_models models;
+	const pgface_recognition_net *net;
 	pgface_status status = {0};
 	pgface_pipeline_options options = pgface_default_pipeline_options();
 	double *times[STAGES];
@@ -60,6 +62,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_pipeline: %s\n", status.message);
 		return 1;
 	}
+	net = pgface_models_recognition(&models, &pgface_model_dlib_resnet_v1);
 	for (int s = 0; s < STAGES; s++)
 		times[s] = calloc((size_t) runs, sizeof(double));
 
@@ -72,9 +75,9 @@ main(int argc, char **argv)
 			pgface_box *boxes;
 			pgface_face *faces;
 			int count;
-			float chip[PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3];
-			float mirrored[PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3];
-			float embedding[PGFACE_EMBEDDING_DIMS];
+			float chip[PGFACE_RESNET_CHIP_SIZE * PGFACE_RESNET_CHIP_SIZE * 3];
+			float mirrored[PGFACE_RESNET_CHIP_SIZE * PGFACE_RESNET_CHIP_SIZE * 3];
+			float embedding[PGFACE_RESNET_DIMS];
 			double t = now_ms();
 
 			if (bytes == NULL || pgface_image_decode(bytes, length, 50000000, &image, &status))
@@ -84,7 +87,8 @@ main(int argc, char **argv)
 			}
 			times[DECODE][r] += now_ms() - t;
 			t = now_ms();
-			pgface_detect_faces(&models.detector, &image, 416, 0.5, &boxes, &count, &status);
+			pgface_detect_faces(pgface_models_detector(&models), &image, 416, 0.5, &boxes, &count,
+			                    &status);
 			times[DETECT][r] += now_ms() - t;
 			if (r == 0)
 				total_faces += count;
@@ -92,17 +96,19 @@ main(int argc, char **argv)
 			{
 				pgface_point landmarks[PGFACE_LANDMARKS];
 				t = now_ms();
-				pgface_landmarks_detect(&models.landmarks, &image, &boxes[f], landmarks, &status);
+				pgface_landmarks_detect(pgface_models_landmarks(&models), &image, &boxes[f],
+				                        landmarks, &status);
 				times[LANDMARKS][r] += now_ms() - t;
 				t = now_ms();
-				pgface_align_face(&image, landmarks, PGFACE_ALIGN_DLIB, chip, &status);
+				pgface_align_face(&image, landmarks, PGFACE_ALIGN_DLIB,
+				                  &pgface_model_dlib_resnet_v1.chip, chip, &status);
 				times[ALIGN][r] += now_ms() - t;
 				t = now_ms();
-				pgface_recognition_net_embed(&models.recognition, chip, embedding, &status);
+				pgface_recognition_net_embed(net, chip, embedding, &status);
 				times[EMBED][r] += now_ms() - t;
 				t = now_ms();
-				pgface_chip_mirror(chip, PGFACE_CHIP_SIZE, mirrored);
-				pgface_recognition_net_embed(&models.recognition, mirrored, embedding, &status);
+				pgface_chip_mirror(chip, PGFACE_RESNET_CHIP_SIZE, mirrored);
+				pgface_recognition_net_embed(net, mirrored, embedding, &status);
 				times[MIRROR][r] += now_ms() - t;
 			}
 			free(boxes);

@@ -15,6 +15,7 @@
 
 #include "bench_clock.h"
 #include "sgemm_bound.h"
+#include "face/model_dlib_resnet_v1.h"
 #include "face/models.h"
 #include "nn/blas.h"
 #include "nn/layers.h"
@@ -24,7 +25,7 @@ static int
 net_gemm_shapes(const pgface_recognition_net *net, gemm_shape *shapes)
 {
 	int n = 0;
-	int size = pgface_output_extent(PGFACE_CHIP_SIZE, 7, 2, PGFACE_PAD_VALID);
+	int size = pgface_output_extent(PGFACE_RESNET_CHIP_SIZE, 7, 2, PGFACE_PAD_VALID);
 
 	shapes[n++] = (gemm_shape){size * size, 7 * 7 * 3, net->stem.out_channels};
 	size = pgface_output_extent(size, 3, 2, PGFACE_PAD_VALID);
@@ -62,6 +63,7 @@ main(int argc, char **argv)
 {
 	int runs = argc > 2 ? atoi(argv[2]) : 100;
 	pgface_models models;
+	const pgface_recognition_net *net;
 	pgface_status status = {0};
 	gemm_shape shapes[64];
 	int nshapes;
@@ -69,7 +71,7 @@ main(int argc, char **argv)
 	double bound_ms = 0.0;
 	double *times;
 	float *chip;
-	float embedding[PGFACE_EMBEDDING_DIMS];
+	float embedding[PGFACE_RESNET_DIMS];
 
 	if (argc < 2 || runs < 1)
 	{
@@ -87,22 +89,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_recognition: %s\n", status.message);
 		return 1;
 	}
+	net = pgface_models_recognition(&models, &pgface_model_dlib_resnet_v1);
 
-	chip = malloc(sizeof(float) * PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3);
+	chip = malloc(sizeof(float) * PGFACE_RESNET_CHIP_SIZE * PGFACE_RESNET_CHIP_SIZE * 3);
 	srand(42);
-	for (int i = 0; i < PGFACE_CHIP_SIZE * PGFACE_CHIP_SIZE * 3; i++)
+	for (int i = 0; i < PGFACE_RESNET_CHIP_SIZE * PGFACE_RESNET_CHIP_SIZE * 3; i++)
 		chip[i] = (float) (rand() % 256);
 	times = malloc(sizeof(double) * (size_t) runs);
 	for (int warm = 0; warm < 5; warm++)
-		pgface_recognition_net_embed(&models.recognition, chip, embedding, &status);
+		pgface_recognition_net_embed(net, chip, embedding, &status);
 	for (int r = 0; r < runs; r++)
 	{
 		double start = now_ms();
-		pgface_recognition_net_embed(&models.recognition, chip, embedding, &status);
+		pgface_recognition_net_embed(net, chip, embedding, &status);
 		times[r] = now_ms() - start;
 	}
 
-	nshapes = net_gemm_shapes(&models.recognition, shapes);
+	nshapes = net_gemm_shapes(net, shapes);
 	for (int i = 0; i < nshapes; i++)
 	{
 		flops += 2.0 * shapes[i].positions * (double) shapes[i].depth * shapes[i].out;

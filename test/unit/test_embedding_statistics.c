@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "face/embedding.h"
+#include "face/model_registry.h"
 #include "face/embedding_statistics.h"
 #include "unit.h"
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "face/embedding.h"
+#include "face/model_registry.h"
 #include "index/box.h"
 #include "index/columns.h"
 #include "index/point_bound.h"

@@ -13,6 +13,7 @@
 
 #include "common/simd.h"
 #include "face/embedding.h"
+#include "face/model_registry.h"
 #include "index/lead_sums.h"
 #include "index/point_bound.h"
 #include "unit.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "face/embedding.h"
+#include "face/model_registry.h"
 #include "index/bands.h"
 #include "index/slack.h"
 #include "index/tree_order.h"

@@ -1,0 +1,27 @@
+/*
+ * net_binding.h: the one interface by which every net pgface runs is opened.
+ *
+ * The detector, the landmark net and each recognition model are weights in a
+ * file of the model directory, bound to a C struct of tensor pointers. A
+ * binding says which file and how big the struct is, and checks the file's
+ * tensors while pointing the struct at them, so models.c opens them all the
+ * same way. Running them differs by stage (a photo in and boxes out, a box in
+ * and points out, a chip in and an embedding out), so each stage keeps its own
+ * typed run function.
+ */
+#ifndef PGFACE_NET_BINDING_H
+#define PGFACE_NET_BINDING_H
+
+#include <stddef.h>
+
+#include "common/status.h"
+#include "nn/model_file.h"
+
+typedef struct pgface_net_binding
+{
+	const char *file; /* in the model directory */
+	size_t net_size;  /* bytes of the struct bind fills */
+	pgface_code (*bind)(const pgface_model_file *file, void *net, pgface_status *status);
+} pgface_net_binding;
+
+#endif
