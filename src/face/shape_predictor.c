@@ -198,3 +198,19 @@ pgface_shape_predict_grey(const pgface_shape_predictor *predictor, const uint8_t
 
 	return predict(predictor, &source, box, points, status);
 }
+
+/* The fit is of centres and sizes, so it is applied to them; the score is kept. */
+pgface_box
+pgface_shape_box_from_detector(const pgface_box *detected)
+{
+	double cx = detected->x + detected->width * (0.5 + 0.0112);
+	double cy = detected->y + detected->height * (0.5 - 0.0628);
+	double width = detected->width * 0.7374;
+	double height = detected->height * 0.7919;
+
+	return (pgface_box){.x = cx - width / 2,
+	                    .y = cy - height / 2,
+	                    .width = width,
+	                    .height = height,
+	                    .score = detected->score};
+}
