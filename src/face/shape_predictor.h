@@ -69,8 +69,8 @@ typedef struct pgface_shape_predictor
 /*
  * Reads and validates a dlib shape_predictor from path: PGFACE_ERR_MODEL_MISSING when the
  * file cannot be opened, PGFACE_ERR_MODEL_CORRUPT when it is truncated or malformed. The
- * arrays are allocated through the runtime allocator (about 44 MB for the 68-point model);
- * on failure nothing stays allocated.
+ * arrays are allocated through the runtime allocator (67 MB for the 68-point model, whose
+ * 120,000 leaves hold 136 floats each); on failure nothing stays allocated.
  */
 pgface_code pgface_shape_predictor_load(const char *path, pgface_shape_predictor *predictor,
                                         pgface_status *status);

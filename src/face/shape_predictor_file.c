@@ -36,7 +36,7 @@ typedef struct capacities
 
 /*
  * Makes room for needed elements, doubling: the counts of later trees are unknown until
- * they are read, and reallocating per tree would copy the 44 MB of leaves thousands of times.
+ * they are read, and reallocating per tree would copy the 65 MB of leaves thousands of times.
  */
 static pgface_code
 reserve(void **array, size_t *capacity, size_t needed, size_t element, pgface_status *status)
@@ -274,6 +274,16 @@ check_split_indices(const pgface_shape_predictor *p, pgface_status *status)
 	return PGFACE_OK;
 }
 
+/* Gives back what doubling reserved beyond the end; a failure to shrink keeps the block. */
+static void
+shrink(void **array, size_t count, size_t element)
+{
+	void *exact = pgface_realloc(*array, count > 0 ? count * element : 1);
+
+	if (exact != NULL)
+		*array = exact;
+}
+
 /* The whole of dlib's deserialize(shape_predictor&), in its order. */
 static pgface_code
 parse(pgface_dlib_reader *reader, pgface_shape_predictor *p)
@@ -307,6 +317,10 @@ parse(pgface_dlib_reader *reader, pgface_shape_predictor *p)
 	if (reader->offset != reader->length)
 		return pgface_fail(reader->status, PGFACE_ERR_MODEL_CORRUPT,
 		                   "%zu bytes after the end of the model", reader->length - reader->offset);
+	shrink((void **) &p->trees, p->tree_count, sizeof(pgface_shape_tree));
+	shrink((void **) &p->splits, p->split_count, sizeof(pgface_shape_split));
+	shrink((void **) &p->leaves, p->leaf_count * 2 * (size_t) p->parts, sizeof(float));
+	shrink((void **) &p->anchors, p->feature_count, sizeof(uint32_t));
 	return check_split_indices(p, reader->status);
 }
 
