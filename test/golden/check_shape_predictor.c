@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "../common/decode_file.h"
+#include "../common/eye_distance.h"
 #include "../common/slurp.h"
 #include "common/runtime.h"
 #include "face/shape_predictor.h"
@@ -128,22 +129,6 @@ read_faces(const char *xml_path, face *faces, int count)
 	}
 	free(text);
 	return count;
-}
-
-/* The distance between the eye centres (points 36-41 and 42-47), the usual normaliser. */
-static double
-inter_ocular(const pgface_point *p)
-{
-	double lx = 0, ly = 0, rx = 0, ry = 0;
-
-	for (int i = 36; i < 42; i++)
-	{
-		lx += p[i].x / 6;
-		ly += p[i].y / 6;
-		rx += p[i + 6].x / 6;
-		ry += p[i + 6].y / 6;
-	}
-	return hypot(rx - lx, ry - ly);
 }
 
 static double
@@ -260,7 +245,7 @@ measure(const pgface_shape_predictor *predictor, const face *faces, int count, b
 		pgface_box box = source == DLIB_BOX       ? f->box
 		                 : source == DETECTOR_BOX ? f->found
 		                                          : apply_map(map, &f->found);
-		double face_sum = 0, face_worst = 0, iod = inter_ocular(f->reference), start;
+		double face_sum = 0, face_worst = 0, iod = eye_distance(f->reference), start;
 		int face_exact = 0;
 		const int repeats = 20;
 

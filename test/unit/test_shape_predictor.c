@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../common/decode_file.h"
+#include "../common/eye_distance.h"
 #include "../common/slurp.h"
 #include "common/runtime.h"
 #include "face/detector.h"
@@ -295,21 +296,6 @@ real_model_loads_and_damage_is_refused(void)
 	unlink(path);
 	CHECK(pgface_shape_predictor_load(path, &predictor, &status) == PGFACE_ERR_MODEL_MISSING);
 	free(bytes);
-}
-
-static double
-eye_distance(const pgface_point *p)
-{
-	double lx = 0, ly = 0, rx = 0, ry = 0;
-
-	for (int i = 36; i < 42; i++)
-	{
-		lx += p[i].x / 6;
-		ly += p[i].y / 6;
-		rx += p[i + 6].x / 6;
-		ry += p[i + 6].y / 6;
-	}
-	return hypot(rx - lx, ry - ly);
 }
 
 /*
