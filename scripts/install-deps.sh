@@ -17,6 +17,7 @@ packages=(
 	clang-format valgrind                   # style and memory checks
 	groff-base man-db                       # make test renders the man page; man -M reads it
 	clang libclang-rt-14-dev                # make fuzz: libFuzzer with ASan and UBSan
+	libdlib-data                            # dlib's 68-point shape predictor (/usr/share/dlib)
 )
 # node and npm fetch and convert the model weights; any node >= 18 will do, so a
 # machine that already has them (from Debian or elsewhere) keeps its own.

@@ -36,5 +36,6 @@ extern const unit_test embedding_statistics_tests[];
 extern const unit_test index_bounds_tests[];
 extern const unit_test index_lead_sums_tests[];
 extern const unit_test index_order_tests[];
+extern const unit_test shape_predictor_tests[];
 
 #endif

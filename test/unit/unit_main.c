@@ -29,7 +29,8 @@ main(void)
 	                             embedding_statistics_tests,
 	                             index_bounds_tests,
 	                             index_lead_sums_tests,
-	                             index_order_tests};
+	                             index_order_tests,
+	                             shape_predictor_tests};
 	int passed = 0;
 	int failed = 0;
 
