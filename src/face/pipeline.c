@@ -66,8 +66,51 @@ pgface_default_pipeline_options(void)
 	                                   .max_image_bytes =
 	                                       (size_t) PGFACE_DEFAULT_MAX_IMAGE_KB * 1024,
 	                                   .mirror_average = 1,
-	                                   .model = pgface_model_default()};
+	                                   .model = pgface_model_default(),
+	                                   .landmarks = PGFACE_LANDMARKS_FACEAPI};
 	return options;
+}
+
+int
+pgface_landmarks_need_shape_predictor(pgface_landmark_source source)
+{
+	return source == PGFACE_LANDMARKS_DLIB || source == PGFACE_LANDMARKS_MEAN;
+}
+
+/*
+ * The 68 landmarks of the face in box by the configured source. dlib's predictor was
+ * trained on its own detector's boxes, so the tiny detector's box is mapped to that
+ * convention first; the predictor must have been read (the caller's job, since only it
+ * knows where the file is and how to report its absence).
+ */
+static pgface_code
+find_landmarks(const pgface_models *models, const pgface_image *image, const pgface_box *box,
+               pgface_landmark_source source, pgface_point *points, pgface_status *status)
+{
+	pgface_point dlib_points[PGFACE_LANDMARKS];
+	pgface_box dlib_box;
+
+	if (source == PGFACE_LANDMARKS_FACEAPI)
+		return pgface_landmarks_detect(pgface_models_landmarks(models), image, box, points, status);
+	if (models->shape_predictor == NULL)
+		return pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT,
+		                   "dlib's shape predictor is not loaded");
+	if (models->shape_predictor->parts != PGFACE_LANDMARKS)
+		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT,
+		                   "the shape predictor has %d landmarks, not %d",
+		                   models->shape_predictor->parts, PGFACE_LANDMARKS);
+	dlib_box = pgface_shape_box_from_detector(box);
+	if (source == PGFACE_LANDMARKS_DLIB)
+		return pgface_shape_predict(models->shape_predictor, image, &dlib_box, points, status);
+	if (pgface_landmarks_detect(pgface_models_landmarks(models), image, box, points, status) ||
+	    pgface_shape_predict(models->shape_predictor, image, &dlib_box, dlib_points, status))
+		return status->code;
+	for (int i = 0; i < PGFACE_LANDMARKS; i++)
+	{
+		points[i].x = 0.5 * (points[i].x + dlib_points[i].x);
+		points[i].y = 0.5 * (points[i].y + dlib_points[i].y);
+	}
+	return PGFACE_OK;
 }
 
 /* Landmarks, alignment and the recognition net for one detected face. */
@@ -82,8 +125,7 @@ describe_face(const pgface_models *models, const pgface_image *image, const pgfa
 	if (chip == NULL)
 		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the face chip");
 	face->box = *box;
-	code = pgface_landmarks_detect(pgface_models_landmarks(models), image, box, face->landmarks,
-	                               status);
+	code = find_landmarks(models, image, box, options->landmarks, face->landmarks, status);
 	if (code == PGFACE_OK)
 		code = pgface_align_face(image, face->landmarks, options->alignment, &model->chip, chip,
 		                         status);
