@@ -78,3 +78,5 @@ SET pgface.shape_predictor_file = '/tmp/x.dat';
 \set VERBOSITY default
 RESET ROLE;
 DROP ROLE regress_pgface_landmarks_user;
+DROP FUNCTION try_embed(bytea), point_error(point[], point[]), eye_distance(point[]);
+DROP TABLE lm_photos, by_faceapi, by_dlib, by_mean;
