@@ -81,11 +81,16 @@ SELECT face_identify(e, 'staff', people => 0) FROM probes LIMIT 1;
 SELECT face_identify(e, 'staff', 'no_such_column') FROM probes LIMIT 1;
 SELECT face_identify(e, 'staff', 'emb', 'no_such_column') FROM probes LIMIT 1;
 SELECT face_identify(e, 'staff', 'name', 'id') FROM probes LIMIT 1;
-CREATE TABLE never_analyzed (emb face_embedding, name text);
-SELECT face_identify(e, 'never_analyzed') FROM probes LIMIT 1;
 \set VERBOSITY default
--- An empty gallery is nobody, without a distance.
-SELECT label, distance FROM probes p, face_identify(p.e, 'never_analyzed', people => 5) i LIMIT 1;
+-- A gallery never analyzed (a new table) has its people counted; one person alone is
+-- judged by the distance rule at face_tau(far, 1); an empty gallery is nobody, without a
+-- distance.
+CREATE TABLE never_analyzed (emb face_embedding, name text);
+SELECT label, distance FROM probes p, face_identify(p.e, 'never_analyzed') i LIMIT 1;
+INSERT INTO never_analyzed SELECT emb, name FROM staff WHERE name = :'sample2_face';
+SELECT i.label = :'sample2_face' AS named_alone, i.score IS NULL AS no_score,
+	i.threshold = face_tau(0.01, 1) AS threshold_is_face_tau
+FROM probes p, face_identify(p.e, 'never_analyzed') i WHERE p.name = 'recompressed.jpg';
 -- A NULL probe gives NULL.
 SELECT face_identify(NULL, 'staff') IS NULL AS null_probe;
 DROP TABLE id_photos, staff, probes, staff_without, never_analyzed, id_other."Staff";

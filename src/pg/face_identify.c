@@ -53,9 +53,9 @@ qualified_name(Oid relation)
 
 /*
  * How many people the gallery holds, when the caller did not say: the planner's estimate
- * of the label column's distinct values (ANALYZE), else the table's row count estimate.
- * The threshold moves slowly with it (a factor of 2 in people moves the stranger
- * acceptance by about 10%), so an estimate serves.
+ * of the label column's distinct values (ANALYZE), else the table's row count estimate,
+ * else -1 (never analyzed, as a new table is). The threshold moves slowly with it (a factor
+ * of 2 in people moves the stranger acceptance by about 10%), so an estimate serves.
  */
 static double
 estimated_people(Oid relation, const char *label_column)
@@ -84,14 +84,24 @@ estimated_people(Oid relation, const char *label_column)
 		people = distinct > 0 ? distinct : distinct < 0 && tuples > 0 ? -distinct * tuples : -1.0;
 		ReleaseSysCache(tuple);
 	}
-	if (people < 1.0)
+	if (people < 1.0 && tuples >= 0)
 		people = tuples;
-	if (people < 1.0)
-		ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-		                errmsg("face_identify: the size of gallery \"%s\" is not known",
-		                       get_rel_name(relation)),
-		                errhint("ANALYZE the table, or pass the number of people as \"people\".")));
-	return people;
+	return people >= 1.0 ? people : -1.0;
+}
+
+/* The distinct labels of faces with an embedding, exactly; inside SPI. */
+static double
+count_people(Oid gallery, const char *label_column, const char *embedding_column)
+{
+	char *query = psprintf("SELECT count(DISTINCT %s) FROM %s WHERE %s IS NOT NULL",
+	                       quote_identifier(label_column), qualified_name(gallery),
+	                       quote_identifier(embedding_column));
+	bool isnull;
+
+	if (SPI_execute(query, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "face_identify: counting the people of the gallery failed");
+	return (double) DatumGetInt64(
+	    SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
 /* Reads the scan until it has `wanted` people or the gallery ends. */
@@ -187,6 +197,9 @@ face_identify(PG_FUNCTION_ARGS)
 	people = palloc0(sizeof(nearest_people));
 
 	SPI_connect();
+	/* Never analyzed (a new table): counted, which is cheap while it is small. */
+	if (people_enrolled < 0)
+		people_enrolled = count_people(gallery, label_column, embedding_column);
 	portal = SPI_cursor_open_with_args(NULL, query, 1, argument_types, arguments, NULL, true,
 	                                   CURSOR_OPT_FAST_PLAN);
 	read_nearest_people(portal, calibration->cohort + 1, people);
