@@ -137,13 +137,8 @@ RESET pgface.alignment;
 -- A photo without a face: embed() fails and points to faces(), which returns no row.
 SELECT embed(photo) FROM photos WHERE name = 'no_face.png';
 -- Empty, random, truncated and non-image input get their own errors, through detection too.
-CREATE FUNCTION try_detect(photo bytea) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM embed(photo);
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/try_embed_photo.sql
 SELECT setseed(0.9);
 SELECT label, try_detect(photo) AS result FROM (VALUES
 	('empty', ''::bytea),

@@ -50,25 +50,22 @@ SELECT (SELECT embed(photo) FROM lm_photos WHERE name = 'sample2.jpg')
 	AS embed_dlib_differs_a_little;
 
 -- The file's errors come only when it is asked for.
-CREATE FUNCTION try_embed(photo bytea) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM embed(photo);
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\getenv abs_srcdir PG_ABS_SRCDIR
+CREATE SCHEMA landmarks_test; -- its own try_detect, beside embed_photo's
+SET search_path = landmarks_test, public;
+\i :abs_srcdir/sql/include/try_embed_photo.sql
 SET pgface.shape_predictor_file = '/nonexistent/shape_predictor_68_face_landmarks.dat';
-SELECT try_embed(photo) AS missing_file FROM lm_photos WHERE name = 'sample2.jpg';
+SELECT try_detect(photo) AS missing_file FROM lm_photos WHERE name = 'sample2.jpg';
 SET pgface.landmarks = faceapi;
-SELECT try_embed(photo) AS missing_file_unused FROM lm_photos WHERE name = 'sample2.jpg';
+SELECT try_detect(photo) AS missing_file_unused FROM lm_photos WHERE name = 'sample2.jpg';
 SET pgface.landmarks = dlib;
 SELECT :'bad_models' || '/truncated_shape_predictor.dat' AS truncated_file \gset
 SET pgface.shape_predictor_file = :'truncated_file';
-SELECT regexp_replace(try_embed(photo), '"[^"]*"', '"..."') AS truncated_file
+SELECT regexp_replace(try_detect(photo), '"[^"]*"', '"..."') AS truncated_file
 FROM lm_photos WHERE name = 'sample2.jpg';
 -- Back to the real file, the session works again.
 RESET pgface.shape_predictor_file;
-SELECT try_embed(photo) AS after_reset FROM lm_photos WHERE name = 'sample2.jpg';
+SELECT try_detect(photo) AS after_reset FROM lm_photos WHERE name = 'sample2.jpg';
 RESET pgface.landmarks;
 -- A role that is not a superuser cannot point the server at another file.
 CREATE ROLE regress_pgface_landmarks_user;
@@ -78,5 +75,7 @@ SET pgface.shape_predictor_file = '/tmp/x.dat';
 \set VERBOSITY default
 RESET ROLE;
 DROP ROLE regress_pgface_landmarks_user;
-DROP FUNCTION try_embed(bytea), point_error(point[], point[]), eye_distance(point[]);
+DROP SCHEMA landmarks_test CASCADE;
+RESET search_path;
+DROP FUNCTION point_error(point[], point[]), eye_distance(point[]);
 DROP TABLE lm_photos, by_faceapi, by_dlib, by_mean;

@@ -15,15 +15,9 @@ SELECT count(*) AS pgface_info_in_01 FROM pg_proc WHERE proname = 'pgface_info';
 -- those scripts left it. Before the update the calls fail; the update re-points them.
 UPDATE pg_proc SET prosrc = proname
 WHERE proname IN ('embed', 'faces') AND pronamespace = 'public'::regnamespace;
-CREATE FUNCTION pg_temp.sqlstate_of(call text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE call;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
-SELECT pg_temp.sqlstate_of('SELECT embed(''\x00''::bytea)') AS embed_before_update,
-	pg_temp.sqlstate_of('SELECT faces(''\x00''::bytea)') AS faces_before_update;
+\i :abs_srcdir/sql/include/sqlstate_of.sql
+SELECT sqlstate_of('SELECT embed(''\x00''::bytea)') AS embed_before_update,
+	sqlstate_of('SELECT faces(''\x00''::bytea)') AS faces_before_update;
 
 CREATE TABLE staff (id int PRIMARY KEY, emb face_embedding);
 INSERT INTO staff
@@ -58,8 +52,8 @@ FROM pg_proc WHERE proname = 'face_tau';
 -- embed() and faces() reach the library again: it refuses one byte as no known format.
 SELECT proname, prosrc FROM pg_proc
 WHERE proname IN ('embed', 'faces') AND pronamespace = 'public'::regnamespace ORDER BY proname;
-SELECT pg_temp.sqlstate_of('SELECT embed(''\x00''::bytea)') AS embed_after_update,
-	pg_temp.sqlstate_of('SELECT faces(''\x00''::bytea)') AS faces_after_update;
+SELECT sqlstate_of('SELECT embed(''\x00''::bytea)') AS embed_after_update,
+	sqlstate_of('SELECT faces(''\x00''::bytea)') AS faces_after_update;
 
 -- The data is as it was, the index is still valid and used, and it answers as before.
 SELECT count(*) AS changed_rows FROM staff s FULL JOIN saved v USING (id)

@@ -57,15 +57,10 @@ sqlstate_of() { # sqlstate_of DB STATEMENT [SETTING]
 
 photo="$work/sample1.jpg"
 cp "$repo/build/models/face-api/demo/sample1.jpg" "$photo" && chmod a+r "$photo"
-sql -d postgres -c "CREATE DATABASE model2" >/dev/null && sql -d model2 -v photo="$photo" >/dev/null <<'SQL'
+sql -d postgres -c "CREATE DATABASE model2" >/dev/null &&
+	sql -d model2 -v photo="$photo" -v include="$repo/sql/include" >/dev/null <<'SQL'
 CREATE EXTENSION pgface;
-CREATE FUNCTION sqlstate_of(call text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE call;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
+\i :include/sqlstate_of.sql
 CREATE TABLE photo AS SELECT pg_read_binary_file(:'photo') AS bytes;
 CREATE TABLE probe AS SELECT embed(bytes) AS real_emb FROM photo;
 SET pgface.model = 'test_resnet_copy';

@@ -223,15 +223,5 @@ pgface_detect_faces(const pgface_detector *detector, const pgface_image *image, 
 	return PGFACE_OK;
 }
 
-/* The binding's bind takes an untyped net, so that one loop opens every net. */
-static pgface_code
-bind_untyped(const pgface_model_file *model, void *net, pgface_status *status)
-{
-	return pgface_detector_bind(model, net, status);
-}
-
-const pgface_net_binding pgface_detector_binding = {
-    .file = PGFACE_DETECTOR_MODEL_FILE,
-    .net_size = sizeof(pgface_detector),
-    .bind = bind_untyped,
-};
+PGFACE_DEFINE_NET_BINDING(pgface_detector_binding, PGFACE_DETECTOR_MODEL_FILE, pgface_detector,
+                          pgface_detector_bind);

@@ -164,15 +164,5 @@ fail:
 	return status->code;
 }
 
-/* The binding's bind takes an untyped net, so that one loop opens every net. */
-static pgface_code
-bind_untyped(const pgface_model_file *model, void *net, pgface_status *status)
-{
-	return pgface_landmark_net_bind(model, net, status);
-}
-
-const pgface_net_binding pgface_landmark_net_binding = {
-    .file = PGFACE_LANDMARK_MODEL_FILE,
-    .net_size = sizeof(pgface_landmark_net),
-    .bind = bind_untyped,
-};
+PGFACE_DEFINE_NET_BINDING(pgface_landmark_net_binding, PGFACE_LANDMARK_MODEL_FILE,
+                          pgface_landmark_net, pgface_landmark_net_bind);

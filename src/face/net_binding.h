@@ -24,4 +24,17 @@ typedef struct pgface_net_binding
 	pgface_code (*bind)(const pgface_model_file *file, void *net, pgface_status *status);
 } pgface_net_binding;
 
+/*
+ * Defines `binding` for a net struct `net_type` bound by `typed_bind` (which takes a
+ * net_type *): the untyped bind the binding needs, and the binding itself.
+ */
+#define PGFACE_DEFINE_NET_BINDING(binding, file_name, net_type, typed_bind)                        \
+	static pgface_code binding##_untyped(const pgface_model_file *model, void *net,                \
+	                                     pgface_status *status)                                    \
+	{                                                                                              \
+		return typed_bind(model, (net_type *) net, status);                                        \
+	}                                                                                              \
+	const pgface_net_binding binding = {                                                           \
+	    .file = file_name, .net_size = sizeof(net_type), .bind = binding##_untyped}
+
 #endif
