@@ -113,6 +113,63 @@ const RULES = {
   ratio: (a) => (Number.isFinite(a.second) && a.second > 0 ? a.distance / a.second : Infinity),
 };
 
+// One probe's answer from the candidates that one index scan returned (ORDER BY emb <->
+// probe LIMIT K: [label, distance] pairs, nearest first). A gallery may hold several
+// photos per person, so the candidates are grouped by label, each person at their
+// nearest photo: `people` holds the distinct people's distances, nearest first (as many
+// people as the K faces covered), and nearest / distance / second are what RULES read.
+function answerFromCandidates(probe, candidates) {
+  const seen = new Set();
+  const people = [];
+  const labels = [];
+  for (const [label, d] of candidates) {
+    if (seen.has(label)) continue;
+    seen.add(label);
+    labels.push(label);
+    people.push(d);
+  }
+  return {
+    ...probe,
+    nearest: labels.length ? labels[0] : null,
+    distance: people.length ? people[0] : Infinity,
+    second: people.length > 1 ? people[1] : Infinity,
+    people,
+  };
+}
+
+// The cohort-normalised scores, over the distances of the people after the nearest:
+// the cohort of k is people[1..k] (the 2nd to the (k+1)-th nearest person), so a
+// gallery with one photo per person needs K = k + 1 candidates. Every score is "lower
+// is more confident", accepted below its threshold, like RULES; with fewer than the
+// people it needs the score is Infinity (nobody named).
+//   tnorm(k)      (d1 - mean) / sd of the cohort: the nearest distance in standard
+//                 deviations of the probe's own next k people (T-norm);
+//   meanRatio(k)  d1 / mean of the cohort;
+//   shift(k, b)   d1 - b * mean of the cohort (b = 0 is the distance rule).
+function cohortStats(a, k) {
+  if (a.people.length < k + 1) return null;
+  let sum = 0;
+  for (let i = 1; i <= k; i++) sum += a.people[i];
+  const mean = sum / k;
+  let ss = 0;
+  for (let i = 1; i <= k; i++) ss += (a.people[i] - mean) ** 2;
+  return { mean, sd: Math.sqrt(ss / (k - 1)) };
+}
+const COHORT_RULES = {
+  tnorm: (k) => (a) => {
+    const c = k >= 2 ? cohortStats(a, k) : null;
+    return c && c.sd > 0 ? (a.distance - c.mean) / c.sd : Infinity;
+  },
+  meanRatio: (k) => (a) => {
+    const c = cohortStats(a, k);
+    return c && c.mean > 0 ? a.distance / c.mean : Infinity;
+  },
+  shift: (k, b) => (a) => {
+    const c = cohortStats(a, k);
+    return c ? a.distance - b * c.mean : Infinity;
+  },
+};
+
 // Rates at one threshold of a rule's score: enrolled probes right / wrong / missed, strangers accepted.
 function ratesAt(answers, tau, score = RULES.distance) {
   const probes = answers.filter((a) => a.role === 'probe');
@@ -175,5 +232,6 @@ async function embedWithCli({ cli, models, options = [], files, jobs }) {
 }
 
 module.exports = {
-  lfwOrSkip, readPairs, distance, verification, photoRoles, RULES, ratesAt, tauForFar, embedWithCli,
+  lfwOrSkip, readPairs, distance, verification, photoRoles, RULES, COHORT_RULES, answerFromCandidates,
+  ratesAt, tauForFar, embedWithCli,
 };

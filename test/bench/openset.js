@@ -28,12 +28,15 @@
 // says so and skips. The PNG (DIR against FAR) needs gnuplot (apt-get install
 // gnuplot-nox); without it the PNG is skipped. Without --keep the tables are dropped.
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const { psqlRunner, optionReader, connectionFromOptions } = require('./psql_session');
-const { lfwOrSkip, photoRoles, RULES, ratesAt, tauForFar } = require('./lfw_protocols');
+const {
+  lfwOrSkip, photoRoles, RULES, COHORT_RULES, answerFromCandidates, ratesAt, tauForFar,
+} = require('./lfw_protocols');
 
 const args = process.argv.slice(2);
 const option = optionReader(args);
@@ -44,6 +47,9 @@ const pngFile = option('--png', null);
 const outFile = option('--out', null);
 const keep = args.includes('--keep');
 const peopleLimit = Number(option('--people', '0')); // a quick run on the first N people
+const reuse = args.includes('--reuse'); // the embeddings of an earlier --keep run, if they are the same photos
+const candidatesK = Number(option('--candidates', '41')); // K: the faces each index scan returns
+const dumpFile = option('--dump', null); // every candidate list, as JSON, for study offline
 const connection = connectionFromOptions(option);
 const psql = psqlRunner(connection);
 const progress = (message) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -62,6 +68,18 @@ function random(seed) {
 
 const quote = (text) => `'${text.replace(/'/g, "''")}'`;
 const pct = (x) => `${(100 * x).toFixed(2)}%`;
+
+// With --reuse: whether openset_photos holds the embeddings of exactly these photos
+// (an earlier run's, kept with --keep), so that they need not be embedded again.
+async function embeddedBefore(rows) {
+  const exists = await psql("SELECT to_regclass('openset_photos') IS NOT NULL;");
+  if (exists[0][0] !== 't') return false;
+  const [[n, digest]] = await psql(`SELECT count(*), md5(coalesce(string_agg(id || ' ' || person || ' ' || role || ' ' || file, E'\\n' ORDER BY id), ''))
+FROM openset_photos;`);
+  const expected = crypto.createHash('md5')
+    .update(rows.map((r, i) => `${i} ${r.person} ${r.role} ${r.file}`).join('\n')).digest('hex');
+  return Number(n) === rows.length && digest === expected;
+}
 
 // Embeds every photo through SQL embed(), in `jobs` sessions on disjoint rows.
 async function embedAll(rows) {
@@ -82,13 +100,14 @@ END $$;`);
   return (Date.now() - started) / 1000;
 }
 
-// Each probe's and stranger's nearest gallery face, through the index.
+// Each probe's and stranger's candidates in the whole gallery, through the index.
 async function nearestFaces() {
   await psql(`
+DROP TABLE IF EXISTS openset_gallery;
 CREATE TABLE openset_gallery AS SELECT person, emb FROM openset_photos WHERE role = 'gallery' AND emb IS NOT NULL;
 CREATE INDEX openset_gallery_emb ON openset_gallery USING gist (emb);
 ANALYZE openset_gallery;`);
-  return nearestTwo('openset_gallery', 'openset_gallery_emb', 'true');
+  return candidateLists('openset_gallery', 'openset_gallery_emb', 'true');
 }
 
 // The plan of a query with seq scans discouraged, as one text: is the index usable?
@@ -96,65 +115,92 @@ async function planOf(query) {
   return (await psql(`SET enable_seqscan = off; EXPLAIN (COSTS off) ${query};`)).map((r) => r[0]).join('\n');
 }
 
-// The two nearest enrolled people of each probe and stranger (one photo per person, so
-// the two nearest faces), through the index; `which` filters the probes (SQL).
-async function nearestTwo(gallery, index, which) {
-  const query = `SELECT p.id, p.person, p.role, n.person, n.distance FROM openset_photos p
+// The query that fetches a probe's candidates: its K nearest gallery faces with their
+// labels, one index scan (ORDER BY emb <-> probe LIMIT K). Every rule is scored from
+// these lists (answerFromCandidates groups them by person), so one fetch serves all.
+const candidateQuery = (gallery, which) => `SELECT p.id, p.person, p.role, n.person, n.distance FROM openset_photos p
 LEFT JOIN LATERAL (SELECT g.person, g.emb <-> p.emb AS distance FROM ${gallery} g
-                   ORDER BY g.emb <-> p.emb LIMIT 2) n ON p.emb IS NOT NULL
+                   ORDER BY g.emb <-> p.emb LIMIT ${candidatesK}) n ON p.emb IS NOT NULL
 WHERE p.role <> 'gallery' AND (${which})`;
+
+// The candidates of each probe and stranger in `gallery`; `which` filters the probes (SQL).
+async function candidateLists(gallery, index, which) {
+  const query = candidateQuery(gallery, which);
   const plan = await planOf(query);
   if (!new RegExp(`Index Scan using ${index}`).test(plan)) throw new Error(`the nearest-face query does not use the index:\n${plan}`);
   const byProbe = new Map();
   for (const [id, person, role, nearest, distance] of await psql(`SET enable_seqscan = off;\n${query} ORDER BY p.id, n.distance;`)) {
-    if (!byProbe.has(id)) byProbe.set(id, { id: Number(id), person, role, nearest: nearest || null, distance: distance ? Number(distance) : Infinity, second: Infinity });
-    else byProbe.get(id).second = Number(distance);
+    if (!byProbe.has(id)) byProbe.set(id, { probe: { id: Number(id), person, role }, candidates: [] });
+    if (nearest) byProbe.get(id).candidates.push([nearest, Number(distance)]);
   }
-  return [...byProbe.values()];
+  return [...byProbe.values()].map((p) => answerFromCandidates(p.probe, p.candidates));
 }
 
 // Random sub-galleries of N of the enrolled people (seeded, the same in every run):
 //   - face_tau(far, N) against the FAR measured with the literal query
-//     "emb <-> stranger < face_tau(far, N)", through the index;
-//   - the ratio rule at the thresholds chosen on the whole gallery, to show whether one
-//     threshold serves galleries of any size (FAR and DIR of the probes enrolled there).
-async function checkSubGalleries(galleryCount, strangerCount, ratioThresholds) {
-  const sizes = [[100, 20], [1000, 5]].filter(([size]) => size < galleryCount).concat([[galleryCount, 1]]);
+//     "emb <-> stranger < face_tau(far, N)", through the index (at 100, 1,000 and all);
+//   - every probe's and stranger's candidates in each sub-gallery (the probes of the
+//     people enrolled there), for the rules scored offline and their calibration.
+const REPORTED_SIZES = [100, 1000];
+const CALIBRATION_SIZES = [[50, 20], [100, 20], [200, 10], [500, 6], [1000, 5]];
+async function checkSubGalleries(galleryCount, strangerCount) {
+  const sizes = CALIBRATION_SIZES.filter(([size]) => size < galleryCount).concat([[galleryCount, 1]]);
   const fars = [0.01, 0.05];
   const tauResults = [];
-  const ratioResults = [];
+  const subGalleries = [];
   for (const [size, draws] of sizes) {
+    const reported = size === galleryCount || REPORTED_SIZES.includes(size);
     const accepted = fars.map(() => 0);
-    const ratio = ratioThresholds.map(() => ({ far: 0, right: 0 }));
     let indexed = true;
     for (let d = 0; d < draws; d++) {
       const pick = random(1000 * size + d);
-      const rows = await psql(`
+      await psql(`
 DROP TABLE IF EXISTS openset_sub;
 CREATE TABLE openset_sub AS SELECT person, emb FROM openset_gallery ORDER BY md5(person || '${pick()}') LIMIT ${size};
 CREATE INDEX openset_sub_emb ON openset_sub USING gist (emb);
-ANALYZE openset_sub;
+ANALYZE openset_sub;`);
+      if (reported) {
+        const rows = await psql(`
 SELECT ${fars.map((far) => `count(*) FILTER (WHERE EXISTS (SELECT 1 FROM openset_sub g WHERE g.emb <-> s.emb < face_tau(${far}, ${size})))`).join(', ')}
 FROM openset_photos s WHERE s.role = 'stranger' AND s.emb IS NOT NULL;`);
-      fars.forEach((_, k) => { accepted[k] += Number(rows[0][k]); });
-      const plan = await planOf(`SELECT 1 FROM openset_sub g
+        fars.forEach((_, k) => { accepted[k] += Number(rows[0][k]); });
+        const plan = await planOf(`SELECT 1 FROM openset_sub g
 WHERE g.emb <-> (SELECT emb FROM openset_photos LIMIT 1) < face_tau(0.01, ${size})`);
-      indexed = indexed && /openset_sub_emb/.test(plan);
-      const answers = await nearestTwo('openset_sub', 'openset_sub_emb',
+        indexed = indexed && /openset_sub_emb/.test(plan);
+      }
+      const answers = await candidateLists('openset_sub', 'openset_sub_emb',
         "p.role = 'stranger' OR p.person IN (SELECT person FROM openset_sub)");
-      ratioThresholds.forEach((r, k) => {
-        const rates = ratesAt(answers, r, RULES.ratio);
-        ratio[k].far += rates.far / draws;
-        ratio[k].right += rates.right / draws;
-      });
+      subGalleries.push({ size, draw: d, draws, answers });
     }
+    if (!reported) continue;
     for (const [k, far] of fars.entries()) {
       const tau = Number((await psql(`SELECT face_tau(${far}, ${size});`))[0][0]);
       tauResults.push({ size, draws, far, tau, measured: accepted[k] / (draws * strangerCount), indexed });
     }
-    ratioThresholds.forEach((r, k) => ratioResults.push({ size, draws, r, ...ratio[k] }));
   }
-  return { tauResults, ratioResults };
+  return { tauResults, subGalleries };
+}
+
+// A rule at fixed thresholds on the sub-galleries of each reported size: the FAR of all
+// strangers and the DIR of the probes enrolled there, averaged over the draws.
+function fixedThresholdsOnSubGalleries(subGalleries, thresholds, score) {
+  const results = [];
+  const sizes = [...new Set(subGalleries.map((g) => g.size))];
+  const all = Math.max(...sizes);
+  for (const size of sizes.filter((n) => n === all || REPORTED_SIZES.includes(n))) {
+    const galleries = subGalleries.filter((g) => g.size === size);
+    for (const r of thresholds) {
+      let far = 0;
+      let right = 0;
+      for (const g of galleries) {
+        const rates = ratesAt(g.answers, r, score);
+        far += rates.far / galleries.length;
+        right += rates.right / galleries.length;
+      }
+      results.push({ size, draws: galleries.length, r, far, right });
+    }
+  }
+  return results;
 }
 
 function drawPng(answers, file) {
@@ -196,16 +242,23 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
 (async () => {
   const rows = photoRoles(lfw, peopleLimit);
   const count = (role) => rows.filter((r) => r.role === role).length;
-  progress(`${count('gallery')} enrolled people, ${count('probe')} probes, ${count('stranger')} strangers; embedding ${rows.length} photos in SQL with ${jobs} sessions`);
-  const seconds = await embedAll(rows);
+  const reused = reuse && await embeddedBefore(rows);
+  progress(`${count('gallery')} enrolled people, ${count('probe')} probes, ${count('stranger')} strangers; `
+    + (reused ? 'the embeddings of an earlier run reused' : `embedding ${rows.length} photos in SQL with ${jobs} sessions`));
+  const seconds = reused ? null : await embedAll(rows);
   const noFace = await psql(`SELECT role, count(*) FROM openset_photos WHERE emb IS NULL GROUP BY role ORDER BY role;`);
-  progress(`embedded in ${seconds.toFixed(0)} s; searching`);
+  progress(`${reused ? 'reused' : `embedded in ${seconds.toFixed(0)} s`}; searching`);
   const answers = await nearestFaces();
   const enrolled = Number((await psql('SELECT count(*) FROM openset_gallery;'))[0][0]);
   const strangersWithFace = Number((await psql(`SELECT count(*) FROM openset_photos WHERE role = 'stranger' AND emb IS NOT NULL;`))[0][0]);
   const ratioThresholds = [0.001, 0.01, 0.05].map((far) => tauForFar(answers, far, RULES.ratio));
-  progress('sub-galleries: face_tau() and the ratio rule');
-  const { tauResults: tauChecks, ratioResults } = await checkSubGalleries(enrolled, strangersWithFace, ratioThresholds);
+  progress('sub-galleries: face_tau() and every probe\'s candidates');
+  const { tauResults: tauChecks, subGalleries } = await checkSubGalleries(enrolled, strangersWithFace);
+  const ratioResults = fixedThresholdsOnSubGalleries(subGalleries, ratioThresholds, RULES.ratio);
+  if (dumpFile) {
+    fs.writeFileSync(dumpFile, JSON.stringify({ answers, subGalleries }));
+    progress(`candidate lists written to ${dumpFile}`);
+  }
 
   const out = [];
   out.push(`# Open-set identification on LFW, through SQL (${new Date().toISOString().slice(0, 10)})`);
@@ -214,7 +267,8 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
   out.push('');
   out.push(`Gallery: ${enrolled} people enrolled with one photo each; probes: ${count('probe')} second photos of them; strangers: ${count('stranger')} people never enrolled. `
     + `Photos without a face found: ${noFace.map(([role, n]) => `${n} ${role}`).join(', ') || 'none'}. `
-    + `embed() of ${rows.length} photos took ${seconds.toFixed(0)} s with ${jobs} sessions.`);
+    + (reused ? `The embeddings of ${rows.length} photos were an earlier run's (--reuse).`
+      : `embed() of ${rows.length} photos took ${seconds.toFixed(0)} s with ${jobs} sessions.`));
   out.push('');
   out.push('| tau | named right | named wrong | missed | strangers accepted (FAR) |');
   out.push('| --- | --- | --- | --- | --- |');
