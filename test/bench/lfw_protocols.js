@@ -3,7 +3,9 @@
 //     other nine; a pair with a missing face counts as wrong);
 //   - open-set identification (the first photo of every person with two or more
 //     enrolled, their second photos as probes, people with one photo as strangers),
-//     scored by the distance rule or the ratio rule.
+//     scored by the distance rule, the ratio rule, or a cohort-normalised rule over
+//     each probe's candidates grouped by person, with the calibration of
+//     d1 / geometric mean(d2..d_k+1) for the gallery size.
 // Used by lfw.js, openset.js and variants.js; not part of the test suite.
 'use strict';
 const fs = require('fs');

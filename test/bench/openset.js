@@ -8,20 +8,32 @@
 //   Strangers the photo of every person with exactly one photo (never enrolled):
 //             rejected, or falsely accepted as somebody.
 //
-// Each probe's answer is its nearest gallery face (ORDER BY emb <-> probe LIMIT 1, an
-// index scan), accepted when closer than tau. Reported: rank-1 right / wrong / missed
-// rates for enrolled probes and the false-accept rate (FAR) for strangers over a sweep
-// of tau; the detection-and-identification rate (DIR: named right and closer than tau)
-// at FAR 0.1%, 1% and 5%; and face_tau()'s prediction against the FAR measured with
-// the literal "emb <-> probe < face_tau(far, N)" on galleries of 100, 1,000 and all.
-// The same for a second rule, the ratio test: name the nearest person when their
-// distance is below r times the second nearest person's (LIMIT 2 through the index);
-// its thresholds, chosen on the whole gallery, are then tried on the smaller ones.
+// Each probe's candidates come from one index scan (ORDER BY emb <-> probe LIMIT K, K =
+// --candidates, 41 by default), grouped by person; every rule is then scored offline
+// from those lists, so parameters and thresholds cost no query. Reported: rank-1 right /
+// wrong / missed rates for enrolled probes and the false-accept rate (FAR) for strangers
+// over a sweep of tau (the distance rule: nearest closer than tau); the detection-and-
+// identification rate (DIR: named right and accepted) at FAR 0.1%, 1% and 5%, for the
+// distance rule and the ratio rule (nearest person's distance below r times the second
+// nearest person's); the same with each threshold chosen on the strangers with an even
+// id and measured on the others. Then the cohort-normalised rules (lfw_protocols.js:
+// T-norm, the nearest distance over the mean or geometric mean of the next k people's,
+// and a shift), each family's parameters chosen on the even halves of strangers and
+// probes, all reported on the odd halves. On random sub-galleries of 50 to 1,000 people
+// and the whole gallery: the calibration of d1 / geometric mean(d2..d_k+1) for the
+// gallery size (alpha(N) = a + b ln N fitted on the even strangers, the predicted FAR
+// checked on the odd ones; the constants printed for C), the fixed thresholds' drift,
+// and face_tau()'s prediction against the FAR measured with the literal
+// "emb <-> probe < face_tau(far, N)" on galleries of 100, 1,000 and all.
 // A photo where no face is found gives no embedding: as a probe it is missed, as a
 // stranger it is rejected, in the gallery that person is not enrolled.
 //
 //   node test/bench/openset.js --socket "$PWD/.pgdata" --db bench --user postgres \
 //        [--lfw DIR] [--jobs 2] [--png FILE] [--out FILE] [--keep] [--people N]
+//        [--reuse] [--candidates K] [--dump FILE]
+//
+// --reuse takes the embeddings that an earlier run kept (--keep) when they are of the
+// same photos, instead of embedding again; --dump writes every candidate list (JSON).
 //
 // The server reads the photos itself (pg_read_binary_file), so the user must be a
 // superuser and LFW readable by the server. Without ../shared/data/lfw (or --lfw) it
@@ -35,7 +47,8 @@ const path = require('path');
 const { spawn } = require('child_process');
 const { psqlRunner, optionReader, connectionFromOptions } = require('./psql_session');
 const {
-  lfwOrSkip, photoRoles, RULES, COHORT_RULES, answerFromCandidates, ratesAt, tauForFar,
+  lfwOrSkip, photoRoles, RULES, RULE_FAMILIES, COHORT_RULES, answerFromCandidates, ratesAt, tauForFar,
+  chooseParameters, heldOut, scoresOf, shareBelow, dirAt, cohortConstant, alphaAt, fitAlpha, calibratedThreshold,
 } = require('./lfw_protocols');
 
 const args = process.argv.slice(2);
@@ -203,7 +216,40 @@ function fixedThresholdsOnSubGalleries(subGalleries, thresholds, score) {
   return results;
 }
 
-function drawPng(answers, file) {
+// The calibration of d1 / GM(d2..d_k+1) for the gallery size (lfw_protocols.js says why
+// P(score < t) = C_k t^alpha): alpha measured on each size's even strangers, alpha(N) =
+// a + b ln N fitted over the sizes, then the predicted threshold (far / C_k)^(1 / alpha(N))
+// against the FAR of the odd strangers, pooled over each size's draws. `heldOutSizes` are
+// also predicted from a fit that leaves them out.
+function calibrate(subGalleries, k, heldOutSizes) {
+  const score = COHORT_RULES.geoRatio(k);
+  const sizes = [...new Set(subGalleries.map((g) => g.size))];
+  const scores = new Map(sizes.map((size) => [size, scoresOf(subGalleries.filter((g) => g.size === size), score)]));
+  const points = sizes.map((size) => ({ size, alpha: alphaAt(scores.get(size).even, k) }));
+  const fit = fitAlpha(points);
+  const fitWithout = fitAlpha(points.filter((p) => !heldOutSizes.includes(p.size)));
+  const checks = [];
+  for (const size of sizes) {
+    const s = scores.get(size);
+    for (const far of [0.001, 0.01, 0.05]) {
+      const t = calibratedThreshold(fit, k, far, size);
+      const tWithout = calibratedThreshold(fitWithout, k, far, size);
+      checks.push({
+        size,
+        draws: subGalleries.filter((g) => g.size === size).length,
+        strangers: s.odd.length,
+        far,
+        t,
+        measured: shareBelow(s.odd, t),
+        measuredWithout: heldOutSizes.includes(size) ? shareBelow(s.odd, tWithout) : null,
+        dir: dirAt(s.probes, t),
+      });
+    }
+  }
+  return { k, points, fit, fitWithout, checks };
+}
+
+function drawPng(answers, file, cohort) {
   const data = path.join(os.tmpdir(), `openset-${process.pid}.dat`);
   const lines = [];
   for (let tau = 0.2; tau <= 0.75; tau += 0.0025) {
@@ -213,6 +259,11 @@ function drawPng(answers, file) {
   lines.push('', '');
   for (let ratio = 0.5; ratio <= 1.0; ratio += 0.002) {
     const r = ratesAt(answers, ratio, RULES.ratio);
+    if (r.far > 0) lines.push(`${r.far} ${r.right} ${r.wrong}`);
+  }
+  lines.push('', '');
+  for (let t = 0.5; t <= 1.0; t += 0.002) {
+    const r = ratesAt(answers, t, cohort.score);
     if (r.far > 0) lines.push(`${r.far} ${r.right} ${r.wrong}`);
   }
   fs.writeFileSync(data, `${lines.join('\n')}\n`);
@@ -228,6 +279,7 @@ set ylabel 'share of enrolled probes'
 set title 'pgface open-set identification on LFW (gallery: 1 photo per person)'
 plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), nearest distance < tau', \\
   '${data}' index 1 using 1:2 with lines lw 2 title 'named right (DIR), nearest / second nearest < r', \\
+  '${data}' index 2 using 1:2 with lines lw 2 title 'named right (DIR), nearest / geometric mean of the next ${cohort.k} < t', \\
   '${data}' index 0 using 1:3 with lines lw 2 title 'named wrong, distance rule', \\
   '${data}' index 1 using 1:3 with lines lw 2 title 'named wrong, ratio rule'
 `;
@@ -255,6 +307,12 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
   progress('sub-galleries: face_tau() and every probe\'s candidates');
   const { tauResults: tauChecks, subGalleries } = await checkSubGalleries(enrolled, strangersWithFace);
   const ratioResults = fixedThresholdsOnSubGalleries(subGalleries, ratioThresholds, RULES.ratio);
+  const chosen = chooseParameters(answers);
+  const calibrationK = chosen.geoRatio.k;
+  const calibrations = [calibrate(subGalleries, calibrationK, [100, 1000, enrolled])];
+  if (calibrationK !== 1) calibrations.push(calibrate(subGalleries, 1, [100, 1000, enrolled]));
+  const tauAtAll = {};
+  for (const far of [0.001, 0.01, 0.05]) tauAtAll[far] = Number((await psql(`SELECT face_tau(${far}, ${enrolled});`))[0][0]);
   if (dumpFile) {
     fs.writeFileSync(dumpFile, JSON.stringify({ answers, subGalleries }));
     progress(`candidate lists written to ${dumpFile}`);
@@ -307,6 +365,75 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
     }
   }
   out.push('');
+  out.push(`Rules over the K = ${candidatesK} nearest faces of one index scan, grouped by person (d1 the nearest person's distance, d2, d3, ... the next people's). `
+    + 'Each family\'s parameters chosen on the even halves (mean DIR of the even probes at the thresholds that accept 0.5%, 1% and 2% of the even strangers), '
+    + 'each threshold on the even strangers; FAR measured on the odd strangers, DIR on the odd probes and on all. '
+    + '"distance, face_tau" takes face_tau(far, N) instead of a threshold chosen on strangers.');
+  out.push('');
+  out.push('| rule | parameters | people needed | FAR asked | threshold | FAR on the odd strangers | DIR, odd probes | DIR, all probes | named wrong |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const needed = { distance: () => 1, ratio: () => 2, tnorm: (c) => c.k + 1, meanRatio: (c) => c.k + 1, geoRatio: (c) => c.k + 1, shift: (c) => c.k + 1 };
+  for (const c of Object.values(chosen)) {
+    c.k = c.k || Number((/k=(\d+)/.exec(c.label) || [0, 0])[1]);
+    for (const r of heldOut(answers, c.score)) {
+      out.push(`| ${c.family} | ${c.label || '-'} | ${needed[c.family](c)} | ${pct(r.far)} | ${r.t.toFixed(3)} | ${pct(r.farOdd)} | ${pct(r.dirOdd)} | ${pct(r.dirAll)} | ${pct(r.wrongAll)} |`);
+    }
+  }
+  const all = scoresOf([{ answers }], RULES.distance);
+  for (const far of [0.001, 0.01, 0.05]) {
+    const t = tauAtAll[far];
+    out.push(`| distance, face_tau | - | 1 | ${pct(far)} | ${t.toFixed(3)} | ${pct(shareBelow(all.odd, t))} | ${pct(dirAt(all.probes.filter((p) => !p.even), t))} | ${pct(dirAt(all.probes, t))} | - |`);
+  }
+  out.push('');
+  out.push('Every setting tried (the mean DIR of the even probes at FAR 0.5%, 1% and 2% of the even strangers, the choosing criterion):');
+  out.push('');
+  out.push('| rule | settings: mean DIR |');
+  out.push('| --- | --- |');
+  for (const [family, settings] of Object.entries(RULE_FAMILIES).filter(([, v]) => v.length > 1)) {
+    const merits = settings.map(([label, score]) => `${label}: ${pct(chooseParameters(answers, { [family]: [[label, score]] })[family].merit)}`);
+    out.push(`| ${family} | ${merits.join(', ')} |`);
+  }
+  out.push('');
+  for (const cal of calibrations) {
+    const k = cal.k;
+    const name = k === 1 ? 'the ratio rule, d1 / d2' : `d1 / geometric mean(d2..d${k + 1})`;
+    out.push(`Calibration of ${name} for a gallery of N people: accept when the score is below (far / C) ^ (1 / (a + b ln N)), C = ${cohortConstant(k).toPrecision(6)}. `
+      + `alpha measured on the even strangers (median of ln(far / C) / ln(threshold) at FAR ${[0.5, 1, 2, 5].join(', ')}%): `
+      + `${cal.points.map((p) => `N = ${p.size}: ${p.alpha.toFixed(2)}`).join(', ')}; fitted a = ${cal.fit.a.toFixed(4)}, b = ${cal.fit.b.toFixed(4)} `
+      + `(without N = 100, 1000, ${enrolled}: a = ${cal.fitWithout.a.toFixed(4)}, b = ${cal.fitWithout.b.toFixed(4)}). `
+      + 'Measured on the odd strangers, pooled over the draws:');
+    out.push('');
+    out.push('| N | galleries drawn | stranger trials | far asked | predicted threshold | measured FAR | measured / asked | same, fit without this N | DIR |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const c of cal.checks) {
+      out.push(`| ${c.size} | ${c.draws} | ${c.strangers} | ${pct(c.far)} | ${c.t.toFixed(4)} | ${pct(c.measured)} | ${(c.measured / c.far).toFixed(2)} | `
+        + `${c.measuredWithout === null ? '-' : (c.measuredWithout / c.far).toFixed(2)} | ${pct(c.dir)} |`);
+    }
+    out.push('');
+  }
+  out.push('The constants, for C (this command fits and prints them; refit them whenever the embeddings change):');
+  out.push('');
+  out.push('```c');
+  for (const cal of calibrations) {
+    const tag = cal.k === 1 ? 'RATIO' : 'COHORT';
+    const ruleText = cal.k === 1 ? 'd1 / d2' : `d1 / GM(d2..d${cal.k + 1})`;
+    out.push(`/* accept when ${ruleText} < pow(far / C, 1 / (A + B * log(N))), N the enrolled people */`);
+    out.push(`#define PGFACE_IDENTIFY_${tag}_K ${cal.k}`);
+    out.push(`#define PGFACE_IDENTIFY_${tag}_C ${cohortConstant(cal.k).toPrecision(10)}`);
+    out.push(`#define PGFACE_IDENTIFY_${tag}_A ${cal.fit.a.toPrecision(6)}`);
+    out.push(`#define PGFACE_IDENTIFY_${tag}_B ${cal.fit.b.toPrecision(6)}`);
+  }
+  out.push('```');
+  out.push('');
+  const chosenThresholds = [0.001, 0.01, 0.05].map((far) => tauForFar(answers, far, chosen.geoRatio.score));
+  out.push(`d1 / geometric mean(d2..d${calibrationK + 1}) at the thresholds chosen on the whole gallery, on random galleries of N (no calibration: compare with the table above):`);
+  out.push('');
+  out.push('| N | galleries drawn | threshold | FAR | DIR |');
+  out.push('| --- | --- | --- | --- | --- |');
+  for (const c of fixedThresholdsOnSubGalleries(subGalleries, chosenThresholds, chosen.geoRatio.score)) {
+    out.push(`| ${c.size} | ${c.draws} | ${c.r.toFixed(3)} | ${pct(c.far)} | ${pct(c.right)} |`);
+  }
+  out.push('');
   out.push('The same r on random galleries of N of the enrolled people (FAR of all strangers, DIR of the probes enrolled there):');
   out.push('');
   out.push('| N | galleries drawn | r | FAR | DIR |');
@@ -322,7 +449,7 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
   }
   if (pngFile) {
     out.push('');
-    out.push(await drawPng(answers, pngFile) ? `Curve: ${path.relative(repo, path.resolve(pngFile))}` : 'Curve: skipped (gnuplot not found: apt-get install gnuplot-nox)');
+    out.push(await drawPng(answers, pngFile, chosen.geoRatio) ? `Curve: ${path.relative(repo, path.resolve(pngFile))}` : 'Curve: skipped (gnuplot not found: apt-get install gnuplot-nox)');
   }
   const report = `${out.join('\n')}\n`;
   process.stdout.write(report);
