@@ -108,6 +108,21 @@ function photoRoles(lfw, peopleLimit = 0) {
   return rows;
 }
 
+// A second enrolled photo for the people with three or more photos (their third, so the
+// probe stays their second): {person, role: 'gallery2', file}. openset.js enrols them in
+// a gallery with several photos per person, to check the rules and the calibration there.
+function secondGalleryPhotos(lfw, peopleLimit = 0) {
+  const rows = [];
+  const people = fs.readdirSync(lfw).sort();
+  for (const person of peopleLimit > 0 ? people.slice(0, peopleLimit) : people) {
+    const dir = path.join(lfw, person);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    const photos = fs.readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort();
+    if (photos.length >= 3) rows.push({ person, role: 'gallery2', file: path.join(dir, photos[2]) });
+  }
+  return rows;
+}
+
 // The two acceptance rules: the nearest distance below tau, or the ratio of the nearest
 // person's distance to the second nearest person's below r (no second person: no ratio).
 const RULES = {
@@ -357,7 +372,7 @@ function fitAlpha(points) {
 const calibratedThreshold = (fit, k, far, size) => (far / cohortConstant(k)) ** (1 / (fit.a + fit.b * Math.log(size)));
 
 module.exports = {
-  lfwOrSkip, readPairs, distance, verification, photoRoles, RULES, COHORT_RULES, answerFromCandidates,
+  lfwOrSkip, readPairs, distance, verification, photoRoles, secondGalleryPhotos, RULES, COHORT_RULES, answerFromCandidates,
   ratesAt, tauForFar, embedWithCli, RULE_FAMILIES, chooseParameters, heldOut, scoresOf, thresholdFor,
   shareBelow, dirAt, wrongAt, cohortConstant, alphaAt, fitAlpha, calibratedThreshold,
 };

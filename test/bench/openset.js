@@ -40,14 +40,13 @@
 // says so and skips. The PNG (DIR against FAR) needs gnuplot (apt-get install
 // gnuplot-nox); without it the PNG is skipped. Without --keep the tables are dropped.
 'use strict';
-const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const { psqlRunner, optionReader, connectionFromOptions } = require('./psql_session');
 const {
-  lfwOrSkip, photoRoles, RULES, RULE_FAMILIES, COHORT_RULES, answerFromCandidates, ratesAt, tauForFar,
+  lfwOrSkip, photoRoles, secondGalleryPhotos, RULES, RULE_FAMILIES, COHORT_RULES, answerFromCandidates, ratesAt, tauForFar,
   chooseParameters, heldOut, scoresOf, shareBelow, dirAt, cohortConstant, alphaAt, fitAlpha, calibratedThreshold,
 } = require('./lfw_protocols');
 
@@ -60,7 +59,7 @@ const pngFile = option('--png', null);
 const outFile = option('--out', null);
 const keep = args.includes('--keep');
 const peopleLimit = Number(option('--people', '0')); // a quick run on the first N people
-const reuse = args.includes('--reuse'); // the embeddings of an earlier --keep run, if they are the same photos
+const reuse = args.includes('--reuse'); // the embeddings of an earlier --keep run, of the same photos
 const candidatesK = Number(option('--candidates', '41')); // K: the faces each index scan returns
 const dumpFile = option('--dump', null); // every candidate list, as JSON, for study offline
 const connection = connectionFromOptions(option);
@@ -82,35 +81,35 @@ function random(seed) {
 const quote = (text) => `'${text.replace(/'/g, "''")}'`;
 const pct = (x) => `${(100 * x).toFixed(2)}%`;
 
-// With --reuse: whether openset_photos holds the embeddings of exactly these photos
-// (an earlier run's, kept with --keep), so that they need not be embedded again.
-async function embeddedBefore(rows) {
-  const exists = await psql("SELECT to_regclass('openset_photos') IS NOT NULL;");
-  if (exists[0][0] !== 't') return false;
-  const [[n, digest]] = await psql(`SELECT count(*), md5(coalesce(string_agg(id || ' ' || person || ' ' || role || ' ' || file, E'\\n' ORDER BY id), ''))
-FROM openset_photos;`);
-  const expected = crypto.createHash('md5')
-    .update(rows.map((r, i) => `${i} ${r.person} ${r.role} ${r.file}`).join('\n')).digest('hex');
-  return Number(n) === rows.length && digest === expected;
-}
-
-// Embeds every photo through SQL embed(), in `jobs` sessions on disjoint rows.
+// Embeds every photo through SQL embed(), in `jobs` sessions on disjoint rows. With
+// --reuse, the rows an earlier run kept (--keep) that are the same photo in the same
+// role keep their embedding, and only the others are embedded; resolves to how many
+// photos were embedded and the seconds it took.
 async function embedAll(rows) {
+  const values = rows.map((r, i) => `(${i}, ${quote(r.person)}, ${quote(r.role)}, ${quote(r.file)})`).join(',\n');
+  const kept = reuse && (await psql("SELECT to_regclass('openset_photos') IS NOT NULL;"))[0][0] === 't';
   await psql(`
-DROP TABLE IF EXISTS openset_photos, openset_gallery;
-CREATE TABLE openset_photos (id int PRIMARY KEY, person text, role text, file text, emb face_embedding);
-INSERT INTO openset_photos (id, person, role, file) VALUES
-${rows.map((r, i) => `(${i}, ${quote(r.person)}, ${quote(r.role)}, ${quote(r.file)})`).join(',\n')};
+${kept ? '' : 'DROP TABLE IF EXISTS openset_photos;'}
+DROP TABLE IF EXISTS openset_gallery;
+CREATE TABLE IF NOT EXISTS openset_photos (id int PRIMARY KEY, person text, role text, file text, emb face_embedding);
+CREATE TEMP TABLE openset_rows (id int, person text, role text, file text);
+INSERT INTO openset_rows VALUES
+${values};
+DELETE FROM openset_photos p WHERE NOT EXISTS
+  (SELECT 1 FROM openset_rows r WHERE (r.id, r.person, r.role, r.file) = (p.id, p.person, p.role, p.file));
+INSERT INTO openset_photos (id, person, role, file) SELECT * FROM openset_rows ON CONFLICT (id) DO NOTHING;
 CREATE OR REPLACE FUNCTION openset_embed(file text) RETURNS face_embedding LANGUAGE plpgsql AS $$
 BEGIN
   RETURN embed(pg_read_binary_file(file));
 EXCEPTION WHEN no_data_found THEN
   RETURN NULL;
 END $$;`);
+  // A photo without a face stays NULL and is tried again: a few photos.
+  const [[missing]] = await psql('SELECT count(*) FROM openset_photos WHERE emb IS NULL;');
   const started = Date.now();
   await Promise.all(Array.from({ length: jobs }, (_, k) =>
-    psql(`UPDATE openset_photos SET emb = openset_embed(file) WHERE id % ${jobs} = ${k};`)));
-  return (Date.now() - started) / 1000;
+    psql(`UPDATE openset_photos SET emb = openset_embed(file) WHERE emb IS NULL AND id % ${jobs} = ${k};`)));
+  return { embedded: Number(missing), seconds: (Date.now() - started) / 1000 };
 }
 
 // Each probe's and stranger's candidates in the whole gallery, through the index.
@@ -134,7 +133,7 @@ async function planOf(query) {
 const candidateQuery = (gallery, which) => `SELECT p.id, p.person, p.role, n.person, n.distance FROM openset_photos p
 LEFT JOIN LATERAL (SELECT g.person, g.emb <-> p.emb AS distance FROM ${gallery} g
                    ORDER BY g.emb <-> p.emb LIMIT ${candidatesK}) n ON p.emb IS NOT NULL
-WHERE p.role <> 'gallery' AND (${which})`;
+WHERE p.role IN ('probe', 'stranger') AND (${which})`;
 
 // The candidates of each probe and stranger in `gallery`; `which` filters the probes (SQL).
 async function candidateLists(gallery, index, which) {
@@ -249,6 +248,46 @@ function calibrate(subGalleries, k, heldOutSizes) {
   return { k, points, fit, fitWithout, checks };
 }
 
+// A gallery with several photos per person: the one-photo gallery plus a second photo
+// (the third) of everyone who has three or more. The chosen rule at the threshold
+// calibrated for N = the enrolled people, and the distance rule at face_tau(far, N) with N
+// the faces and with N the people, against the FAR of the odd strangers (of all, for
+// face_tau) and the DIR of all probes; and the fewest people that K candidates covered.
+async function severalPhotosPerPerson(calibration) {
+  await psql(`
+DROP TABLE IF EXISTS openset_gallery_multi;
+CREATE TABLE openset_gallery_multi AS SELECT person, emb FROM openset_photos
+WHERE role IN ('gallery', 'gallery2') AND emb IS NOT NULL AND person IN (SELECT person FROM openset_gallery);
+CREATE INDEX openset_gallery_multi_emb ON openset_gallery_multi USING gist (emb);
+ANALYZE openset_gallery_multi;`);
+  const [[faces, people]] = (await psql('SELECT count(*), count(DISTINCT person) FROM openset_gallery_multi;')).map((r) => r.map(Number));
+  const answers = await candidateLists('openset_gallery_multi', 'openset_gallery_multi_emb', 'true');
+  const k = calibration.k;
+  const s = scoresOf([{ answers }], COHORT_RULES.geoRatio(k));
+  const d = scoresOf([{ answers }], RULES.distance);
+  const rows = [];
+  for (const far of [0.001, 0.01, 0.05]) {
+    const t = calibratedThreshold(calibration.fit, k, far, people);
+    const tauFaces = Number((await psql(`SELECT face_tau(${far}, ${faces});`))[0][0]);
+    const tauPeople = Number((await psql(`SELECT face_tau(${far}, ${people});`))[0][0]);
+    const strangers = d.even.concat(d.odd);
+    rows.push({
+      far,
+      t,
+      measured: shareBelow(s.odd, t),
+      dir: dirAt(s.probes, t),
+      tauFaces,
+      farFaces: shareBelow(strangers, tauFaces),
+      dirFaces: dirAt(d.probes, tauFaces),
+      tauPeople,
+      farPeople: shareBelow(strangers, tauPeople),
+      dirPeople: dirAt(d.probes, tauPeople),
+    });
+  }
+  const covered = Math.min(...answers.filter((a) => a.people.length > 0).map((a) => a.people.length));
+  return { faces, people, covered, rows, k };
+}
+
 function drawPng(answers, file, cohort) {
   const data = path.join(os.tmpdir(), `openset-${process.pid}.dat`);
   const lines = [];
@@ -277,9 +316,9 @@ set key top left
 set xlabel 'strangers accepted (FAR)'
 set ylabel 'share of enrolled probes'
 set title 'pgface open-set identification on LFW (gallery: 1 photo per person)'
-plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), nearest distance < tau', \\
-  '${data}' index 1 using 1:2 with lines lw 2 title 'named right (DIR), nearest / second nearest < r', \\
-  '${data}' index 2 using 1:2 with lines lw 2 title 'named right (DIR), nearest / geometric mean of the next ${cohort.k} < t', \\
+plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), d1 < tau', \\
+  '${data}' index 1 using 1:2 with lines lw 2 title 'named right (DIR), d1 / d2 < r', \\
+  '${data}' index 2 using 1:2 with lines lw 2 title 'named right (DIR), d1 / GM(d2..d${cohort.k + 1}) < t', \\
   '${data}' index 0 using 1:3 with lines lw 2 title 'named wrong, distance rule', \\
   '${data}' index 1 using 1:3 with lines lw 2 title 'named wrong, ratio rule'
 `;
@@ -292,14 +331,13 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
 }
 
 (async () => {
-  const rows = photoRoles(lfw, peopleLimit);
+  const rows = photoRoles(lfw, peopleLimit).concat(secondGalleryPhotos(lfw, peopleLimit));
   const count = (role) => rows.filter((r) => r.role === role).length;
-  const reused = reuse && await embeddedBefore(rows);
-  progress(`${count('gallery')} enrolled people, ${count('probe')} probes, ${count('stranger')} strangers; `
-    + (reused ? 'the embeddings of an earlier run reused' : `embedding ${rows.length} photos in SQL with ${jobs} sessions`));
-  const seconds = reused ? null : await embedAll(rows);
+  progress(`${count('gallery')} enrolled people (${count('gallery2')} with a second photo), ${count('probe')} probes, ${count('stranger')} strangers; `
+    + `embedding ${rows.length} photos in SQL with ${jobs} sessions${reuse ? ', those an earlier run kept reused' : ''}`);
+  const { embedded, seconds } = await embedAll(rows);
   const noFace = await psql(`SELECT role, count(*) FROM openset_photos WHERE emb IS NULL GROUP BY role ORDER BY role;`);
-  progress(`${reused ? 'reused' : `embedded in ${seconds.toFixed(0)} s`}; searching`);
+  progress(`embedded ${embedded} photos in ${seconds.toFixed(0)} s; searching`);
   const answers = await nearestFaces();
   const enrolled = Number((await psql('SELECT count(*) FROM openset_gallery;'))[0][0]);
   const strangersWithFace = Number((await psql(`SELECT count(*) FROM openset_photos WHERE role = 'stranger' AND emb IS NOT NULL;`))[0][0]);
@@ -311,6 +349,8 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
   const calibrationK = chosen.geoRatio.k;
   const calibrations = [calibrate(subGalleries, calibrationK, [100, 1000, enrolled])];
   if (calibrationK !== 1) calibrations.push(calibrate(subGalleries, 1, [100, 1000, enrolled]));
+  progress('a gallery with several photos per person');
+  const several = await severalPhotosPerPerson(calibrations[0]);
   const tauAtAll = {};
   for (const far of [0.001, 0.01, 0.05]) tauAtAll[far] = Number((await psql(`SELECT face_tau(${far}, ${enrolled});`))[0][0]);
   if (dumpFile) {
@@ -323,9 +363,10 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
   out.push('');
   out.push(`Command: \`node test/bench/openset.js ${args.join(' ')}\``);
   out.push('');
-  out.push(`Gallery: ${enrolled} people enrolled with one photo each; probes: ${count('probe')} second photos of them; strangers: ${count('stranger')} people never enrolled. `
+  out.push(`Gallery: ${enrolled} people enrolled with one photo each; probes: ${count('probe')} second photos of them; strangers: ${count('stranger')} people never enrolled; `
+    + `${count('gallery2')} third photos for the gallery with several photos per person. `
     + `Photos without a face found: ${noFace.map(([role, n]) => `${n} ${role}`).join(', ') || 'none'}. `
-    + (reused ? `The embeddings of ${rows.length} photos were an earlier run's (--reuse).`
+    + (embedded < rows.length ? `Embeddings of ${rows.length - embedded} of the ${rows.length} photos were an earlier run's (--reuse); embed() of the other ${embedded} took ${seconds.toFixed(0)} s.`
       : `embed() of ${rows.length} photos took ${seconds.toFixed(0)} s with ${jobs} sessions.`));
   out.push('');
   out.push('| tau | named right | named wrong | missed | strangers accepted (FAR) |');
@@ -425,6 +466,17 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
   }
   out.push('```');
   out.push('');
+  out.push(`Several photos per person: ${several.faces} faces of ${several.people} people (the ${several.faces - several.people} with three or more photos enrolled with their first and third). `
+    + `The K = ${candidatesK} candidates covered at least ${several.covered} people for every probe (the rule needs ${several.k + 1}). `
+    + `d1 / GM(d2..d${several.k + 1}) at the threshold calibrated for N = ${several.people} people (FAR of the odd strangers), and the distance rule at face_tau(far, N) with N the faces or the people (FAR of all strangers); DIR of all probes:`);
+  out.push('');
+  out.push(`| far asked | calibrated threshold | measured FAR | DIR | face_tau(far, ${several.faces} faces) | FAR | DIR | face_tau(far, ${several.people} people) | FAR | DIR |`);
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of several.rows) {
+    out.push(`| ${pct(r.far)} | ${r.t.toFixed(4)} | ${pct(r.measured)} | ${pct(r.dir)} | ${r.tauFaces.toFixed(3)} | ${pct(r.farFaces)} | ${pct(r.dirFaces)} | `
+      + `${r.tauPeople.toFixed(3)} | ${pct(r.farPeople)} | ${pct(r.dirPeople)} |`);
+  }
+  out.push('');
   const chosenThresholds = [0.001, 0.01, 0.05].map((far) => tauForFar(answers, far, chosen.geoRatio.score));
   out.push(`d1 / geometric mean(d2..d${calibrationK + 1}) at the thresholds chosen on the whole gallery, on random galleries of N (no calibration: compare with the table above):`);
   out.push('');
@@ -454,7 +506,7 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), neare
   const report = `${out.join('\n')}\n`;
   process.stdout.write(report);
   if (outFile) fs.writeFileSync(outFile, report);
-  if (!keep) await psql('DROP TABLE IF EXISTS openset_photos, openset_gallery, openset_sub; DROP FUNCTION IF EXISTS openset_embed(text);');
+  if (!keep) await psql('DROP TABLE IF EXISTS openset_photos, openset_gallery, openset_sub, openset_gallery_multi; DROP FUNCTION IF EXISTS openset_embed(text);');
 })().catch((e) => {
   console.error(e.message);
   process.exit(1);
