@@ -240,6 +240,7 @@ function calibrate(subGalleries, k, heldOutSizes) {
         far,
         t,
         measured: shareBelow(s.odd, t),
+        measuredEven: shareBelow(s.even, t),
         measuredWithout: heldOutSizes.includes(size) ? shareBelow(s.odd, tWithout) : null,
         dir: dirAt(s.probes, t),
       });
@@ -444,11 +445,11 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), d1 < 
       + `(without N = 100, 1000, ${enrolled}: a = ${cal.fitWithout.a.toFixed(4)}, b = ${cal.fitWithout.b.toFixed(4)}). `
       + 'Measured on the odd strangers, pooled over the draws:');
     out.push('');
-    out.push('| N | galleries drawn | stranger trials | far asked | predicted threshold | measured FAR | measured / asked | same, fit without this N | DIR |');
-    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    out.push('| N | galleries drawn | stranger trials | far asked | predicted threshold | measured FAR | measured / asked | same, fit without this N | the even strangers (fitted): measured / asked | DIR |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const c of cal.checks) {
       out.push(`| ${c.size} | ${c.draws} | ${c.strangers} | ${pct(c.far)} | ${c.t.toFixed(4)} | ${pct(c.measured)} | ${(c.measured / c.far).toFixed(2)} | `
-        + `${c.measuredWithout === null ? '-' : (c.measuredWithout / c.far).toFixed(2)} | ${pct(c.dir)} |`);
+        + `${c.measuredWithout === null ? '-' : (c.measuredWithout / c.far).toFixed(2)} | ${(c.measuredEven / c.far).toFixed(2)} | ${pct(c.dir)} |`);
     }
     out.push('');
   }
@@ -465,6 +466,13 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), d1 < 
     out.push(`#define PGFACE_IDENTIFY_${tag}_B ${cal.fit.b.toPrecision(6)}`);
   }
   out.push('```');
+  out.push('');
+  const tightest = calibratedThreshold(calibrations[0].fit, calibrationK, 0.001, enrolled);
+  const accepted = answers.filter((a) => a.role === 'stranger' && chosen.geoRatio.score(a) < tightest)
+    .sort((x, y) => chosen.geoRatio.score(x) - chosen.geoRatio.score(y));
+  out.push(`The strangers that d1 / GM(d2..d${calibrationK + 1}) accepts at the threshold calibrated for FAR 0.1% and all ${enrolled} people (${tightest.toFixed(4)}), `
+    + 'with the enrolled person they were taken for (score, d1): '
+    + `${accepted.map((a) => `${a.person} (${a.id % 2 ? 'odd' : 'even'}) as ${a.nearest} (${chosen.geoRatio.score(a).toFixed(3)}, ${a.distance.toFixed(3)})`).join('; ')}.`);
   out.push('');
   out.push(`Several photos per person: ${several.faces} faces of ${several.people} people (the ${several.faces - several.people} with three or more photos enrolled with their first and third). `
     + `The K = ${candidatesK} candidates covered at least ${several.covered} people for every probe (the rule needs ${several.k + 1}). `
