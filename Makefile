@@ -20,7 +20,7 @@ endif
 OBJS = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
 REGRESS = pgface_catalog face_embedding_io face_embedding_binary face_embedding_cast face_distance face_ball face_index face_va face_tau \
-	embed_chip embed_photo query_patterns hostile_input photo_formats upgrade scale_out
+	embed_chip embed_photo landmarks face_identify query_patterns hostile_input photo_formats upgrade scale_out
 REGRESS_OPTS = --load-extension=pgface
 
 PG_CONFIG ?= pg_config

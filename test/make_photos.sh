@@ -1,7 +1,7 @@
 #!/bin/bash
 # The photos the SQL tests read, made from the npm package's sample photos into DIR: the
 # six samples, a crop without a face (no_face.png), photos without a person (no_person/), one face as users send it (variants/:
-# JPEG, EXIF-turned, enlarged into a scene, recompressed, PNG, mirrored) and a 48-megapixel photo
+# JPEG, EXIF-turned, turned without EXIF, enlarged into a scene, recompressed, PNG, mirrored) and a 48-megapixel photo
 # (large_48mp.jpg), and the same photo in every format and orientation (formats/, by
 # test/make_formats.sh). Shared by the test suite and the stress suite. Exits non-zero on failure.
 #   test/make_photos.sh DIR
@@ -14,6 +14,10 @@ mkdir -p "$dir/variants"
 cp "$demo"/sample*.jpg "$dir/"
 build/cut_chips test/golden/no_face.txt "$demo" "$dir"
 build/make_variants "$demo/sample2.jpg" 1300 80 480 460 "$dir/no_face.png" "$dir/variants"
+# the same face turned by a quarter, a half and three quarters, without an EXIF orientation
+for turn in 90 180 270; do
+	convert "$dir/variants/original.jpg" -rotate "$turn" "$dir/variants/turned_$turn.jpg"
+done
 build/make_large_photo "$demo/sample2.jpg" 8000 6000 "$dir/large_48mp.jpg"
 # photos without a person, for embed()'s extra detector sizes: the floor under sample4's
 # group (clear of every face the detector finds there at any size), and a plasma fractal

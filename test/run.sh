@@ -165,6 +165,8 @@ mkdir -p "$bad_models/truncated" "$bad_models/flipped"
 head -c 100000 build/models/face_recognition_model.pgfm >"$bad_models/truncated/face_recognition_model.pgfm"
 cp build/models/face_recognition_model.pgfm "$bad_models/flipped/"
 printf '\xff' | dd of="$bad_models/flipped/face_recognition_model.pgfm" bs=1 seek=5000000 conv=notrunc status=none
+# and of dlib's shape predictor (landmarks.sql), cut short
+head -c 5000000 /usr/share/dlib/shape_predictor_68_face_landmarks.dat >"$bad_models/truncated_shape_predictor.dat"
 
 echo "# pg_regress against a throwaway cluster"
 data="$log/data"

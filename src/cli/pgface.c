@@ -43,6 +43,10 @@ usage(FILE *out)
 	        "  --mirror-average on|off\n"
 	        "                     dlib alignment: average with the mirrored chip's\n"
 	        "                     embedding (default on; pgface.mirror_average)\n"
+	        "  --landmarks L      faceapi (default: face-api's landmark net), dlib (dlib's\n"
+	        "                     shape predictor) or mean (of the two); pgface.landmarks\n"
+	        "  --shape-predictor FILE\n"
+	        "                     dlib's model (default " PGFACE_DLIB_SHAPE_PREDICTOR_FILE ")\n"
 	        "  --tau T            compare: the same-person threshold (default 0.6)\n"
 	        "  --input-size N     detector input size, a multiple of 32 (default 416)\n"
 	        "  --threshold S      detector score threshold (default 0.5)\n"
@@ -114,6 +118,7 @@ print_json_string(const char *text)
 typedef struct cli_options
 {
 	const char *model_dir;
+	const char *shape_predictor;
 	pgface_pipeline_options pipeline;
 	int chip;
 	double tau;
@@ -250,7 +255,8 @@ command_compare(const pgface_models *models, const cli_options *options, char **
 int
 main(int argc, char **argv)
 {
-	cli_options options = {getenv("PGFACE_MODEL_DIR"), pgface_default_pipeline_options(), 0, 0.6};
+	cli_options options = {getenv("PGFACE_MODEL_DIR"), PGFACE_DLIB_SHAPE_PREDICTOR_FILE,
+	                       pgface_default_pipeline_options(), 0, 0.6};
 	const char *command;
 	int first_file = argc;
 	pgface_models models;
@@ -291,6 +297,17 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--mirror-average") == 0 && value &&
 		         (strcmp(value, "on") == 0 || strcmp(value, "off") == 0))
 			options.pipeline.mirror_average = strcmp(argv[++i], "on") == 0;
+		else if (strcmp(argv[i], "--landmarks") == 0 && value &&
+		         (strcmp(value, "faceapi") == 0 || strcmp(value, "dlib") == 0 ||
+		          strcmp(value, "mean") == 0))
+		{
+			i++;
+			options.pipeline.landmarks = strcmp(value, "dlib") == 0   ? PGFACE_LANDMARKS_DLIB
+			                             : strcmp(value, "mean") == 0 ? PGFACE_LANDMARKS_MEAN
+			                                                          : PGFACE_LANDMARKS_FACEAPI;
+		}
+		else if (strcmp(argv[i], "--shape-predictor") == 0 && value)
+			options.shape_predictor = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 		{
 			fprintf(stderr, "pgface: unknown or incomplete option \"%s\"\n", argv[i]);
@@ -320,6 +337,13 @@ main(int argc, char **argv)
 	                       &models, &status))
 	{
 		fprintf(stderr, "pgface: %s\n", status.message);
+		return 1;
+	}
+	if (pgface_landmarks_need_shape_predictor(options.pipeline.landmarks) &&
+	    pgface_models_open_shape_predictor(&models, options.shape_predictor, &status))
+	{
+		fprintf(stderr, "pgface: %s\n", status.message);
+		pgface_models_close(&models);
 		return 1;
 	}
 	if (strcmp(command, "embed") == 0)

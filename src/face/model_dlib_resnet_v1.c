@@ -18,6 +18,17 @@ pgface_resnet_embed(const void *net, const float *chip, float *embedding, pgface
 	return pgface_recognition_net_embed(net, chip, embedding, status);
 }
 
+/*
+ * Fitted by test/bench/openset.js on LFW's open-set benchmark (1,680 people enrolled, the
+ * even half of 4,069 strangers), 2026-12-01; the command is in doc/identification.md.
+ */
+const pgface_identify_calibration pgface_dlib_resnet_v1_identify = {
+    .cohort = 3,
+    .c = 1.6875,
+    .a = 7.95433,
+    .b = 2.66353,
+};
+
 const pgface_recognition_model pgface_model_dlib_resnet_v1 = {
     .tag = PGFACE_MODEL_DLIB_RESNET_V1,
     .name = "dlib_resnet_v1",
@@ -27,4 +38,5 @@ const pgface_recognition_model pgface_model_dlib_resnet_v1 = {
     .net = PGFACE_RESNET_NET_BINDING,
     .embed = pgface_resnet_embed,
     .statistics = &pgface_dlib_resnet_v1_statistics,
+    .identify = &pgface_dlib_resnet_v1_identify,
 };

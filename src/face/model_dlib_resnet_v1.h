@@ -18,6 +18,9 @@ pgface_code pgface_resnet_embed(const void *net, const float *chip, float *embed
 /* What the ResNet's statistics were fitted on: LFW through pgface's pipeline. */
 extern const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics;
 
+/* face_identify's rule for the ResNet, fitted on LFW (doc/identification.md). */
+extern const pgface_identify_calibration pgface_dlib_resnet_v1_identify;
+
 /* The ResNet's weights, as a net binding initialiser. */
 #define PGFACE_RESNET_NET_BINDING                                                                  \
 	{                                                                                              \

@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "face/align.h"
 #include "face/embedding_statistics.h"
+#include "face/identify.h"
 #include "face/net_binding.h"
 
 /* Identity of the model that produced an embedding. Stored on disk: never renumber or reuse. */
@@ -47,6 +48,7 @@ typedef struct pgface_recognition_model
 	pgface_code (*embed)(const void *net, const float *chip, float *embedding,
 	                     pgface_status *status);
 	const pgface_embedding_statistics *statistics; /* fitted on LFW; NULL when none were */
+	const pgface_identify_calibration *identify;   /* face_identify's rule; NULL: not fitted */
 } pgface_recognition_model;
 
 /* The model registered under this tag, or NULL: stored tags must be refused, not guessed. */

@@ -19,4 +19,5 @@ const pgface_recognition_model pgface_model_test_resnet_copy = {
     .net = PGFACE_RESNET_NET_BINDING,
     .embed = pgface_resnet_embed,
     .statistics = &pgface_dlib_resnet_v1_statistics,
+    .identify = &pgface_dlib_resnet_v1_identify,
 };

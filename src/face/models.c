@@ -66,9 +66,34 @@ pgface_models_open(const char *dir, pgface_models *models, pgface_status *status
 	return PGFACE_OK;
 }
 
+/* Read whole before it is attached, so that a failure or a cancel leaves models unchanged. */
+pgface_code
+pgface_models_open_shape_predictor(pgface_models *models, const char *path, pgface_status *status)
+{
+	pgface_shape_predictor *predictor;
+
+	if (models->shape_predictor != NULL)
+		return PGFACE_OK;
+	predictor = pgface_alloc_zeroed(1, sizeof(*predictor));
+	if (predictor == NULL)
+		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the shape predictor");
+	if (pgface_shape_predictor_load(path, predictor, status) != PGFACE_OK)
+	{
+		pgface_free(predictor);
+		return status->code;
+	}
+	models->shape_predictor = predictor;
+	return PGFACE_OK;
+}
+
 void
 pgface_models_close(pgface_models *models)
 {
+	if (models->shape_predictor != NULL)
+	{
+		pgface_shape_predictor_free(models->shape_predictor);
+		pgface_free(models->shape_predictor);
+	}
 	close_net(&models->detector);
 	close_net(&models->landmarks);
 	for (int i = 0; i < models->recognition_count; i++)

@@ -3,6 +3,7 @@
  */
 #include "face/pipeline.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "common/heap_reuse.h"
@@ -66,8 +67,51 @@ pgface_default_pipeline_options(void)
 	                                   .max_image_bytes =
 	                                       (size_t) PGFACE_DEFAULT_MAX_IMAGE_KB * 1024,
 	                                   .mirror_average = 1,
-	                                   .model = pgface_model_default()};
+	                                   .model = pgface_model_default(),
+	                                   .landmarks = PGFACE_LANDMARKS_FACEAPI};
 	return options;
+}
+
+int
+pgface_landmarks_need_shape_predictor(pgface_landmark_source source)
+{
+	return source == PGFACE_LANDMARKS_DLIB || source == PGFACE_LANDMARKS_MEAN;
+}
+
+/*
+ * The 68 landmarks of the face in box by the configured source. dlib's predictor was
+ * trained on its own detector's boxes, so the tiny detector's box is mapped to that
+ * convention first; the predictor must have been read (the caller's job, since only it
+ * knows where the file is and how to report its absence).
+ */
+static pgface_code
+find_landmarks(const pgface_models *models, const pgface_image *image, const pgface_box *box,
+               pgface_landmark_source source, pgface_point *points, pgface_status *status)
+{
+	pgface_point dlib_points[PGFACE_LANDMARKS];
+	pgface_box dlib_box;
+
+	if (source == PGFACE_LANDMARKS_FACEAPI)
+		return pgface_landmarks_detect(pgface_models_landmarks(models), image, box, points, status);
+	if (models->shape_predictor == NULL)
+		return pgface_fail(status, PGFACE_ERR_INVALID_ARGUMENT,
+		                   "dlib's shape predictor is not loaded");
+	if (models->shape_predictor->parts != PGFACE_LANDMARKS)
+		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT,
+		                   "the shape predictor has %d landmarks, not %d",
+		                   models->shape_predictor->parts, PGFACE_LANDMARKS);
+	dlib_box = pgface_shape_box_from_detector(box);
+	if (source == PGFACE_LANDMARKS_DLIB)
+		return pgface_shape_predict(models->shape_predictor, image, &dlib_box, points, status);
+	if (pgface_landmarks_detect(pgface_models_landmarks(models), image, box, points, status) ||
+	    pgface_shape_predict(models->shape_predictor, image, &dlib_box, dlib_points, status))
+		return status->code;
+	for (int i = 0; i < PGFACE_LANDMARKS; i++)
+	{
+		points[i].x = 0.5 * (points[i].x + dlib_points[i].x);
+		points[i].y = 0.5 * (points[i].y + dlib_points[i].y);
+	}
+	return PGFACE_OK;
 }
 
 /* Landmarks, alignment and the recognition net for one detected face. */
@@ -82,8 +126,7 @@ describe_face(const pgface_models *models, const pgface_image *image, const pgfa
 	if (chip == NULL)
 		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the face chip");
 	face->box = *box;
-	code = pgface_landmarks_detect(pgface_models_landmarks(models), image, box, face->landmarks,
-	                               status);
+	code = find_landmarks(models, image, box, options->landmarks, face->landmarks, status);
 	if (code == PGFACE_OK)
 		code = pgface_align_face(image, face->landmarks, options->alignment, &model->chip, chip,
 		                         status);
@@ -224,6 +267,152 @@ most_prominent_face(const pgface_models *models, const pgface_image *image,
 	return PGFACE_OK;
 }
 
+/* EXIF orientations that turn an image by a half turn, and by a quarter turn either way. */
+static const int quarter_turns[] = {3, 6, 8};
+
+/* A turned crop must score this much above the crop as it is to turn the photo. */
+#define TURN_SCORE_MARGIN (-0.1)
+
+/* The detector's input size for judging a face's turn: small, since the crop is the face. */
+#define TURN_INPUT_SIZE 160
+
+/* The best score of a face covering the image's centre, at TURN_INPUT_SIZE; 0 for none. */
+static pgface_code
+centred_score(const pgface_models *models, const pgface_image *image,
+              const pgface_pipeline_options *options, double *score, pgface_status *status)
+{
+	pgface_box *boxes;
+	int count;
+
+	*score = 0.0;
+	if (pgface_detect_faces(pgface_models_detector(models), image, TURN_INPUT_SIZE,
+	                        options->detector_threshold, &boxes, &count, status))
+		return status->code;
+	for (int i = 0; i < count; i++)
+		if (covers(&boxes[i], image->width / 2.0, image->height / 2.0))
+		{
+			*score = boxes[i].score;
+			break;
+		}
+	pgface_free(boxes);
+	return PGFACE_OK;
+}
+
+/*
+ * The turn (an EXIF orientation: 1 for none, or one of quarter_turns) that makes the face
+ * in box upright. The tiny detector finds some upside-down faces at its small sizes, and
+ * the landmark net then puts an upright face's 68 points on them, so the chip would be of
+ * nobody (0.57 to 0.78 from the upright photo's embedding). The detector, trained on
+ * upright faces, scores a face highest the right way up: the square around the face is
+ * shown to it turned each way, at a small size (a few ms each).
+ */
+static pgface_code
+upright_turn(const pgface_models *models, const pgface_image *image, const pgface_box *box,
+             const pgface_pipeline_options *options, int *turn, pgface_status *status)
+{
+	double side = 1.6 * fmax(box->width, box->height);
+	pgface_image crop = {0};
+	double upright_score, best_score;
+
+	*turn = 1;
+	if (pgface_image_crop(image, box->x + box->width / 2 - side / 2,
+	                      box->y + box->height / 2 - side / 2, side, side, &crop, status) ||
+	    centred_score(models, &crop, options, &upright_score, status))
+	{
+		pgface_image_free(&crop);
+		return status->code;
+	}
+	best_score = upright_score + TURN_SCORE_MARGIN;
+	for (size_t i = 0; i < sizeof(quarter_turns) / sizeof(quarter_turns[0]); i++)
+	{
+		pgface_image turned = {0};
+		double score;
+
+		pgface_check_interrupts();
+		if (pgface_image_crop(&crop, 0, 0, crop.width, crop.height, &turned, status) ||
+		    pgface_image_orient(&turned, quarter_turns[i], status) ||
+		    centred_score(models, &turned, options, &score, status))
+		{
+			pgface_image_free(&turned);
+			pgface_image_free(&crop);
+			return status->code;
+		}
+		pgface_image_free(&turned);
+		if (score > best_score)
+		{
+			best_score = score;
+			*turn = quarter_turns[i];
+		}
+	}
+	pgface_image_free(&crop);
+	return PGFACE_OK;
+}
+
+/*
+ * The photo turned by turn and searched again. Its face replaces *best, and the turned photo
+ * the photo, when it scores higher than *best (when *found is 0: any face) and the
+ * detector judges it upright too; otherwise both stay as they were. With check_upright,
+ * the turned face must be judged upright as well (a photo with no face upright).
+ */
+static pgface_code
+search_turned(const pgface_models *models, pgface_image *image,
+              const pgface_pipeline_options *options, int turn, int check_upright, pgface_box *best,
+              int *found, pgface_status *status)
+{
+	pgface_image turned = {0};
+	pgface_box turned_best;
+	int turned_found = 0;
+	int turned_turn = 1;
+
+	if (pgface_image_crop(image, 0, 0, image->width, image->height, &turned, status) ||
+	    pgface_image_orient(&turned, turn, status) ||
+	    most_prominent_face(models, &turned, options, &turned_best, &turned_found, status) ||
+	    (turned_found && check_upright &&
+	     upright_turn(models, &turned, &turned_best, options, &turned_turn, status)))
+	{
+		pgface_image_free(&turned);
+		return status->code;
+	}
+	if (turned_found && turned_turn == 1 && (!*found || turned_best.score > best->score))
+	{
+		pgface_image_free(image);
+		*image = turned;
+		*best = turned_best;
+		*found = 1;
+		return PGFACE_OK;
+	}
+	pgface_image_free(&turned);
+	return PGFACE_OK;
+}
+
+/*
+ * The most prominent face, upright. When the detector's scores say the face it found is
+ * turned, the photo is turned and searched again, so that the face is found, framed and
+ * aligned the right way up; the turned photo's face is taken when it scores higher. When
+ * it finds none, the photo is searched turned each way: a face found so, and upright by the
+ * same test, is the face (a photo taken sideways without an EXIF orientation).
+ */
+static pgface_code
+most_prominent_upright_face(const pgface_models *models, pgface_image *image,
+                            const pgface_pipeline_options *options, pgface_box *best, int *found,
+                            pgface_status *status)
+{
+	int turn;
+
+	if (most_prominent_face(models, image, options, best, found, status))
+		return status->code;
+	if (*found)
+	{
+		if (upright_turn(models, image, best, options, &turn, status) || turn == 1)
+			return status->code;
+		return search_turned(models, image, options, turn, 1, best, found, status);
+	}
+	for (size_t i = 0; i < sizeof(quarter_turns) / sizeof(quarter_turns[0]) && !*found; i++)
+		if (search_turned(models, image, options, quarter_turns[i], 1, best, found, status))
+			return status->code;
+	return PGFACE_OK;
+}
+
 pgface_code
 pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size_t length,
                    const pgface_pipeline_options *options, float *embedding, pgface_status *status)
@@ -236,7 +425,7 @@ pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size
 
 	if (decode_within_limits(bytes, length, options, &image, status) != PGFACE_OK)
 		return status->code;
-	if (most_prominent_face(models, &image, options, &box, &found, status) != PGFACE_OK)
+	if (most_prominent_upright_face(models, &image, options, &box, &found, status) != PGFACE_OK)
 	{
 		pgface_image_free(&image);
 		return status->code;

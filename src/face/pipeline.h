@@ -16,6 +16,17 @@
 #define PGFACE_DEFAULT_MAX_IMAGE_PIXELS 50000000
 #define PGFACE_DEFAULT_MAX_IMAGE_KB     (100 * 1024) /* 100 MB */
 
+/* Which landmarks a face is aligned by. */
+typedef enum pgface_landmark_source
+{
+	PGFACE_LANDMARKS_FACEAPI, /* face-api's 68-point net on the detector's box */
+	PGFACE_LANDMARKS_DLIB,    /* dlib's shape predictor on the box mapped to dlib's convention */
+	PGFACE_LANDMARKS_MEAN,    /* the mean of the two, point by point */
+} pgface_landmark_source;
+
+/* Whether these landmarks need dlib's shape predictor read (pgface_models_open_shape_predictor). */
+int pgface_landmarks_need_shape_predictor(pgface_landmark_source source);
+
 /*
  * How the pipeline runs on a photo: its size and byte limits, the detector's settings,
  * the alignment. The server fills it from its GUCs, the CLI from its options.
@@ -29,6 +40,7 @@ typedef struct pgface_pipeline_options
 	size_t max_image_bytes; /* refuse longer inputs before reading them; 0: no limit of our own */
 	int mirror_average;     /* dlib alignment: also embed the mirrored chip and take the mean (1) */
 	const pgface_recognition_model *model; /* the recognition model that embeds the faces */
+	pgface_landmark_source landmarks;
 } pgface_pipeline_options;
 
 /* The extension's defaults, for the CLI and the programs that call the pipeline directly. */

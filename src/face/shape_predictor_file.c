@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -344,7 +343,7 @@ pgface_shape_predictor_load(const char *path, pgface_shape_predictor *predictor,
                             pgface_status *status)
 {
 	struct stat st;
-	void *mapping;
+	unsigned char *bytes;
 	int fd;
 
 	memset(predictor, 0, sizeof(*predictor));
@@ -363,22 +362,43 @@ pgface_shape_predictor_load(const char *path, pgface_shape_predictor *predictor,
 		return pgface_fail(status, PGFACE_ERR_MODEL_CORRUPT, "shape predictor file \"%s\" is empty",
 		                   path);
 	}
-	/* read through a private mapping: the values are decoded into arrays, then it goes */
-	mapping = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	/*
+	 * Read into the runtime allocator's memory, not mapped: the parse answers interrupts,
+	 * and a cancel there must leave nothing the server's memory contexts cannot free.
+	 */
+	bytes = pgface_alloc((size_t) st.st_size);
+	if (bytes == NULL)
+	{
+		close(fd);
+		return pgface_fail(status, PGFACE_ERR_NO_MEMORY,
+		                   "out of memory reading shape predictor file \"%s\"", path);
+	}
+	for (size_t done = 0; done < (size_t) st.st_size;)
+	{
+		ssize_t got = read(fd, bytes + done, (size_t) st.st_size - done);
+
+		if (got <= 0)
+		{
+			int error = got < 0 ? errno : EIO;
+
+			close(fd);
+			pgface_free(bytes);
+			return pgface_fail(status, PGFACE_ERR_MODEL_MISSING, "cannot read \"%s\": %s", path,
+			                   strerror(error));
+		}
+		done += (size_t) got;
+	}
 	close(fd);
-	if (mapping == MAP_FAILED)
-		return pgface_fail(status, PGFACE_ERR_MODEL_MISSING, "cannot map \"%s\": %s", path,
-		                   strerror(errno));
-	if (pgface_shape_predictor_parse(mapping, (size_t) st.st_size, predictor, status) != PGFACE_OK)
+	if (pgface_shape_predictor_parse(bytes, (size_t) st.st_size, predictor, status) != PGFACE_OK)
 	{
 		char reason[sizeof(status->message)];
 		pgface_code code = status->code;
 
-		munmap(mapping, (size_t) st.st_size);
+		pgface_free(bytes);
 		snprintf(reason, sizeof(reason), "%s", status->message);
 		return pgface_fail(status, code, "shape predictor file \"%s\": %s", path, reason);
 	}
-	munmap(mapping, (size_t) st.st_size);
+	pgface_free(bytes);
 	return PGFACE_OK;
 }
 

@@ -18,6 +18,15 @@ double pgface_detector_score_threshold = 0.5;
 int pgface_alignment_setting = PGFACE_ALIGN_DLIB;
 bool pgface_mirror_average = true;
 char *pgface_model_setting = NULL;
+int pgface_landmarks_setting = PGFACE_LANDMARKS_FACEAPI;
+char *pgface_shape_predictor_file = NULL;
+
+static const struct config_enum_entry landmark_options[] = {
+    {"faceapi", PGFACE_LANDMARKS_FACEAPI, false},
+    {"dlib", PGFACE_LANDMARKS_DLIB, false},
+    {"mean", PGFACE_LANDMARKS_MEAN, false},
+    {NULL, 0, false},
+};
 
 static const struct config_enum_entry alignment_options[] = {
     {"dlib", PGFACE_ALIGN_DLIB, false},
@@ -73,7 +82,9 @@ pgface_current_pipeline_options(void)
 	                                   .alignment = (pgface_alignment) pgface_alignment_setting,
 	                                   .max_image_bytes = (size_t) pgface_max_image_kb * 1024,
 	                                   .mirror_average = pgface_mirror_average,
-	                                   .model = pgface_current_model()};
+	                                   .model = pgface_current_model(),
+	                                   .landmarks =
+	                                       (pgface_landmark_source) pgface_landmarks_setting};
 	return options;
 }
 
@@ -135,6 +146,19 @@ pgface_define_gucs(void)
 	    "Embeddings of different models are never compared; this build registers the models "
 	    "pgface_info() lists.",
 	    &pgface_model_setting, defaults.model->name, PGC_USERSET, 0, check_model, NULL, NULL);
+
+	DefineCustomEnumVariable(
+	    "pgface.landmarks", "Which 68 landmarks a detected face is aligned by.",
+	    "faceapi: face-api's landmark net; dlib: dlib's own shape predictor (Debian's "
+	    "libdlib-data, pgface.shape_predictor_file); mean: the mean of the two.",
+	    &pgface_landmarks_setting, defaults.landmarks, landmark_options, PGC_USERSET, 0, NULL, NULL,
+	    NULL);
+
+	/* Superuser-only, as pgface.model_dir: it decides which file the server reads. */
+	DefineCustomStringVariable(
+	    "pgface.shape_predictor_file", "dlib's 68-point shape predictor, for pgface.landmarks.",
+	    "Read once per session, only when pgface.landmarks uses it.", &pgface_shape_predictor_file,
+	    PGFACE_DLIB_SHAPE_PREDICTOR_FILE, PGC_SUSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("pgface");
 }

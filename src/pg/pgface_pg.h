@@ -21,6 +21,8 @@ extern double pgface_detector_score_threshold;
 extern int pgface_alignment_setting;
 extern bool pgface_mirror_average;
 extern char *pgface_model_setting;
+extern int pgface_landmarks_setting;
+extern char *pgface_shape_predictor_file;
 extern void pgface_define_gucs(void);
 /* The recognition model pgface.model names. */
 extern const pgface_recognition_model *pgface_current_model(void);

@@ -3,6 +3,7 @@
 // run through the pgface CLI on the shared LFW copy. Not part of the test suite.
 //   node test/bench/lfw.js [--lfw DIR] [--alignment dlib|faceapi] [--folds N] [--jobs N]
 //                          [--input-size N] [--threshold S] [--mirror-average on|off]
+//                          [--landmarks faceapi|dlib|mean]
 //                          [--models DIR]
 //                          [--sql SOCKET_DIR [--sql-images N]]
 // Prints the 10-fold accuracy (threshold chosen on the 9 training folds), the accuracy
@@ -24,8 +25,10 @@ const inputSize = Number(option('--input-size', '416'));
 const threshold = Number(option('--threshold', '0.5'));
 // pgface.mirror_average: with the dlib alignment, the mean of the chip's and its mirror's embedding.
 const mirrorAverage = option('--mirror-average', 'on');
-if (!Number.isInteger(inputSize) || !(threshold >= 0 && threshold <= 1) || !['on', 'off'].includes(mirrorAverage)) {
-  console.error('lfw.js: --input-size takes an integer (a multiple of 32), --threshold a score from 0 to 1, --mirror-average on or off');
+const landmarks = option('--landmarks', 'faceapi');
+if (!Number.isInteger(inputSize) || !(threshold >= 0 && threshold <= 1) || !['on', 'off'].includes(mirrorAverage) ||
+    !['faceapi', 'dlib', 'mean'].includes(landmarks)) {
+  console.error('lfw.js: --input-size takes an integer (a multiple of 32), --threshold a score from 0 to 1, --mirror-average on or off, --landmarks faceapi, dlib or mean');
   process.exit(2);
 }
 const foldLimit = Number(option('--folds', '10'));
@@ -58,12 +61,13 @@ function compareWithSql(files, embeddings) {
   const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
   // --mirror-average only when it is off, so that a CLI from before the option still runs the default.
   const options = ['--alignment', alignment, '--input-size', String(inputSize), '--threshold', String(threshold),
-    ...(mirrorAverage === 'off' ? ['--mirror-average', 'off'] : [])];
+    ...(mirrorAverage === 'off' ? ['--mirror-average', 'off'] : []),
+    ...(landmarks !== 'faceapi' ? ['--landmarks', landmarks] : [])];
   const { embeddings, seconds } = await embedWithCli({ cli, models, options, files, jobs });
   const v = verification(pairs, embeddings);
   const missing = files.filter((f) => !embeddings.has(f)).length;
 
-  console.log(`LFW View 2, ${v.folds} folds, ${pairs.length} pairs, ${files.length} images, alignment ${alignment}, mirror averaging ${mirrorAverage}, detector ${inputSize} at score ${threshold}`);
+  console.log(`LFW View 2, ${v.folds} folds, ${pairs.length} pairs, ${files.length} images, alignment ${alignment}, landmarks ${landmarks}, mirror averaging ${mirrorAverage}, detector ${inputSize} at score ${threshold}`);
   console.log(`  accuracy, threshold from the training folds  ${(100 * v.mean).toFixed(2)}% +- ${(100 * v.sd).toFixed(2)}`);
   console.log(`  thresholds chosen                            ${v.taus.map((t) => t.toFixed(3)).join(' ')}`);
   console.log(`  accuracy at tau 0.6                          ${(100 * v.atFixed).toFixed(2)}%`);

@@ -30,7 +30,8 @@ main(void)
 	                             index_bounds_tests,
 	                             index_lead_sums_tests,
 	                             index_order_tests,
-	                             shape_predictor_tests};
+	                             shape_predictor_tests,
+	                             identify_tests};
 	int passed = 0;
 	int failed = 0;
 
