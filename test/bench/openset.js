@@ -22,8 +22,9 @@
 // probes, all reported on the odd halves. On random sub-galleries of 50 to 1,000 people
 // and the whole gallery: the calibration of d1 / geometric mean(d2..d_k+1) for the
 // gallery size (alpha(N) = a + b ln N fitted on the even strangers, the predicted FAR
-// checked on the odd ones; the constants printed for C), the fixed thresholds' drift,
-// and face_tau()'s prediction against the FAR measured with the literal
+// checked on the odd ones; the constants printed for C), the fixed thresholds' drift, a
+// gallery with several photos per person, face_identify() (the one call, when the
+// installed pgface has it) through SQL on both galleries, and face_tau()'s prediction against the FAR measured with the literal
 // "emb <-> probe < face_tau(far, N)" on galleries of 100, 1,000 and all.
 // A photo where no face is found gives no embedding: as a probe it is missed, as a
 // stranger it is rejected, in the gallery that person is not enrolled.
@@ -289,6 +290,44 @@ ANALYZE openset_gallery_multi;`);
   return { faces, people, covered, rows, k };
 }
 
+// The one call, face_identify (0.4), through SQL when the installed pgface has it: every
+// probe and stranger against a gallery at each FAR, its own calibration (N: the people
+// ANALYZE estimated). The FAR of the odd strangers and of all, the DIR and the named-wrong
+// rate of the probes enrolled there, the milliseconds a call, and the gallery index's scans
+// counted by pg_stat_user_indexes (one a call when the ordered scan is an index scan).
+async function oneCall(gallery, index, which) {
+  const [[present]] = await psql("SELECT to_regproc('face_identify') IS NOT NULL;");
+  if (present !== 't') return null;
+  const scans = async () => Number((await psql(`SELECT pg_stat_force_next_flush(); SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = '${index}';`)).pop()[0]);
+  const rows = [];
+  for (const far of [0.001, 0.01, 0.05]) {
+    const before = await scans();
+    const started = Date.now();
+    const answers = await psql(`SELECT p.id, p.person, p.role, i.label, i.threshold FROM openset_photos p
+LEFT JOIN LATERAL face_identify(p.emb, '${gallery}', label_column => 'person', far => ${far}) i ON p.emb IS NOT NULL
+WHERE p.role IN ('probe', 'stranger') AND (${which});`);
+    const seconds = (Date.now() - started) / 1000;
+    const calls = answers.filter((r) => r[4] !== '').length;
+    const indexScans = (await scans()) - before;
+    const strangers = answers.filter((r) => r[2] === 'stranger');
+    const odd = strangers.filter((r) => Number(r[0]) % 2 === 1);
+    const probes = answers.filter((r) => r[2] === 'probe');
+    const named = (r) => r[3] !== '';
+    rows.push({
+      far,
+      threshold: Number((answers.find((r) => r[4] !== '') || [0, 0, 0, 0, NaN])[4]),
+      farOdd: odd.filter(named).length / odd.length,
+      farAll: strangers.filter(named).length / strangers.length,
+      dir: probes.filter((r) => r[3] === r[1]).length / probes.length,
+      wrong: probes.filter((r) => named(r) && r[3] !== r[1]).length / probes.length,
+      ms: (1000 * seconds) / calls,
+      calls,
+      indexScans,
+    });
+  }
+  return rows;
+}
+
 function drawPng(answers, file, cohort) {
   const data = path.join(os.tmpdir(), `openset-${process.pid}.dat`);
   const lines = [];
@@ -352,6 +391,13 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), d1 < 
   if (calibrationK !== 1) calibrations.push(calibrate(subGalleries, 1, [100, 1000, enrolled]));
   progress('a gallery with several photos per person');
   const several = await severalPhotosPerPerson(calibrations[0]);
+  progress('face_identify, the one call');
+  const oneCalls = [];
+  for (const [name, gallery, index] of [['one photo a person', 'openset_gallery', 'openset_gallery_emb'],
+    ['several photos a person', 'openset_gallery_multi', 'openset_gallery_multi_emb']]) {
+    const rowsOf = await oneCall(gallery, index, 'true');
+    if (rowsOf) oneCalls.push({ name, gallery, rows: rowsOf });
+  }
   const tauAtAll = {};
   for (const far of [0.001, 0.01, 0.05]) tauAtAll[far] = Number((await psql(`SELECT face_tau(${far}, ${enrolled});`))[0][0]);
   if (dumpFile) {
@@ -483,6 +529,20 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), d1 < 
   for (const r of several.rows) {
     out.push(`| ${pct(r.far)} | ${r.t.toFixed(4)} | ${pct(r.measured)} | ${pct(r.dir)} | ${r.tauFaces.toFixed(3)} | ${pct(r.farFaces)} | ${pct(r.dirFaces)} | `
       + `${r.tauPeople.toFixed(3)} | ${pct(r.farPeople)} | ${pct(r.dirPeople)} |`);
+  }
+  out.push('');
+  if (oneCalls.length) {
+    out.push('face_identify(probe, gallery, label_column => \'person\', far => F), the one call, through SQL for every probe and stranger (its own calibration, N the people ANALYZE estimated):');
+    out.push('');
+    out.push('| gallery | far asked | threshold | FAR, odd strangers | FAR, all strangers | DIR | named wrong | ms a call | index scans / calls |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const g of oneCalls) {
+      for (const r of g.rows) {
+        out.push(`| ${g.name} | ${pct(r.far)} | ${r.threshold.toFixed(4)} | ${pct(r.farOdd)} | ${pct(r.farAll)} | ${pct(r.dir)} | ${pct(r.wrong)} | ${r.ms.toFixed(2)} | ${r.indexScans} / ${r.calls} |`);
+      }
+    }
+  } else {
+    out.push('face_identify: not in the installed pgface (0.4 has it); skipped.');
   }
   out.push('');
   const chosenThresholds = [0.001, 0.01, 0.05].map((far) => tauForFar(answers, far, chosen.geoRatio.score));
