@@ -90,19 +90,27 @@ function verification(pairs, embeddings, fixedTau = 0.6) {
   };
 }
 
-// The open-set roles of every photo: {person, role: gallery|probe|stranger, file}.
-function photoRoles(lfw, peopleLimit = 0) {
-  const rows = [];
+// Each LFW person (the first peopleLimit, when given) with their photos' paths, sorted.
+function peopleWithPhotos(lfw, peopleLimit = 0) {
+  const out = [];
   const people = fs.readdirSync(lfw).sort();
   for (const person of peopleLimit > 0 ? people.slice(0, peopleLimit) : people) {
     const dir = path.join(lfw, person);
     if (!fs.statSync(dir).isDirectory()) continue;
-    const photos = fs.readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort();
-    if (photos.length >= 2) {
-      rows.push({ person, role: 'gallery', file: path.join(dir, photos[0]) });
-      rows.push({ person, role: 'probe', file: path.join(dir, photos[1]) });
-    } else if (photos.length === 1) {
-      rows.push({ person, role: 'stranger', file: path.join(dir, photos[0]) });
+    out.push({ person, files: fs.readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort().map((f) => path.join(dir, f)) });
+  }
+  return out;
+}
+
+// The open-set roles of every photo: {person, role: gallery|probe|stranger, file}.
+function photoRoles(lfw, peopleLimit = 0) {
+  const rows = [];
+  for (const { person, files } of peopleWithPhotos(lfw, peopleLimit)) {
+    if (files.length >= 2) {
+      rows.push({ person, role: 'gallery', file: files[0] });
+      rows.push({ person, role: 'probe', file: files[1] });
+    } else if (files.length === 1) {
+      rows.push({ person, role: 'stranger', file: files[0] });
     }
   }
   return rows;
@@ -112,15 +120,8 @@ function photoRoles(lfw, peopleLimit = 0) {
 // probe stays their second): {person, role: 'gallery2', file}. openset.js enrols them in
 // a gallery with several photos per person, to check the rules and the calibration there.
 function secondGalleryPhotos(lfw, peopleLimit = 0) {
-  const rows = [];
-  const people = fs.readdirSync(lfw).sort();
-  for (const person of peopleLimit > 0 ? people.slice(0, peopleLimit) : people) {
-    const dir = path.join(lfw, person);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    const photos = fs.readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort();
-    if (photos.length >= 3) rows.push({ person, role: 'gallery2', file: path.join(dir, photos[2]) });
-  }
-  return rows;
+  return peopleWithPhotos(lfw, peopleLimit).filter((p) => p.files.length >= 3)
+    .map(({ person, files }) => ({ person, role: 'gallery2', file: files[2] }));
 }
 
 // The two acceptance rules: the nearest distance below tau, or the ratio of the nearest
