@@ -31,10 +31,11 @@
 //
 //   node test/bench/openset.js --socket "$PWD/.pgdata" --db bench --user postgres \
 //        [--lfw DIR] [--jobs 2] [--png FILE] [--out FILE] [--keep] [--people N]
-//        [--reuse] [--candidates K] [--dump FILE]
+//        [--reuse] [--candidates K] [--dump FILE] [--landmarks faceapi|dlib|mean]
 //
 // --reuse takes the embeddings that an earlier run kept (--keep) when they are of the
-// same photos, instead of embedding again; --dump writes every candidate list (JSON).
+// same photos (and landmarks), instead of embedding again; --dump writes every candidate
+// list (JSON); --landmarks sets pgface.landmarks for embed() (the server's default without).
 //
 // The server reads the photos itself (pg_read_binary_file), so the user must be a
 // superuser and LFW readable by the server. Without ../shared/data/lfw (or --lfw) it
@@ -63,6 +64,12 @@ const peopleLimit = Number(option('--people', '0')); // a quick run on the first
 const reuse = args.includes('--reuse'); // the embeddings of an earlier --keep run, of the same photos
 const candidatesK = Number(option('--candidates', '41')); // K: the faces each index scan returns
 const dumpFile = option('--dump', null); // every candidate list, as JSON, for study offline
+const landmarks = option('--landmarks', null); // pgface.landmarks for embed(); the server's default without it
+if (landmarks !== null && !/^[a-z]+$/.test(landmarks)) {
+  console.error('openset.js: --landmarks takes a pgface.landmarks value (faceapi, dlib, mean)');
+  process.exit(2);
+}
+const setLandmarks = landmarks === null ? '' : `SET pgface.landmarks = '${landmarks}';\n`;
 const connection = connectionFromOptions(option);
 const psql = psqlRunner(connection);
 const progress = (message) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -88,9 +95,13 @@ const pct = (x) => `${(100 * x).toFixed(2)}%`;
 // photos were embedded and the seconds it took.
 async function embedAll(rows) {
   const values = rows.map((r, i) => `(${i}, ${quote(r.person)}, ${quote(r.role)}, ${quote(r.file)})`).join(',\n');
-  const kept = reuse && (await psql("SELECT to_regclass('openset_photos') IS NOT NULL;"))[0][0] === 't';
+  // Kept embeddings are reused only when they were made with the same landmarks.
+  const [[setting]] = await psql(`${setLandmarks}SELECT current_setting('pgface.landmarks');`);
+  const kept = reuse && (await psql(`SELECT to_regclass('openset_photos') IS NOT NULL AND to_regclass('openset_settings') IS NOT NULL
+  AND EXISTS (SELECT 1 FROM openset_settings WHERE landmarks = ${quote(setting)});`))[0][0] === 't';
   await psql(`
-${kept ? '' : 'DROP TABLE IF EXISTS openset_photos;'}
+${kept ? '' : `DROP TABLE IF EXISTS openset_photos, openset_settings;
+CREATE TABLE openset_settings AS SELECT ${quote(setting)}::text AS landmarks;`}
 DROP TABLE IF EXISTS openset_gallery;
 CREATE TABLE IF NOT EXISTS openset_photos (id int PRIMARY KEY, person text, role text, file text, emb face_embedding);
 CREATE TEMP TABLE openset_rows (id int, person text, role text, file text);
@@ -109,8 +120,8 @@ END $$;`);
   const [[missing]] = await psql('SELECT count(*) FROM openset_photos WHERE emb IS NULL;');
   const started = Date.now();
   await Promise.all(Array.from({ length: jobs }, (_, k) =>
-    psql(`UPDATE openset_photos SET emb = openset_embed(file) WHERE emb IS NULL AND id % ${jobs} = ${k};`)));
-  return { embedded: Number(missing), seconds: (Date.now() - started) / 1000 };
+    psql(`${setLandmarks}UPDATE openset_photos SET emb = openset_embed(file) WHERE emb IS NULL AND id % ${jobs} = ${k};`)));
+  return { embedded: Number(missing), seconds: (Date.now() - started) / 1000, landmarks: setting };
 }
 
 // Each probe's and stranger's candidates in the whole gallery, through the index.
@@ -375,7 +386,7 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), d1 < 
   const count = (role) => rows.filter((r) => r.role === role).length;
   progress(`${count('gallery')} enrolled people (${count('gallery2')} with a second photo), ${count('probe')} probes, ${count('stranger')} strangers; `
     + `embedding ${rows.length} photos in SQL with ${jobs} sessions${reuse ? ', those an earlier run kept reused' : ''}`);
-  const { embedded, seconds } = await embedAll(rows);
+  const { embedded, seconds, landmarks: landmarksUsed } = await embedAll(rows);
   const noFace = await psql(`SELECT role, count(*) FROM openset_photos WHERE emb IS NULL GROUP BY role ORDER BY role;`);
   progress(`embedded ${embedded} photos in ${seconds.toFixed(0)} s; searching`);
   const answers = await nearestFaces();
@@ -411,7 +422,7 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), d1 < 
   out.push(`Command: \`node test/bench/openset.js ${args.join(' ')}\``);
   out.push('');
   out.push(`Gallery: ${enrolled} people enrolled with one photo each; probes: ${count('probe')} second photos of them; strangers: ${count('stranger')} people never enrolled; `
-    + `${count('gallery2')} third photos for the gallery with several photos per person. `
+    + `${count('gallery2')} third photos for the gallery with several photos per person. Landmarks: pgface.landmarks = ${landmarksUsed}. `
     + `Photos without a face found: ${noFace.map(([role, n]) => `${n} ${role}`).join(', ') || 'none'}. `
     + (embedded < rows.length ? `Embeddings of ${rows.length - embedded} of the ${rows.length} photos were an earlier run's (--reuse); embed() of the other ${embedded} took ${seconds.toFixed(0)} s.`
       : `embed() of ${rows.length} photos took ${seconds.toFixed(0)} s with ${jobs} sessions.`));
@@ -574,7 +585,7 @@ plot '${data}' index 0 using 1:2 with lines lw 2 title 'named right (DIR), d1 < 
   const report = `${out.join('\n')}\n`;
   process.stdout.write(report);
   if (outFile) fs.writeFileSync(outFile, report);
-  if (!keep) await psql('DROP TABLE IF EXISTS openset_photos, openset_gallery, openset_sub, openset_gallery_multi; DROP FUNCTION IF EXISTS openset_embed(text);');
+  if (!keep) await psql('DROP TABLE IF EXISTS openset_photos, openset_settings, openset_gallery, openset_sub, openset_gallery_multi; DROP FUNCTION IF EXISTS openset_embed(text);');
 })().catch((e) => {
   console.error(e.message);
   process.exit(1);
