@@ -32,9 +32,14 @@ double pgface_identify_score(const pgface_identify_calibration *calibration,
 
 /*
  * The score below which a stranger is accepted with probability far by a gallery of
- * people enrolled persons. Needs 0 < far < 1 and people >= 2.
+ * people enrolled persons, for a score whose cohort had `cohort` people (fewer than the
+ * calibration's when the gallery holds fewer: C is then that cohort's). Needs 0 < far < 1,
+ * people >= 2 and 1 <= cohort.
  */
 double pgface_identify_threshold(const pgface_identify_calibration *calibration, double far,
-                                 double people);
+                                 double people, int cohort);
+
+/* The people a score of `count` nearest people uses: the cohort, or fewer when there are. */
+int pgface_identify_cohort(const pgface_identify_calibration *calibration, int count);
 
 #endif

@@ -214,7 +214,8 @@ face_identify(PG_FUNCTION_ARGS)
 	if (people->count >= 2 && people_enrolled >= 2)
 	{
 		score = pgface_identify_score(calibration, people->distances, people->count);
-		threshold = pgface_identify_threshold(calibration, far, people_enrolled);
+		threshold = pgface_identify_threshold(calibration, far, people_enrolled,
+		                                      pgface_identify_cohort(calibration, people->count));
 		accepted = score < threshold;
 	}
 	else
