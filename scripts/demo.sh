@@ -13,16 +13,14 @@ make -s
 echo "demo: installing the extension, the models and the CLI (make install)"
 make -s install >/dev/null
 
-# Cut the demo's new photos out of the sample photos that come with the model package.
-chips="$repo/build/demo-chips"
-mkdir -p "$chips"
-make -s build/cut_chips
-build/cut_chips scripts/demo_chips.txt build/models/face-api/demo "$chips"
-cp build/models/face-api/demo/sample1.jpg "$chips/"
+# The sample photos that come with the model package, where the server can read them.
+photos="$repo/build/demo-photos"
+mkdir -p "$photos"
+cp build/models/face-api/demo/sample*.jpg "$photos/"
 
 source scripts/cluster.sh
 data="$repo/.pgdata"
-if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -r "$chips/sample1.jpg"; then
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -r "$photos/sample1.jpg"; then
 	echo "The postgres user cannot enter $repo, so it cannot run a cluster in $data." >&2
 	echo "Clone pgface somewhere every user can traverse (e.g. /opt or /srv) and retry." >&2
 	exit 1
@@ -35,7 +33,7 @@ psql_demo() { psql -X -q -h "$data" -U postgres "$@"; }
 if [ -z "$(psql_demo -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = 'pgface'")" ]; then
 	psql_demo -d postgres -c "CREATE DATABASE pgface"
 fi
-psql_demo -d pgface -v ON_ERROR_STOP=1 -v chips="$chips" -f scripts/demo.sql
+psql_demo -d pgface -v ON_ERROR_STOP=1 -v photos="$photos" -f scripts/demo.sql
 
 echo
 echo "The cluster is running. Connect with:"
