@@ -35,7 +35,13 @@ record $? "the copy's pg_config points into the copy"
 # The test build, in a copy of the tree (PGXS builds in place), with the fetched models.
 tree="$work/tree"
 mkdir -p "$tree/build"
-(cd "$repo" && git ls-files -co --exclude-standard | tar -cf - -T -) | tar -xf - -C "$tree"
+# The tracked and new files as they are now; test/versions.sh runs this in a copy without .git.
+if git -C "$repo" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$repo" && git ls-files -co --exclude-standard | tar -cf - -T -) | tar -xf - -C "$tree"
+else
+	tar -C "$repo" --exclude=./build --exclude=./.pg-versions --exclude=./.pgdata \
+		--exclude=./results -cf - . | tar -xf - -C "$tree"
+fi
 cp -r "$repo/build/models" "$tree/build/"
 (cd "$tree" && make -s -j2 PGFACE_TEST_MODELS=1 PG_CONFIG="$private_config" install) >"$work/build.log" 2>&1
 record $? "make PGFACE_TEST_MODELS=1 install (log: $work/build.log)"
