@@ -366,14 +366,13 @@ upright_turn(const pgface_models *models, const pgface_image *image, const pgfac
 
 /*
  * The photo turned by turn and searched again. Its face replaces *best, and the turned photo
- * the photo, when it scores higher than *best (when *found is 0: any face) and the
- * detector judges it upright too; otherwise both stay as they were. With check_upright,
- * the turned face must be judged upright as well (a photo with no face upright).
+ * the photo, when the detector judges that face upright and it scores TURN_SCORE_GAIN higher
+ * than *best (when *found is 0: any score); otherwise both stay as they were.
  */
 static pgface_code
 search_turned(const pgface_models *models, pgface_image *image,
-              const pgface_pipeline_options *options, int turn, int check_upright, pgface_box *best,
-              int *found, pgface_status *status)
+              const pgface_pipeline_options *options, int turn, pgface_box *best, int *found,
+              pgface_status *status)
 {
 	pgface_image turned = {0};
 	pgface_box turned_best;
@@ -383,7 +382,7 @@ search_turned(const pgface_models *models, pgface_image *image,
 	if (pgface_image_crop(image, 0, 0, image->width, image->height, &turned, status) ||
 	    pgface_image_orient(&turned, turn, status) ||
 	    most_prominent_face(models, &turned, options, &turned_best, &turned_found, status) ||
-	    (turned_found && check_upright &&
+	    (turned_found &&
 	     upright_turn(models, &turned, &turned_best, options, &turned_turn, status)))
 	{
 		pgface_image_free(&turned);
@@ -405,9 +404,9 @@ search_turned(const pgface_models *models, pgface_image *image,
 /*
  * The most prominent face, upright. When the detector's scores say the face it found is
  * turned, the photo is turned and searched again, so that the face is found, framed and
- * aligned the right way up; the turned photo's face is taken when it scores higher. When
- * it finds none, the photo is searched turned each way: a face found so, and upright by the
- * same test, is the face (a photo taken sideways without an EXIF orientation).
+ * aligned the right way up; the turned photo's face is taken when it scores clearly
+ * higher. When it finds none, the photo is searched turned each way: a face found so, and
+ * upright by the same test, is the face (a photo taken sideways without an EXIF tag).
  */
 static pgface_code
 most_prominent_upright_face(const pgface_models *models, pgface_image *image,
@@ -422,10 +421,10 @@ most_prominent_upright_face(const pgface_models *models, pgface_image *image,
 	{
 		if (upright_turn(models, image, best, options, &turn, status) || turn == 1)
 			return status->code;
-		return search_turned(models, image, options, turn, 1, best, found, status);
+		return search_turned(models, image, options, turn, best, found, status);
 	}
 	for (size_t i = 0; i < sizeof(quarter_turns) / sizeof(quarter_turns[0]) && !*found; i++)
-		if (search_turned(models, image, options, quarter_turns[i], 1, best, found, status))
+		if (search_turned(models, image, options, quarter_turns[i], best, found, status))
 			return status->code;
 	return PGFACE_OK;
 }
