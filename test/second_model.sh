@@ -39,8 +39,10 @@ mkdir -p "$tree/build"
 if git -C "$repo" rev-parse --git-dir >/dev/null 2>&1; then
 	(cd "$repo" && git ls-files -co --exclude-standard | tar -cf - -T -) | tar -xf - -C "$tree"
 else
+	# without the objects built there: they lack the test models and would look up to date
 	tar -C "$repo" --exclude=./build --exclude=./.pg-versions --exclude=./.pgdata \
-		--exclude=./results -cf - . | tar -xf - -C "$tree"
+		--exclude=./results --exclude='*.o' --exclude='*.bc' --exclude='*.so' -cf - . |
+		tar -xf - -C "$tree"
 fi
 cp -r "$repo/build/models" "$tree/build/"
 (cd "$tree" && make -s -j2 PGFACE_TEST_MODELS=1 PG_CONFIG="$private_config" install) >"$work/build.log" 2>&1
