@@ -94,3 +94,5 @@ SELECT 'still alive' AS backend;
 
 -- NULL stays NULL.
 SELECT NULL::face_embedding IS NULL AS is_null;
+-- A model named in the text form must be registered; the hint lists those that are.
+SELECT 'no_such_model:[1,2]'::face_embedding;

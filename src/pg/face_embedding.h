@@ -49,6 +49,9 @@ extern void face_embedding_send_to(StringInfo buf, const FaceEmbedding *embeddin
 /* Reads the text form [v1,...,vN] (default model), with a precise ERROR for each mistake. */
 extern FaceEmbedding *face_embedding_from_text(const char *input);
 
+/* The registered models' names, quoted and comma-separated, for messages that list them. */
+extern char *face_registered_model_names(void);
+
 /* ERROR unless the count matches the model's dimensions. */
 extern void face_embedding_check_dims(const pgface_recognition_model *model, int count);
 

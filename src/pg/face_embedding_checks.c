@@ -26,6 +26,18 @@ face_embedding_default_model(void)
 	return pgface_model_default();
 }
 
+/* A mistaken model name is answered with the names there are, wherever it was given. */
+char *
+face_registered_model_names(void)
+{
+	StringInfoData names;
+
+	initStringInfo(&names);
+	for (int i = 0; i < pgface_model_count(); i++)
+		appendStringInfo(&names, "%s\"%s\"", i > 0 ? ", " : "", pgface_model_at(i)->name);
+	return names.data;
+}
+
 /* contrib/cube reports mismatched array lengths as 2202E; a wrong value count is the same mistake.
  */
 void

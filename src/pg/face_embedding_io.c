@@ -68,17 +68,13 @@ model_named_in_text(const char *input, size_t name_start, size_t name_length)
 {
 	char *name = pnstrdup(input + name_start, name_length);
 	const pgface_recognition_model *model = pgface_model_by_name(name);
-	StringInfoData names;
 
 	if (model != NULL)
 		return model;
-	initStringInfo(&names);
-	for (int i = 0; i < pgface_model_count(); i++)
-		appendStringInfo(&names, "%s\"%s\"", i > 0 ? ", " : "", pgface_model_at(i)->name);
 	ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 	                errmsg("invalid input syntax for type face_embedding: \"%s\"", input),
 	                errdetail("There is no recognition model named \"%s\".", name),
-	                errhint("Registered recognition models: %s.", names.data)));
+	                errhint("Registered recognition models: %s.", face_registered_model_names())));
 	return NULL;
 }
 

@@ -2,10 +2,10 @@
  * guc.c: the pgface.* settings.
  */
 #include "pgface_pg.h"
+#include "face_embedding.h"
 
 #include <limits.h>
 
-#include "lib/stringinfo.h"
 #include "utils/guc.h"
 
 /* DefineCustom*Variable sets each to its boot value, pgface_default_pipeline_options()'s, at load.
@@ -50,16 +50,12 @@ check_detector_input_size(int *newval, void **extra, GucSource source)
 static bool
 check_model(char **newval, void **extra, GucSource source)
 {
-	StringInfoData names;
 
 	(void) extra;
 	(void) source;
 	if (*newval != NULL && pgface_model_by_name(*newval) != NULL)
 		return true;
-	initStringInfo(&names);
-	for (int i = 0; i < pgface_model_count(); i++)
-		appendStringInfo(&names, "%s\"%s\"", i > 0 ? ", " : "", pgface_model_at(i)->name);
-	GUC_check_errdetail("Registered recognition models: %s.", names.data);
+	GUC_check_errdetail("Registered recognition models: %s.", face_registered_model_names());
 	return false;
 }
 
