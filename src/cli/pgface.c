@@ -5,15 +5,18 @@
  *   pgface embed [--chip] [--alignment dlib|faceapi] [--mirror-average on|off] [--models DIR]
  *                FILE...
  *   pgface detect [--models DIR] FILE...
+ *   pgface quality [--models DIR] FILE...
  *   pgface compare [--tau T] A B
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "face/embedding.h"
 #include "face/pipeline.h"
+#include "img/image.h"
 #include "nn/blas.h"
 #include "nn/gemm.h"
 
@@ -34,6 +37,8 @@ usage(FILE *out)
 	        "                     scoring); one {\"file\", \"embedding\"} JSON object per line\n"
 	        "  detect FILE...     every face: {\"file\", \"faces\": [{\"score\", \"box\": [x, y,\n"
 	        "                     width, height], \"landmarks\": [[x, y] x 68], \"embedding\"}]}\n"
+	        "  quality FILE...    the face embed would use, with its quality: {\"file\",\n"
+	        "                     \"quality\": {...}, \"box\", \"landmarks\", \"embedding\"}\n"
 	        "  compare A B        {\"a\", \"b\", \"distance\", \"tau\", \"same_person\"}\n"
 	        "\n"
 	        "options:\n"
@@ -178,6 +183,89 @@ command_embed(const pgface_models *models, const cli_options *options, char **fi
 	return failures == 0 ? 0 : 1;
 }
 
+/* A face's quality as a JSON object; NaN (a score no model calibrated) as null. */
+static void
+print_quality(const pgface_face_quality *quality)
+{
+	const struct
+	{
+		const char *name;
+		double value;
+	} fields[] = {{"score", quality->score},
+	              {"eye_distance", quality->eye_distance},
+	              {"yaw", quality->yaw},
+	              {"pitch", quality->pitch},
+	              {"roll", quality->roll},
+	              {"sharpness", quality->sharpness},
+	              {"brightness", quality->brightness},
+	              {"contrast", quality->contrast},
+	              {"detector_score", quality->detector_score}};
+
+	printf("{");
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (isfinite(fields[i].value))
+			printf("%s\"%s\": %.4f", i ? ", " : "", fields[i].name, fields[i].value);
+		else
+			printf("%s\"%s\": null", i ? ", " : "", fields[i].name);
+	printf("}");
+}
+
+/* A face's score, box, landmarks, quality and embedding, the members detect and quality share. */
+static void
+print_face_members(const pgface_face *face, int dims)
+{
+	printf("\"score\": %.4f, \"box\": [%.2f, %.2f, %.2f, %.2f], \"landmarks\": [", face->box.score,
+	       face->box.x, face->box.y, face->box.width, face->box.height);
+	for (int p = 0; p < PGFACE_LANDMARKS; p++)
+		printf("%s[%.2f, %.2f]", p ? ", " : "", face->landmarks[p].x, face->landmarks[p].y);
+	printf("], \"quality\": ");
+	print_quality(&face->quality);
+	printf(", \"embedding\": ");
+	print_embedding(face->embedding, dims);
+}
+
+/* pgface quality: embed's face of each file, in the photo's own pixels, with its quality. */
+static int
+command_quality(const pgface_models *models, const cli_options *options, char **files, int nfiles)
+{
+	int failures = 0;
+
+	for (int i = 0; i < nfiles; i++)
+	{
+		float embedding[PGFACE_MAX_DIMS];
+		pgface_face face = {.embedding = embedding};
+		pgface_status status = {0};
+		size_t length = 0;
+		unsigned char *bytes = read_file(files[i], &length);
+		int turn;
+
+		if (bytes == NULL ||
+		    pgface_photo_face(models, bytes, length, &options->pipeline, &face, &status))
+		{
+			fprintf(stderr, "pgface: %s: %s\n", files[i], bytes ? status.message : strerror(errno));
+			free(bytes);
+			failures++;
+			continue;
+		}
+		turn = face.turn;
+		if (turn != 1)
+		{
+			pgface_image image = {0};
+			if (pgface_image_decode(bytes, length, options->pipeline.max_image_pixels, &image,
+			                        &status) == PGFACE_OK)
+				pgface_face_unturn(&face, image.width, image.height);
+			pgface_image_free(&image);
+		}
+		printf("{\"file\": ");
+		print_json_string(files[i]);
+		printf(", \"turn\": %d, ", turn);
+		print_face_members(&face, options->pipeline.model->dims);
+		printf("}\n");
+		free(bytes);
+	}
+	return failures == 0 ? 0 : 1;
+}
+
 /* pgface detect: every face of each file with its score, box, landmarks and embedding. */
 static int
 command_detect(const pgface_models *models, const cli_options *options, char **files, int nfiles)
@@ -205,14 +293,8 @@ command_detect(const pgface_models *models, const cli_options *options, char **f
 		printf(", \"faces\": [");
 		for (int f = 0; f < count; f++)
 		{
-			const pgface_face *face = &faces[f];
-			printf("%s{\"score\": %.4f, \"box\": [%.2f, %.2f, %.2f, %.2f], \"landmarks\": [",
-			       f ? ", " : "", face->box.score, face->box.x, face->box.y, face->box.width,
-			       face->box.height);
-			for (int p = 0; p < PGFACE_LANDMARKS; p++)
-				printf("%s[%.2f, %.2f]", p ? ", " : "", face->landmarks[p].x, face->landmarks[p].y);
-			printf("], \"embedding\": ");
-			print_embedding(face->embedding, options->pipeline.model->dims);
+			printf("%s{", f ? ", " : "");
+			print_face_members(&faces[f], options->pipeline.model->dims);
 			printf("}");
 		}
 		printf("]}\n");
@@ -270,7 +352,7 @@ main(int argc, char **argv)
 	}
 	command = argv[1];
 	if (strcmp(command, "embed") != 0 && strcmp(command, "detect") != 0 &&
-	    strcmp(command, "compare") != 0)
+	    strcmp(command, "quality") != 0 && strcmp(command, "compare") != 0)
 	{
 		fprintf(stderr, "pgface: unknown command \"%s\"\n", command);
 		usage(stderr);
@@ -350,6 +432,8 @@ main(int argc, char **argv)
 		rc = command_embed(&models, &options, argv + first_file, argc - first_file);
 	else if (strcmp(command, "detect") == 0)
 		rc = command_detect(&models, &options, argv + first_file, argc - first_file);
+	else if (strcmp(command, "quality") == 0)
+		rc = command_quality(&models, &options, argv + first_file, argc - first_file);
 	else
 		rc = command_compare(&models, &options, argv + first_file, argc - first_file);
 	pgface_models_close(&models);

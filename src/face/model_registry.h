@@ -15,6 +15,7 @@
 #include "face/embedding_statistics.h"
 #include "face/identify.h"
 #include "face/net_binding.h"
+#include "face/quality.h"
 
 /* Identity of the model that produced an embedding. Stored on disk: never renumber or reuse. */
 enum
@@ -49,6 +50,7 @@ typedef struct pgface_recognition_model
 	                     pgface_status *status);
 	const pgface_embedding_statistics *statistics; /* fitted on LFW; NULL when none were */
 	const pgface_identify_calibration *identify;   /* face_identify's rule; NULL: not fitted */
+	const pgface_quality_calibration *quality; /* the combined quality score; NULL: not fitted */
 } pgface_recognition_model;
 
 /* The model registered under this tag, or NULL: stored tags must be refused, not guessed. */

@@ -114,7 +114,7 @@ find_landmarks(const pgface_models *models, const pgface_image *image, const pgf
 	return PGFACE_OK;
 }
 
-/* Landmarks, alignment and the recognition net for one detected face. */
+/* Landmarks, alignment, quality and the recognition net for one detected face. */
 static pgface_code
 describe_face(const pgface_models *models, const pgface_image *image, const pgface_box *box,
               const pgface_pipeline_options *options, pgface_face *face, pgface_status *status)
@@ -126,10 +126,14 @@ describe_face(const pgface_models *models, const pgface_image *image, const pgfa
 	if (chip == NULL)
 		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for the face chip");
 	face->box = *box;
+	face->turn = 1;
 	code = find_landmarks(models, image, box, options->landmarks, face->landmarks, status);
 	if (code == PGFACE_OK)
 		code = pgface_align_face(image, face->landmarks, options->alignment, &model->chip, chip,
 		                         status);
+	if (code == PGFACE_OK)
+		pgface_face_quality_measure(box, face->landmarks, chip, model->chip.size, model->quality,
+		                            &face->quality);
 	if (code == PGFACE_OK &&
 	    (options->alignment == PGFACE_ALIGN_FACEAPI || !options->mirror_average))
 		code = embed_chip_pixels(models, model, chip, face->embedding, status);
@@ -372,7 +376,7 @@ upright_turn(const pgface_models *models, const pgface_image *image, const pgfac
 static pgface_code
 search_turned(const pgface_models *models, pgface_image *image,
               const pgface_pipeline_options *options, int turn, pgface_box *best, int *found,
-              pgface_status *status)
+              int *turned_by, pgface_status *status)
 {
 	pgface_image turned = {0};
 	pgface_box turned_best;
@@ -395,6 +399,7 @@ search_turned(const pgface_models *models, pgface_image *image,
 		*image = turned;
 		*best = turned_best;
 		*found = 1;
+		*turned_by = turn;
 		return PGFACE_OK;
 	}
 	pgface_image_free(&turned);
@@ -411,37 +416,38 @@ search_turned(const pgface_models *models, pgface_image *image,
 static pgface_code
 most_prominent_upright_face(const pgface_models *models, pgface_image *image,
                             const pgface_pipeline_options *options, pgface_box *best, int *found,
-                            pgface_status *status)
+                            int *turned_by, pgface_status *status)
 {
 	int turn;
 
+	*turned_by = 1;
 	if (most_prominent_face(models, image, options, best, found, status))
 		return status->code;
 	if (*found)
 	{
 		if (upright_turn(models, image, best, options, &turn, status) || turn == 1)
 			return status->code;
-		return search_turned(models, image, options, turn, best, found, status);
+		return search_turned(models, image, options, turn, best, found, turned_by, status);
 	}
 	for (size_t i = 0; i < sizeof(quarter_turns) / sizeof(quarter_turns[0]) && !*found; i++)
-		if (search_turned(models, image, options, quarter_turns[i], best, found, status))
+		if (search_turned(models, image, options, quarter_turns[i], best, found, turned_by, status))
 			return status->code;
 	return PGFACE_OK;
 }
 
 pgface_code
-pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size_t length,
-                   const pgface_pipeline_options *options, float *embedding, pgface_status *status)
+pgface_photo_face(const pgface_models *models, const unsigned char *bytes, size_t length,
+                  const pgface_pipeline_options *options, pgface_face *face, pgface_status *status)
 {
 	pgface_image image = {0};
 	pgface_box box;
-	pgface_face *face;
-	int found;
+	int found, turn;
 	pgface_code code;
 
 	if (decode_within_limits(bytes, length, options, &image, status) != PGFACE_OK)
 		return status->code;
-	if (most_prominent_upright_face(models, &image, options, &box, &found, status) != PGFACE_OK)
+	if (most_prominent_upright_face(models, &image, options, &box, &found, &turn, status) !=
+	    PGFACE_OK)
 	{
 		pgface_image_free(&image);
 		return status->code;
@@ -451,14 +457,63 @@ pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size
 		pgface_image_free(&image);
 		return pgface_fail(status, PGFACE_ERR_NO_FACE, "no face found in the photo");
 	}
-	face = pgface_alloc(sizeof(pgface_face));
-	if (face != NULL)
-		face->embedding = embedding;
-	code = face == NULL ? pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory")
-	                    : describe_face(models, &image, &box, options, face, status);
-	pgface_free(face);
+	code = describe_face(models, &image, &box, options, face, status);
+	face->turn = turn;
 	pgface_image_free(&image);
 	return code;
+}
+
+pgface_code
+pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size_t length,
+                   const pgface_pipeline_options *options, float *embedding, pgface_status *status)
+{
+	pgface_face *face = pgface_alloc(sizeof(pgface_face));
+	pgface_code code;
+
+	if (face == NULL)
+		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory");
+	face->embedding = embedding;
+	code = pgface_photo_face(models, bytes, length, options, face, status);
+	pgface_free(face);
+	return code;
+}
+
+/*
+ * Where a point of the photo turned by an EXIF orientation came from in the photo as it
+ * was (width x height), in continuous pixel coordinates: the inverse of
+ * pgface_image_orient for the turns embed() searches.
+ */
+static pgface_point
+unturn_point(pgface_point p, int turn, int width, int height)
+{
+	pgface_point source = p;
+
+	if (turn == 3)
+		source.x = width - p.x, source.y = height - p.y;
+	else if (turn == 6)
+		source.x = p.y, source.y = height - p.x;
+	else if (turn == 8)
+		source.x = width - p.y, source.y = p.x;
+	return source;
+}
+
+void
+pgface_face_unturn(pgface_face *face, int width, int height)
+{
+	pgface_point a = {face->box.x, face->box.y};
+	pgface_point b = {face->box.x + face->box.width, face->box.y + face->box.height};
+
+	if (face->turn == 1)
+		return;
+	a = unturn_point(a, face->turn, width, height);
+	b = unturn_point(b, face->turn, width, height);
+	face->box.x = fmin(a.x, b.x);
+	face->box.y = fmin(a.y, b.y);
+	face->box.width = fabs(b.x - a.x);
+	face->box.height = fabs(b.y - a.y);
+	for (int i = 0; i < PGFACE_LANDMARKS; i++)
+		face->landmarks[i] = unturn_point(face->landmarks[i], face->turn, width, height);
+	face->turn = 1;
 }
 
 /* The faces and their embeddings in one block, so that one pgface_free releases them. */

@@ -11,6 +11,7 @@
 #include "face/models.h"
 
 #include "face/align.h"
+#include "face/quality.h"
 
 /* The limits' defaults, shared by the server's settings and the CLI. */
 #define PGFACE_DEFAULT_MAX_IMAGE_PIXELS 50000000
@@ -46,11 +47,18 @@ typedef struct pgface_pipeline_options
 /* The extension's defaults, for the CLI and the programs that call the pipeline directly. */
 pgface_pipeline_options pgface_default_pipeline_options(void);
 
-/* One face found in a photo: where, how sure, its landmarks and its embedding. */
+/* One face found in a photo: where, how sure, its landmarks, its quality and its embedding. */
 typedef struct pgface_face
 {
-	pgface_box box;
+	pgface_box box; /* in the photo's pixels, after its EXIF orientation */
 	pgface_point landmarks[PGFACE_LANDMARKS];
+	pgface_face_quality quality;
+	/*
+	 * The EXIF orientation (1: none) that turned the photo upright for this face, when
+	 * embed()'s search found it turned; box and landmarks are in the turned photo's pixels
+	 * (pgface_face_unturn maps them back).
+	 */
+	int turn;
 	float *embedding; /* options->model->dims values, inside the faces' own allocation */
 } pgface_face;
 
@@ -73,6 +81,20 @@ pgface_code pgface_embed_chip(const pgface_models *models, const unsigned char *
 pgface_code pgface_embed_photo(const pgface_models *models, const unsigned char *bytes,
                                size_t length, const pgface_pipeline_options *options,
                                float *embedding, pgface_status *status);
+
+/*
+ * The face pgface_embed_photo embeds, whole: box, landmarks, quality and embedding.
+ * face->embedding must point to options->model->dims floats.
+ */
+pgface_code pgface_photo_face(const pgface_models *models, const unsigned char *bytes,
+                              size_t length, const pgface_pipeline_options *options,
+                              pgface_face *face, pgface_status *status);
+
+/*
+ * A turned face's box and landmarks in the photo's own pixels (width x height, as decoded
+ * and oriented by its EXIF tag), so that they can be drawn on it; face->turn becomes 1.
+ */
+void pgface_face_unturn(pgface_face *face, int width, int height);
 
 /*
  * Every face of a photo at the configured detector size, best score first. *faces is one

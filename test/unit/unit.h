@@ -38,5 +38,6 @@ extern const unit_test index_lead_sums_tests[];
 extern const unit_test index_order_tests[];
 extern const unit_test shape_predictor_tests[];
 extern const unit_test identify_tests[];
+extern const unit_test quality_tests[];
 
 #endif

@@ -31,7 +31,8 @@ main(void)
 	                             index_lead_sums_tests,
 	                             index_order_tests,
 	                             shape_predictor_tests,
-	                             identify_tests};
+	                             identify_tests,
+	                             quality_tests};
 	int passed = 0;
 	int failed = 0;
 
