@@ -5,7 +5,7 @@ MODULE_big = pgface
 # The version, stated once: the control file's default_version is the SQL version, the
 # library's (pgface_info()) and the man page's.
 PGFACE_VERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pgface.control)
-DATA = pgface--0.1.sql pgface--0.1--0.2.sql pgface--0.2--0.3.sql pgface--0.3--0.4.sql
+DATA = pgface--0.1.sql pgface--0.1--0.2.sql pgface--0.2--0.3.sql pgface--0.3--0.4.sql pgface--0.4--0.5.sql
 
 # The C core (no PostgreSQL headers) and the SQL layer on top of it.
 CORE_SRCS = $(wildcard src/common/*.c src/img/*.c src/nn/*.c src/face/*.c src/index/*.c)
@@ -20,7 +20,7 @@ endif
 OBJS = $(PG_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
 REGRESS = pgface_catalog face_embedding_io face_embedding_binary face_embedding_cast face_distance face_ball face_index face_va face_tau \
-	embed_chip embed_photo landmarks face_identify query_patterns hostile_input photo_formats upgrade scale_out
+	embed_chip embed_photo landmarks face_identify face_quality query_patterns hostile_input photo_formats upgrade scale_out
 REGRESS_OPTS = --load-extension=pgface
 
 PG_CONFIG ?= pg_config

@@ -1,5 +1,5 @@
 -- ALTER EXTENSION pgface UPDATE from 0.1 through 0.2 to the current version (0.3 added
--- face_va, 0.4 face_tau for a probe's model): the data and the GiST index built under 0.1
+-- face_va, 0.4 face_tau for a probe's model, 0.5 face quality): the data and the GiST index built under 0.1
 -- keep working, with the same answers, and 0.3's face_va index can be built on the old
 -- data. In a database of its own, so that the other tests' objects are untouched.
 SELECT current_database() AS home_database \gset
@@ -41,8 +41,18 @@ RESET enable_seqscan;
 ALTER EXTENSION pgface UPDATE TO '0.2';
 SELECT extversion FROM pg_extension WHERE extname = 'pgface';
 SELECT count(*) AS face_va_in_02 FROM pg_am WHERE amname = 'face_va';
+-- 0.4's faces() has no quality columns; the library fills the row type that is declared.
+ALTER EXTENSION pgface UPDATE TO '0.4';
+\getenv photo_dir PGFACE_TEST_CHIPS
+SELECT pg_read_binary_file(:'photo_dir' || '/sample1.jpg') AS sample1 \gset
+SELECT count(*) AS faces_in_04, max(face) AS numbered_to FROM faces(:'sample1'::bytea);
+SELECT cardinality(proallargtypes) AS faces_arguments_in_04
+FROM pg_proc WHERE proname = 'faces';
 ALTER EXTENSION pgface UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'pgface';
+-- 0.5's faces() has them, and the same faces.
+SELECT count(*) AS faces_in_05, count(quality) AS with_quality FROM faces(:'sample1'::bytea);
+SELECT cardinality(proallargtypes) AS faces_arguments_in_05 FROM pg_proc WHERE proname = 'faces';
 SELECT name FROM pgface_info() ORDER BY name;
 SELECT value AS library_version FROM pgface_info() WHERE name = 'library_version';
 -- 0.4's face_tau for a probe's model, beside the old one, gives the old one's answer here.

@@ -2,7 +2,7 @@
 # The photos the SQL tests read, made from the npm package's sample photos into DIR: the
 # six samples, a crop without a face (no_face.png), photos without a person (no_person/), one face as users send it (variants/:
 # JPEG, EXIF-turned, turned without EXIF, enlarged into a scene, recompressed, PNG, mirrored) and a 48-megapixel photo
-# (large_48mp.jpg), and the same photo in every format and orientation (formats/, by
+# (large_48mp.jpg), degraded copies of that face (degraded/), and the same photo in every format and orientation (formats/, by
 # test/make_formats.sh). Shared by the test suite and the stress suite. Exits non-zero on failure.
 #   test/make_photos.sh DIR
 set -eu
@@ -25,3 +25,9 @@ mkdir -p "$dir/no_person"
 convert "$demo/sample4.jpg" -crop 1920x600+0+848 +repage "$dir/no_person/floor.jpg"
 convert -seed 1 -size 640x480 plasma:fractal "$dir/no_person/plasma.jpg"
 test/make_formats.sh "$dir"
+# the same face degraded as photos are (blurred, small, dark, heavily compressed), for face_quality
+mkdir -p "$dir/degraded"
+convert "$dir/variants/original.jpg" -blur 0x3 "$dir/degraded/blurred.png"
+convert "$dir/variants/original.jpg" -resize 35% "$dir/degraded/small.png"
+convert "$dir/variants/original.jpg" -evaluate multiply 0.3 "$dir/degraded/dark.png"
+convert "$dir/variants/original.jpg" -quality 5 "$dir/degraded/compressed.jpg"

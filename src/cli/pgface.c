@@ -199,7 +199,8 @@ print_quality(const pgface_face_quality *quality)
 	              {"sharpness", quality->sharpness},
 	              {"brightness", quality->brightness},
 	              {"contrast", quality->contrast},
-	              {"detector_score", quality->detector_score}};
+	              {"detector_score", quality->detector_score},
+	              {"blockiness", quality->blockiness}};
 
 	printf("{");
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -208,6 +209,19 @@ print_quality(const pgface_face_quality *quality)
 		else
 			printf("%s\"%s\": null", i ? ", " : "", fields[i].name);
 	printf("}");
+}
+
+/* The features the combined score weighs, for fitting its calibration (test/bench/quality.js). */
+static void
+print_quality_features(const pgface_face_quality *quality)
+{
+	double features[PGFACE_QUALITY_FEATURES];
+
+	pgface_quality_features(quality, features);
+	printf(", \"features\": [");
+	for (int i = 0; i < PGFACE_QUALITY_FEATURES; i++)
+		printf("%s%.6g", i ? ", " : "", features[i]);
+	printf("]");
 }
 
 /* A face's score, box, landmarks, quality and embedding, the members detect and quality share. */
@@ -260,6 +274,7 @@ command_quality(const pgface_models *models, const cli_options *options, char **
 		print_json_string(files[i]);
 		printf(", \"turn\": %d, ", turn);
 		print_face_members(&face, options->pipeline.model->dims);
+		print_quality_features(&face.quality);
 		printf("}\n");
 		free(bytes);
 	}

@@ -132,8 +132,8 @@ describe_face(const pgface_models *models, const pgface_image *image, const pgfa
 		code = pgface_align_face(image, face->landmarks, options->alignment, &model->chip, chip,
 		                         status);
 	if (code == PGFACE_OK)
-		pgface_face_quality_measure(box, face->landmarks, chip, model->chip.size, model->quality,
-		                            &face->quality);
+		pgface_face_quality_measure(image, box, face->landmarks, chip, model->chip.size,
+		                            model->quality, &face->quality);
 	if (code == PGFACE_OK &&
 	    (options->alignment == PGFACE_ALIGN_FACEAPI || !options->mirror_average))
 		code = embed_chip_pixels(models, model, chip, face->embedding, status);

@@ -224,9 +224,61 @@ pgface_quality_features(const pgface_face_quality *quality,
 	features[8] = 1.0 - quality->detector_score;                 /* doubt */
 }
 
+/*
+ * The mean absolute step between neighbouring grey levels, by the phase of its position
+ * modulo 8, across columns and across rows of the face's box: JPEG's blocks put their
+ * edges at one phase. The phase is not assumed (an EXIF turn or a crop moves the grid):
+ * the strongest phase is compared with the mean of the other seven.
+ */
+static double
+measure_blockiness(const pgface_image *photo, const pgface_box *box)
+{
+	int x0 = (int) fmax(0.0, floor(box->x)), y0 = (int) fmax(0.0, floor(box->y));
+	int x1 = (int) fmin((double) photo->width, ceil(box->x + box->width));
+	int y1 = (int) fmin((double) photo->height, ceil(box->y + box->height));
+	double steps[2][8] = {{0}};
+	double counts[2][8] = {{0}};
+	double ratio = 0.0;
+
+#define PHOTO_GREY(x, y)                                                                           \
+	(0.299 * photo->rgb[((size_t) (y) *photo->width + (x)) * 3] +                                  \
+	 0.587 * photo->rgb[((size_t) (y) *photo->width + (x)) * 3 + 1] +                              \
+	 0.114 * photo->rgb[((size_t) (y) *photo->width + (x)) * 3 + 2])
+	if (x1 - x0 < 17 || y1 - y0 < 17)
+		return 1.0; /* too few blocks to tell */
+	for (int y = y0; y < y1 - 1; y++)
+		for (int x = x0; x < x1 - 1; x++)
+		{
+			double g = PHOTO_GREY(x, y);
+			steps[0][x % 8] += fabs(PHOTO_GREY(x + 1, y) - g); /* across the column edge after x */
+			counts[0][x % 8] += 1.0;
+			steps[1][y % 8] += fabs(PHOTO_GREY(x, y + 1) - g);
+			counts[1][y % 8] += 1.0;
+		}
+#undef PHOTO_GREY
+	for (int axis = 0; axis < 2; axis++)
+	{
+		double strongest = 0.0, total = 0.0;
+
+		for (int phase = 0; phase < 8; phase++)
+		{
+			double mean = steps[axis][phase] / counts[axis][phase];
+			total += mean;
+			strongest = fmax(strongest, mean);
+		}
+		/* a flat box has no steps: no blocks to see; flat blocks, steps at one phase only */
+		if (strongest < 1e-9)
+			ratio += 1.0;
+		else
+			ratio += strongest / fmax((total - strongest) / 7.0, strongest / 100.0);
+	}
+	return ratio / 2.0;
+}
+
 void
-pgface_face_quality_measure(const pgface_box *box, const pgface_point *landmarks, const float *chip,
-                            int chip_size, const pgface_quality_calibration *calibration,
+pgface_face_quality_measure(const pgface_image *photo, const pgface_box *box,
+                            const pgface_point *landmarks, const float *chip, int chip_size,
+                            const pgface_quality_calibration *calibration,
                             pgface_face_quality *quality)
 {
 	pgface_point left = eye_centre(landmarks, 36), right = eye_centre(landmarks, 42);
@@ -236,6 +288,7 @@ pgface_face_quality_measure(const pgface_box *box, const pgface_point *landmarks
 	quality->eye_distance = hypot(right.x - left.x, right.y - left.y);
 	pgface_head_pose(landmarks, &quality->yaw, &quality->pitch, &quality->roll);
 	measure_chip(chip, chip_size, quality);
+	quality->blockiness = measure_blockiness(photo, box);
 	quality->detector_score = box->score;
 	quality->score = NAN;
 	if (calibration == NULL)

@@ -8,6 +8,7 @@
 
 #include "face/detector.h"
 #include "face/landmark_net.h"
+#include "img/image.h"
 
 /* The components, and the score combined from them. */
 typedef struct pgface_face_quality
@@ -20,7 +21,14 @@ typedef struct pgface_face_quality
 	double brightness;     /* mean grey level of the chip's face, 0 to 255 */
 	double contrast;       /* standard deviation of that grey level */
 	double detector_score; /* the detector's confidence in the box */
-	double score;          /* combined, 0 to 1, higher is better: see quality.c */
+	/*
+	 * JPEG's 8x8 blocks in the face's box: the mean step across the strongest of the eight
+	 * column (and row) phases over the others'; about 1 without them, 2 and more for a
+	 * heavily compressed photo. Compression lowers detail but raises the Laplacian at the
+	 * blocks' edges, so sharpness alone misses it.
+	 */
+	double blockiness;
+	double score; /* combined, 0 to 1, higher is better: see quality.c */
 } pgface_face_quality;
 
 /*
@@ -28,7 +36,7 @@ typedef struct pgface_face_quality
  * comparison's failure, fitted on LFW, whose logit is the intercept plus each face's
  * weighted "badness" features (quality.c lists them). NULL in a model: no score (NaN).
  */
-#define PGFACE_QUALITY_FEATURES 9
+#define PGFACE_QUALITY_FEATURES 10
 
 typedef struct pgface_quality_calibration
 {
@@ -47,10 +55,11 @@ void pgface_head_pose(const pgface_point *landmarks, double *yaw, double *pitch,
 
 /*
  * Measures a face: box and landmarks in the photo's pixels, chip as the recognition
- * model read it (chip_size^2 RGB floats, 0..255), the score from calibration.
+ * model read it (chip_size^2 RGB floats, 0..255), the score from calibration (NaN
+ * without one).
  */
-void pgface_face_quality_measure(const pgface_box *box, const pgface_point *landmarks,
-                                 const float *chip, int chip_size,
+void pgface_face_quality_measure(const pgface_image *photo, const pgface_box *box,
+                                 const pgface_point *landmarks, const float *chip, int chip_size,
                                  const pgface_quality_calibration *calibration,
                                  pgface_face_quality *quality);
 

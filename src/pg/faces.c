@@ -1,6 +1,7 @@
 /*
  * faces.c: faces(photo bytea) -> SETOF (face, score, x, y, width, height,
- * landmarks, embedding): every face the detector finds, best score first, and
+ * landmarks, embedding, quality, eye_distance, yaw, pitch, roll, sharpness,
+ * brightness, contrast): every face the detector finds, best score first, and
  * no row at all when there is none.
  */
 #include "face_embedding.h"
@@ -13,6 +14,9 @@
 #include "utils/geo_decls.h"
 
 PG_FUNCTION_INFO_V1(pgface_faces); /* prefixed, as embed.c says why */
+
+/* face, score, x, y, width, height, landmarks, embedding; then the quality's columns */
+#define FACES_BASE_COLUMNS 8
 
 /* The 68 landmarks as point[], PostgreSQL's own geometric type. */
 static Datum
@@ -59,6 +63,14 @@ pgface_faces(PG_FUNCTION_ARGS)
 		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 			ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			                errmsg("faces() must be called where a row type is expected")));
+		/* 0.4's faces() had no quality columns: fill the row type that is declared */
+		if (tupdesc->natts != FACES_BASE_COLUMNS &&
+		    tupdesc->natts != FACES_BASE_COLUMNS + PGFACE_QUALITY_COLUMNS)
+			ereport(ERROR,
+			        (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			         errmsg("faces() is declared with %d columns, not %d or %d", tupdesc->natts,
+			                FACES_BASE_COLUMNS, FACES_BASE_COLUMNS + PGFACE_QUALITY_COLUMNS),
+			         errhint("Run ALTER EXTENSION pgface UPDATE.")));
 		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
 		state = palloc0(sizeof(faces_state));
 		state->model = options.model;
@@ -78,8 +90,8 @@ pgface_faces(PG_FUNCTION_ARGS)
 		const pgface_face *face = &state->faces[funcctx->call_cntr];
 		const pgface_recognition_model *model = state->model;
 		FaceEmbedding *embedding = face_embedding_alloc(model);
-		Datum values[8];
-		bool nulls[8] = {false};
+		Datum values[FACES_BASE_COLUMNS + PGFACE_QUALITY_COLUMNS];
+		bool nulls[FACES_BASE_COLUMNS + PGFACE_QUALITY_COLUMNS] = {false};
 
 		memcpy(embedding->values, face->embedding, sizeof(float4) * model->dims);
 		values[0] = Int32GetDatum((int32) funcctx->call_cntr + 1);
@@ -90,6 +102,9 @@ pgface_faces(PG_FUNCTION_ARGS)
 		values[5] = Float8GetDatum(face->box.height);
 		values[6] = landmarks_array(face);
 		values[7] = PointerGetDatum(embedding);
+		if (funcctx->tuple_desc->natts > FACES_BASE_COLUMNS)
+			pgface_quality_columns(&face->quality, values + FACES_BASE_COLUMNS,
+			                       nulls + FACES_BASE_COLUMNS);
 		SRF_RETURN_NEXT(funcctx,
 		                HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
 	}

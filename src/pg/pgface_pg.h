@@ -39,6 +39,14 @@ extern const pgface_models *pgface_backend_models(void);
 extern char *pgface_effective_model_dir(void);
 
 /* core_errors.c: ereport(ERROR) with the SQLSTATE that fits a core failure; never returns. */
+/*
+ * face_quality.c: a face's quality as the columns faces() and face_quality() share: the
+ * combined score, eye distance, yaw, pitch, roll, sharpness, brightness, contrast and
+ * blockiness (PGFACE_QUALITY_COLUMNS values; what cannot be measured is NULL).
+ */
+#define PGFACE_QUALITY_COLUMNS 9
+extern void pgface_quality_columns(const pgface_face_quality *quality, Datum *values, bool *nulls);
+
 extern PGFACE_NORETURN_BEFORE void
 pgface_report_core_error(const pgface_status *status) PGFACE_NORETURN_AFTER;
 

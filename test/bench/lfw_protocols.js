@@ -218,9 +218,10 @@ function tauForFar(answers, far, score = RULES.distance) {
   return distances[allowed]; // "< tau" accepts exactly the `allowed` smaller ones (ties aside)
 }
 
-// Runs `pgface embed` over files in chunks, `jobs` processes at a time; resolves to a
-// map file -> embedding (files without a face are absent) and the seconds it took.
-async function embedWithCli({ cli, models, options = [], files, jobs }) {
+// Runs `pgface embed` (or another command that prints one JSON object per file) over
+// files in chunks, `jobs` processes at a time; resolves to a map file -> embedding (or
+// what `keep` takes from each object; files without a face are absent) and the seconds.
+async function embedWithCli({ cli, models, options = [], files, jobs, command = 'embed', keep = (r) => r.embedding }) {
   const started = Date.now();
   const chunkSize = Math.max(1, Math.ceil(files.length / (jobs * 8)));
   const chunks = [];
@@ -229,7 +230,7 @@ async function embedWithCli({ cli, models, options = [], files, jobs }) {
   // Exit status 1 only says that some photo failed (no face, say); 2 (a usage error), a
   // signal, or a failure with no output at all means the run itself is wrong.
   const runChunk = (chunk) => new Promise((resolve, reject) => {
-    const child = spawn(cli, ['embed', '--models', models, ...options, ...chunk],
+    const child = spawn(cli, [command, '--models', models, ...options, ...chunk],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -239,12 +240,12 @@ async function embedWithCli({ cli, models, options = [], files, jobs }) {
     child.on('close', (code, signal) => {
       if (signal || code === 2 || (code !== 0 && !out.trim())) {
         const first = err.split('\n').slice(0, 3).join('\n');
-        reject(new Error(`${cli} embed ${options.join(' ')} failed (${signal || `exit ${code}`}):\n${first}`));
+        reject(new Error(`${cli} ${command} ${options.join(' ')} failed (${signal || `exit ${code}`}):\n${first}`));
         return;
       }
       for (const line of out.split('\n').filter(Boolean)) {
         const r = JSON.parse(line);
-        embeddings.set(r.file, r.embedding);
+        embeddings.set(r.file, keep(r));
       }
       resolve();
     });

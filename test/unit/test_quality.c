@@ -2,6 +2,7 @@
  * test_quality.c: the head pose fit and the chip's sharpness and exposure.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "face/quality.h"
@@ -101,6 +102,23 @@ degenerate_landmarks_give_nan(void)
 	CHECK(isnan(yaw) && isnan(pitch) && isnan(roll));
 }
 
+/* A 64x64 photo of a smooth pattern, or of the same in flat 8x8 blocks, shifted by offset. */
+static pgface_image
+photo_of(int blocky, int offset)
+{
+	pgface_image photo = {64, 64, malloc(64 * 64 * 3)};
+
+	for (int y = 0; y < 64; y++)
+		for (int x = 0; x < 64; x++)
+		{
+			int sx = blocky ? ((x + offset) / 8) * 8 : x + offset, sy = blocky ? (y / 8) * 8 : y;
+			double v = 128.0 + 60.0 * sin(sx * 0.37) * cos(sy * 0.23);
+			for (int c = 0; c < 3; c++)
+				photo.rgb[(y * 64 + x) * 3 + c] = (uint8_t) v;
+		}
+	return photo;
+}
+
 /* A chip of stripes, sharp or smoothed, bright or dark. */
 static float *
 stripes(int size, double period, double level, double amplitude)
@@ -125,14 +143,15 @@ chip_sharpness_and_exposure(void)
 	const pgface_box box = {0, 0, 100, 100, 0.9};
 	pgface_point landmarks[68];
 	pgface_face_quality fine, coarse, dark;
+	pgface_image photo = photo_of(0, 0);
 	float *fine_chip = stripes(150, 4.0, 128.0, 60.0);
 	float *coarse_chip = stripes(150, 16.0, 128.0, 60.0);
 	float *dark_chip = stripes(150, 4.0, 32.0, 15.0);
 
 	project_mean_face(0, 0, 0, 0.2, landmarks);
-	pgface_face_quality_measure(&box, landmarks, fine_chip, 150, NULL, &fine);
-	pgface_face_quality_measure(&box, landmarks, coarse_chip, 150, NULL, &coarse);
-	pgface_face_quality_measure(&box, landmarks, dark_chip, 150, NULL, &dark);
+	pgface_face_quality_measure(&photo, &box, landmarks, fine_chip, 150, NULL, &fine);
+	pgface_face_quality_measure(&photo, &box, landmarks, coarse_chip, 150, NULL, &coarse);
+	pgface_face_quality_measure(&photo, &box, landmarks, dark_chip, 150, NULL, &dark);
 	CHECK(fine.sharpness > 3.0 * coarse.sharpness);
 	CHECK(fabs(dark.sharpness - fine.sharpness) < 1e-3 * fine.sharpness);
 	CHECK(fabs(fine.brightness - 128.0) < 2.0 && fabs(dark.brightness - 32.0) < 1.0);
@@ -141,6 +160,31 @@ chip_sharpness_and_exposure(void)
 	free(fine_chip);
 	free(coarse_chip);
 	free(dark_chip);
+	free(photo.rgb);
+}
+
+/* JPEG-like 8x8 blocks stand out wherever the grid falls; a smooth photo has none. */
+static void
+blocks_are_seen_at_any_phase(void)
+{
+	const pgface_box box = {2, 3, 60, 58, 0.9};
+	pgface_point landmarks[68];
+	float *chip = stripes(150, 4.0, 128.0, 60.0);
+	pgface_face_quality smooth, blocks, shifted;
+	pgface_image smooth_photo = photo_of(0, 0), block_photo = photo_of(1, 0),
+	             shifted_photo = photo_of(1, 3);
+
+	project_mean_face(0, 0, 0, 0.2, landmarks);
+	pgface_face_quality_measure(&smooth_photo, &box, landmarks, chip, 150, NULL, &smooth);
+	pgface_face_quality_measure(&block_photo, &box, landmarks, chip, 150, NULL, &blocks);
+	pgface_face_quality_measure(&shifted_photo, &box, landmarks, chip, 150, NULL, &shifted);
+	CHECK(smooth.blockiness < 1.3);
+	CHECK(blocks.blockiness > 3.0);
+	CHECK(shifted.blockiness > 3.0);
+	free(chip);
+	free(smooth_photo.rgb);
+	free(block_photo.rgb);
+	free(shifted_photo.rgb);
 }
 
 /* A calibration with positive weights scores a worse face lower, within 0 to 1. */
@@ -152,18 +196,20 @@ worse_components_score_lower(void)
 	const pgface_box box = {0, 0, 100, 100, 0.9};
 	pgface_point landmarks[68], small[68];
 	pgface_face_quality good, turned, tiny;
+	pgface_image photo = photo_of(0, 0);
 	float *chip = stripes(150, 4.0, 128.0, 60.0);
 
 	project_mean_face(0, 0, 0, 0.3, landmarks);
-	pgface_face_quality_measure(&box, landmarks, chip, 150, &calibration, &good);
+	pgface_face_quality_measure(&photo, &box, landmarks, chip, 150, &calibration, &good);
 	project_mean_face(40, 0, 0, 0.3, landmarks);
-	pgface_face_quality_measure(&box, landmarks, chip, 150, &calibration, &turned);
+	pgface_face_quality_measure(&photo, &box, landmarks, chip, 150, &calibration, &turned);
 	project_mean_face(0, 0, 0, 0.05, small);
-	pgface_face_quality_measure(&box, small, chip, 150, &calibration, &tiny);
+	pgface_face_quality_measure(&photo, &box, small, chip, 150, &calibration, &tiny);
 	CHECK(good.score > 0.0 && good.score < 1.0);
 	CHECK(turned.score < good.score);
 	CHECK(tiny.eye_distance < good.eye_distance && tiny.score < good.score);
 	free(chip);
+	free(photo.rgb);
 }
 
 const unit_test quality_tests[] = {
@@ -171,6 +217,7 @@ const unit_test quality_tests[] = {
     {"pose_signs_follow_the_photo", pose_signs_follow_the_photo},
     {"degenerate_landmarks_give_nan", degenerate_landmarks_give_nan},
     {"chip_sharpness_and_exposure", chip_sharpness_and_exposure},
+    {"blocks_are_seen_at_any_phase", blocks_are_seen_at_any_phase},
     {"worse_components_score_lower", worse_components_score_lower},
     {NULL, NULL},
 };
