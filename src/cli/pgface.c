@@ -20,6 +20,8 @@
 #include "nn/blas.h"
 #include "nn/gemm.h"
 
+#include "io.h"
+
 /* Where make install puts the models: the Makefile passes it, from pg_config's sharedir. */
 #ifndef PGFACE_DEFAULT_MODEL_DIR
 #error "PGFACE_DEFAULT_MODEL_DIR is not set: build the CLI with make, which sets it"
@@ -57,66 +59,6 @@ usage(FILE *out)
 	        "  --threshold S      detector score threshold (default 0.5)\n"
 	        "  --models DIR       the .pgfm model files (default: $PGFACE_MODEL_DIR, else\n"
 	        "                     " PGFACE_DEFAULT_MODEL_DIR ")\n");
-}
-
-/* Reads a whole file; NULL with errno set on failure. */
-static unsigned char *
-read_file(const char *path, size_t *length)
-{
-	FILE *file = fopen(path, "rb");
-	unsigned char *data = NULL;
-	size_t capacity = 0;
-	size_t used = 0;
-
-	if (file == NULL)
-		return NULL;
-	for (;;)
-	{
-		size_t got;
-		if (used == capacity)
-		{
-			unsigned char *grown;
-			capacity = capacity ? capacity * 2 : 1 << 16;
-			grown = realloc(data, capacity);
-			if (grown == NULL)
-			{
-				free(data);
-				fclose(file);
-				errno = ENOMEM;
-				return NULL;
-			}
-			data = grown;
-		}
-		got = fread(data + used, 1, capacity - used, file);
-		used += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(file))
-	{
-		free(data);
-		fclose(file);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(file);
-	*length = used;
-	return data;
-}
-
-/* A JSON string literal: quotes, backslashes and control characters escaped. */
-static void
-print_json_string(const char *text)
-{
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	putchar('"');
 }
 
 /* The options every command shares, with the extension's defaults. */
