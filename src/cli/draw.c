@@ -51,15 +51,17 @@ style_for(const pgface_image *image)
 	return style;
 }
 
-/* A face's box and its landmarks as dots. */
+/* A face's box and its landmarks as dots, smaller on a small face so that they stay apart. */
 static void
 draw_marks(pgface_image *image, const pgface_face *face, raster_colour colour,
            const draw_style *style)
 {
+	double radius = fmin(style->dot_radius, fmax(1.0, face->box.width / 90));
+
 	raster_box(image, face->box.x, face->box.y, face->box.width, face->box.height, style->thickness,
 	           colour);
 	for (int p = 0; p < PGFACE_LANDMARKS; p++)
-		raster_dot(image, face->landmarks[p].x, face->landmarks[p].y, style->dot_radius, colour);
+		raster_dot(image, face->landmarks[p].x, face->landmarks[p].y, radius, colour);
 }
 
 /*

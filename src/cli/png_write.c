@@ -31,6 +31,22 @@ sink_write(void *context, void *data, int size)
 		sink->error = errno ? errno : EIO;
 }
 
+/* Encodes the image into an open file and closes it: 0, or the errno of what failed. */
+static int
+write_stream(FILE *file, const pgface_image *image)
+{
+	png_sink sink = {file, 0};
+
+	errno = 0;
+	if (!stbi_write_png_to_func(sink_write, &sink, image->width, image->height, 3, image->rgb,
+	                            image->width * 3) &&
+	    sink.error == 0)
+		sink.error = ENOMEM; /* the encoder's own allocation failed */
+	if (fclose(file) != 0 && sink.error == 0)
+		sink.error = errno;
+	return sink.error;
+}
+
 /* The permissions a plain fopen would give a new file: 0666 less the umask. */
 static mode_t
 new_file_mode(void)
@@ -41,12 +57,14 @@ new_file_mode(void)
 	return 0666 & ~mask;
 }
 
-int
-png_write_file(const char *path, const pgface_image *image)
+/* A regular file, or a new one: written to a temporary name beside it, then renamed over it. */
+static int
+write_beside(const char *path, const pgface_image *image)
 {
 	size_t length = strlen(path);
 	char *temporary = malloc(length + sizeof(".XXXXXX"));
-	png_sink sink = {NULL, 0};
+	FILE *file = NULL;
+	int error = 0;
 	int fd;
 
 	if (temporary == NULL)
@@ -56,29 +74,34 @@ png_write_file(const char *path, const pgface_image *image)
 	fd = mkstemp(temporary);
 	if (fd < 0)
 	{
-		int error = errno;
+		error = errno;
 		free(temporary);
 		return error;
 	}
-	if (fchmod(fd, new_file_mode()) != 0 || (sink.file = fdopen(fd, "wb")) == NULL)
+	if (fchmod(fd, new_file_mode()) != 0 || (file = fdopen(fd, "wb")) == NULL)
 	{
-		sink.error = errno;
+		error = errno;
 		close(fd);
 	}
 	else
-	{
-		errno = 0;
-		if (!stbi_write_png_to_func(sink_write, &sink, image->width, image->height, 3, image->rgb,
-		                            image->width * 3) &&
-		    sink.error == 0)
-			sink.error = ENOMEM; /* the encoder's own allocation failed */
-		if (fclose(sink.file) != 0 && sink.error == 0)
-			sink.error = errno;
-	}
-	if (sink.error == 0 && rename(temporary, path) != 0)
-		sink.error = errno;
-	if (sink.error != 0)
+		error = write_stream(file, image);
+	if (error == 0 && rename(temporary, path) != 0)
+		error = errno;
+	if (error != 0)
 		unlink(temporary);
 	free(temporary);
-	return sink.error;
+	return error;
+}
+
+int
+png_write_file(const char *path, const pgface_image *image)
+{
+	struct stat st;
+	FILE *file;
+
+	/* Anything else (a device, a pipe, a symbolic link) is written in place, as it is. */
+	if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
+		return write_beside(path, image);
+	file = fopen(path, "wb");
+	return file == NULL ? errno : write_stream(file, image);
 }

@@ -7,9 +7,10 @@
 #include "img/image.h"
 
 /*
- * Writes image to path as PNG (stb_image_write) through a temporary file beside it,
- * renamed over path once complete, so that a failure leaves no partial file. 0, or the
- * errno of what failed.
+ * Writes image to path as PNG (stb_image_write). A new or regular file is written to a
+ * temporary name beside it and renamed over it once complete, so that a failure leaves
+ * no partial file; anything else (a device, a pipe, a symbolic link) is written in
+ * place. 0, or the errno of what failed.
  */
 int png_write_file(const char *path, const pgface_image *image);
 
