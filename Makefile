@@ -41,7 +41,7 @@ EXPORTS_MAP = $(BUILD)/pgface.exports
 SHLIB_LINK = $(IMAGE_LIBS) -lopenblas -lm -pthread -Wl,--version-script=$(EXPORTS_MAP)
 
 # Before PGXS, which tests it as it is read: make clean removes these too.
-EXTRA_CLEAN = $(EXPORTS_MAP) $(CORE_ARCHIVE) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode $(BUILD)/check_shape_predictor results regression.diffs \
+EXTRA_CLEAN = $(EXPORTS_MAP) $(CORE_ARCHIVE) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode $(BUILD)/check_shape_predictor $(BUILD)/decode_ppm results regression.diffs \
 	regression.out
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
