@@ -201,7 +201,7 @@ print_result(const char *file, const char *out, int count, const pgface_face *ch
 }
 
 /*
- * embed()'s face in the photo's own pixels into chosen; 0 when there is one, 1 when embed()
+ * embed()'s face in the photo's own pixels into chosen: 1 when there is one, 0 when embed()
  * finds none (noted on stderr: the other faces are still drawn), -1 on a failure.
  */
 static int
@@ -212,12 +212,12 @@ find_chosen_face(const pgface_models *models, const pgface_pipeline_options *opt
 	if (pgface_photo_face(models, bytes, length, options, chosen, status) == PGFACE_OK)
 	{
 		pgface_face_unturn(chosen, image->width, image->height);
-		return 0;
+		return 1;
 	}
 	if (status->code != PGFACE_ERR_NO_FACE)
 		return -1;
 	fprintf(stderr, "pgface: %s: embed() finds no face; the picture has none marked\n", file);
-	return 1;
+	return 0;
 }
 
 int
@@ -232,7 +232,7 @@ command_draw(const pgface_models *models, const pgface_pipeline_options *options
 	int count = 0;
 	float embedding[PGFACE_MAX_DIMS];
 	pgface_face chosen = {.embedding = embedding};
-	int no_chosen = -1;
+	int found = -1; /* find_chosen_face's answer */
 	int match = -1;
 	int error;
 
@@ -245,8 +245,8 @@ command_draw(const pgface_models *models, const pgface_pipeline_options *options
 	if (pgface_find_faces(models, bytes, length, options, &faces, &count, &status) != PGFACE_OK ||
 	    pgface_image_decode(bytes, length, options->max_image_pixels, &image, &status) !=
 	        PGFACE_OK ||
-	    (no_chosen =
-	         find_chosen_face(models, options, file, bytes, length, &image, &chosen, &status)) < 0)
+	    (found = find_chosen_face(models, options, file, bytes, length, &image, &chosen, &status)) <
+	        0)
 	{
 		fprintf(stderr, "pgface: %s: %s\n", file, status.message);
 		pgface_image_free(&image);
@@ -254,14 +254,14 @@ command_draw(const pgface_models *models, const pgface_pipeline_options *options
 		free(bytes);
 		return 1;
 	}
-	if (!no_chosen)
+	if (found)
 		match = matching_face(faces, count, &chosen.box);
-	draw_faces(&image, faces, count, no_chosen ? NULL : &chosen, match);
+	draw_faces(&image, faces, count, found ? &chosen : NULL, match);
 	error = png_write_file(out, &image);
 	if (error != 0)
 		fprintf(stderr, "pgface: %s: %s\n", out, strerror(error));
 	else
-		print_result(file, out, count, no_chosen ? NULL : &chosen, match);
+		print_result(file, out, count, found ? &chosen : NULL, match);
 	pgface_image_free(&image);
 	pgface_free(faces);
 	free(bytes);
