@@ -41,7 +41,7 @@ EXPORTS_MAP = $(BUILD)/pgface.exports
 SHLIB_LINK = $(IMAGE_LIBS) -lopenblas -lm -pthread -Wl,--version-script=$(EXPORTS_MAP)
 
 # Before PGXS, which tests it as it is read: make clean removes these too.
-EXTRA_CLEAN = $(EXPORTS_MAP) $(CORE_ARCHIVE) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode $(BUILD)/check_shape_predictor results regression.diffs \
+EXTRA_CLEAN = $(EXPORTS_MAP) $(CORE_ARCHIVE) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode $(BUILD)/check_shape_predictor $(BUILD)/decode_ppm results regression.diffs \
 	regression.out
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -76,9 +76,12 @@ $(MODEL_FILES) &: models/fetch.sh models/convert.js models/SOURCE
 	models/fetch.sh $(MODELS)
 
 # ---- the command-line tool ----
-$(BUILD)/pgface: $(wildcard src/cli/*.c) $(CORE_ARCHIVE) $(CORE_HEADERS)
+# Its own code (never in pgface.so), and stb_image_write's one object, shared with the unit tests.
+STB_IMAGE_WRITE_SRC = src/cli/stb_image_write_impl.c
+CLI_SRCS = $(filter-out $(STB_IMAGE_WRITE_SRC),$(wildcard src/cli/*.c))
+$(BUILD)/pgface: $(CLI_SRCS) $(wildcard src/cli/*.h) $(BUILD)/stb_image_write.o $(CORE_ARCHIVE) $(CORE_HEADERS)
 	$(CC) $(CORE_CFLAGS) -O2 -DPGFACE_DEFAULT_MODEL_DIR='"$(MODEL_INSTALL_DIR)"' -o $@ \
-		$(wildcard src/cli/*.c) $(CORE_ARCHIVE) $(CORE_LIBS)
+		$(CLI_SRCS) $(BUILD)/stb_image_write.o $(CORE_ARCHIVE) $(CORE_LIBS)
 
 install: install-models install-cli install-man
 install-models: $(MODEL_FILES)
@@ -93,13 +96,14 @@ install-man: doc/pgface.1
 
 # ---- core unit tests: the core built apart from the server, with ASan and UBSan ----
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-UNIT_SRCS = $(filter-out test/unit/stb_image_write_impl.c,$(wildcard test/unit/*.c))
+UNIT_SRCS = $(wildcard test/unit/*.c)
 
-# stb_image_write makes test images; its JPEG writer shifts signed ints, which UBSan
-# would stop on, so it is compiled apart, without the sanitizers (it only writes tests' inputs).
-$(BUILD)/stb_image_write.o: test/unit/stb_image_write_impl.c
+# stb_image_write writes pgface draw's PNG and makes the unit tests' images; its JPEG
+# writer shifts signed ints, which UBSan would stop on, so it is compiled apart, once,
+# without the sanitizers, and linked into both.
+$(BUILD)/stb_image_write.o: $(STB_IMAGE_WRITE_SRC)
 	@mkdir -p $(BUILD)
-	$(CC) -std=gnu11 -O1 -g -isystem /usr/include/stb -c -o $@ $<
+	$(CC) -std=gnu11 -O2 -g -isystem /usr/include/stb -c -o $@ $<
 
 $(BUILD)/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(CORE_HEADERS) $(wildcard test/unit/*.h test/common/*.h) \
 		$(BUILD)/stb_image_write.o

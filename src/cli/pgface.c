@@ -6,6 +6,7 @@
  *                FILE...
  *   pgface detect [--models DIR] FILE...
  *   pgface quality [--models DIR] FILE...
+ *   pgface draw [--models DIR] FILE -o OUT.png
  *   pgface compare [--tau T] A B
  */
 #include <errno.h>
@@ -19,6 +20,9 @@
 #include "img/image.h"
 #include "nn/blas.h"
 #include "nn/gemm.h"
+
+#include "draw.h"
+#include "io.h"
 
 /* Where make install puts the models: the Makefile passes it, from pg_config's sharedir. */
 #ifndef PGFACE_DEFAULT_MODEL_DIR
@@ -40,9 +44,13 @@ usage(FILE *out)
 	        "  quality FILE...    the face embed would use, with its quality: {\"file\",\n"
 	        "                     \"quality\": {...}, \"box\", \"landmarks\", \"embedding\"}\n"
 	        "  compare A B        {\"a\", \"b\", \"distance\", \"tau\", \"same_person\"}\n"
+	        "  draw FILE -o OUT   the photo as PNG with every face's box, landmarks, number\n"
+	        "                     and quality, embed's face marked; {\"file\", \"out\",\n"
+	        "                     \"faces\", \"embed_face\", \"embed_box\"}\n"
 	        "\n"
 	        "options:\n"
 	        "  --chip             embed/compare: the whole image is the face chip (no detection)\n"
+	        "  -o, --output FILE  draw: the PNG to write\n"
 	        "  --alignment A      dlib (default: dlib's similarity transform onto its mean face)\n"
 	        "                     or faceapi (face-api's square around the eyes and mouth)\n"
 	        "  --mirror-average on|off\n"
@@ -56,67 +64,8 @@ usage(FILE *out)
 	        "  --input-size N     detector input size, a multiple of 32 (default 416)\n"
 	        "  --threshold S      detector score threshold (default 0.5)\n"
 	        "  --models DIR       the .pgfm model files (default: $PGFACE_MODEL_DIR, else\n"
-	        "                     " PGFACE_DEFAULT_MODEL_DIR ")\n");
-}
-
-/* Reads a whole file; NULL with errno set on failure. */
-static unsigned char *
-read_file(const char *path, size_t *length)
-{
-	FILE *file = fopen(path, "rb");
-	unsigned char *data = NULL;
-	size_t capacity = 0;
-	size_t used = 0;
-
-	if (file == NULL)
-		return NULL;
-	for (;;)
-	{
-		size_t got;
-		if (used == capacity)
-		{
-			unsigned char *grown;
-			capacity = capacity ? capacity * 2 : 1 << 16;
-			grown = realloc(data, capacity);
-			if (grown == NULL)
-			{
-				free(data);
-				fclose(file);
-				errno = ENOMEM;
-				return NULL;
-			}
-			data = grown;
-		}
-		got = fread(data + used, 1, capacity - used, file);
-		used += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(file))
-	{
-		free(data);
-		fclose(file);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(file);
-	*length = used;
-	return data;
-}
-
-/* A JSON string literal: quotes, backslashes and control characters escaped. */
-static void
-print_json_string(const char *text)
-{
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	putchar('"');
+	        "                     " PGFACE_DEFAULT_MODEL_DIR ")\n"
+	        "Options may come before or after the files; -- ends them.\n");
 }
 
 /* The options every command shares, with the extension's defaults. */
@@ -127,6 +76,7 @@ typedef struct cli_options
 	pgface_pipeline_options pipeline;
 	int chip;
 	double tau;
+	const char *output; /* draw's PNG */
 } cli_options;
 
 /* The text form SQL shows; the model's dimensions come from its descriptor. */
@@ -352,10 +302,16 @@ command_compare(const pgface_models *models, const cli_options *options, char **
 int
 main(int argc, char **argv)
 {
-	cli_options options = {getenv("PGFACE_MODEL_DIR"), PGFACE_DLIB_SHAPE_PREDICTOR_FILE,
-	                       pgface_default_pipeline_options(), 0, 0.6};
+	cli_options options = {getenv("PGFACE_MODEL_DIR"),
+	                       PGFACE_DLIB_SHAPE_PREDICTOR_FILE,
+	                       pgface_default_pipeline_options(),
+	                       0,
+	                       0.6,
+	                       NULL};
 	const char *command;
-	int first_file = argc;
+	char **files = argv + 2; /* the arguments that are not options, gathered in place */
+	int nfiles = 0;
+	int options_end = 0;
 	pgface_models models;
 	pgface_status status = {0};
 	int rc;
@@ -367,7 +323,8 @@ main(int argc, char **argv)
 	}
 	command = argv[1];
 	if (strcmp(command, "embed") != 0 && strcmp(command, "detect") != 0 &&
-	    strcmp(command, "quality") != 0 && strcmp(command, "compare") != 0)
+	    strcmp(command, "quality") != 0 && strcmp(command, "compare") != 0 &&
+	    strcmp(command, "draw") != 0)
 	{
 		fprintf(stderr, "pgface: unknown command \"%s\"\n", command);
 		usage(stderr);
@@ -377,8 +334,14 @@ main(int argc, char **argv)
 	{
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (strcmp(argv[i], "--chip") == 0)
+		if (options_end || argv[i][0] != '-' || argv[i][1] == '\0')
+			files[nfiles++] = argv[i]; /* nfiles <= i - 2: nothing unread is overwritten */
+		else if (strcmp(argv[i], "--") == 0)
+			options_end = 1;
+		else if (strcmp(argv[i], "--chip") == 0)
 			options.chip = 1;
+		else if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && value)
+			options.output = argv[++i];
 		else if (strcmp(argv[i], "--models") == 0 && value)
 			options.model_dir = argv[++i];
 		else if (strcmp(argv[i], "--tau") == 0 && value)
@@ -405,20 +368,20 @@ main(int argc, char **argv)
 		}
 		else if (strcmp(argv[i], "--shape-predictor") == 0 && value)
 			options.shape_predictor = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+		else
 		{
 			fprintf(stderr, "pgface: unknown or incomplete option \"%s\"\n", argv[i]);
 			return 2;
 		}
-		else
-		{
-			first_file = i;
-			break;
-		}
 	}
-	if (first_file >= argc)
+	if (nfiles == 0)
 	{
 		usage(stderr);
+		return 2;
+	}
+	if (strcmp(command, "draw") == 0 && (nfiles != 1 || options.output == NULL))
+	{
+		fprintf(stderr, "pgface: draw takes one file and -o OUT.png\n");
 		return 2;
 	}
 
@@ -444,13 +407,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(command, "embed") == 0)
-		rc = command_embed(&models, &options, argv + first_file, argc - first_file);
+		rc = command_embed(&models, &options, files, nfiles);
 	else if (strcmp(command, "detect") == 0)
-		rc = command_detect(&models, &options, argv + first_file, argc - first_file);
+		rc = command_detect(&models, &options, files, nfiles);
 	else if (strcmp(command, "quality") == 0)
-		rc = command_quality(&models, &options, argv + first_file, argc - first_file);
+		rc = command_quality(&models, &options, files, nfiles);
+	else if (strcmp(command, "compare") == 0)
+		rc = command_compare(&models, &options, files, nfiles);
 	else
-		rc = command_compare(&models, &options, argv + first_file, argc - first_file);
+		rc = command_draw(&models, &options.pipeline, files[0], options.output);
 	pgface_models_close(&models);
 	return rc;
 }
