@@ -13,15 +13,19 @@ DROP TABLE IF EXISTS staff;
 CREATE TABLE staff (name text PRIMARY KEY, emb face_embedding);
 CREATE TEMP TABLE enrolment AS
 SELECT 'person_' || row_number() OVER (ORDER BY x) AS name, round(score::numeric, 2) AS detector_score,
-	round(x) AS x, round(y) AS y, embedding
+	round(quality::numeric, 3) AS quality, round(eye_distance) AS eye_px, round(yaw) AS yaw,
+	round(pitch) AS pitch, round(sharpness::numeric, 2) AS sharpness, round(x) AS x, round(y) AS y,
+	embedding
 FROM faces(pg_read_binary_file(:'photos' || '/sample1.jpg'));
 INSERT INTO staff SELECT name, embedding FROM enrolment;
 -- An index keeps identification exact and fast as the table grows.
 CREATE INDEX staff_emb ON staff USING face_va (emb);
 ANALYZE staff;
 \echo
-\echo 'Enrolled from sample1.jpg (one photo each; the detector''s score of each face):'
-SELECT name, detector_score, x, y FROM enrolment ORDER BY name;
+\echo 'Enrolled from sample1.jpg, one photo each, with the quality of each face (the chance,'
+\echo '0 to 1, that two faces like it are compared right; eye distance in pixels, yaw and pitch'
+\echo 'in degrees, the chip''s sharpness; face_quality_check can refuse a poor one at INSERT):'
+SELECT name, quality, eye_px, yaw, pitch, sharpness, detector_score, x, y FROM enrolment ORDER BY name;
 
 -- Other photos, never enrolled: every face in them is identified, or nobody.
 CREATE TEMP TABLE probes AS

@@ -49,20 +49,20 @@ SELECT sqlstate_of($$SELECT face_quality(pg_read_binary_file('$$ || :'photo_dir'
 
 -- Enrolment that checks: a CHECK constraint refuses a poor photo with 23514 and says
 -- what is wrong (the numbers masked, since they are measured).
-CREATE TABLE enrolled (
+CREATE TABLE quality_checked (
 	name text PRIMARY KEY,
 	photo bytea NOT NULL CHECK (face_quality_check(photo, min_eye_distance => 40)),
 	emb face_embedding GENERATED ALWAYS AS (embed(photo)) STORED);
 CREATE FUNCTION enrol(who text, file text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO enrolled (name, photo) SELECT who, photo FROM q_photos WHERE name = file;
+	INSERT INTO quality_checked (name, photo) SELECT who, photo FROM q_photos WHERE name = file;
 	RETURN 'enrolled';
 EXCEPTION WHEN check_violation THEN
 	RETURN SQLSTATE || ': ' || regexp_replace(SQLERRM, '[0-9]+(\.[0-9]+)?', 'N', 'g');
 END $$;
 SELECT enrol('original', 'variants/original.jpg') AS original,
 	enrol('small', 'degraded/small.png') AS small;
-SELECT name, face_model(emb) FROM enrolled;
+SELECT name, face_model(emb) FROM quality_checked;
 -- Each limit names its own problem; NULL skips a check.
 CREATE FUNCTION refusal(call text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN

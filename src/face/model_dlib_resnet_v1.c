@@ -29,6 +29,17 @@ const pgface_identify_calibration pgface_dlib_resnet_v1_identify = {
     .b = 2.66353,
 };
 
+/*
+ * The quality score's calibration, fitted by test/bench/quality.js on LFW View 2 and on
+ * training pairs with a degraded first photo, 2026-12-02 (doc/quality.md). The features in
+ * quality.c's order: smallness, yaw, pitch, roll, blur, darkness, glare, flatness, doubt,
+ * compression; the zeros are components whose failures LFW did not show.
+ */
+const pgface_quality_calibration pgface_dlib_resnet_v1_quality = {
+    .intercept = -7.91758,
+    .weights = {0.06064, 0.0, 0.04827, 0.10218, 0.38332, 0.0, 0.0, 0.0, 2.74254, 1.21807},
+};
+
 const pgface_recognition_model pgface_model_dlib_resnet_v1 = {
     .tag = PGFACE_MODEL_DLIB_RESNET_V1,
     .name = "dlib_resnet_v1",
@@ -39,4 +50,5 @@ const pgface_recognition_model pgface_model_dlib_resnet_v1 = {
     .embed = pgface_resnet_embed,
     .statistics = &pgface_dlib_resnet_v1_statistics,
     .identify = &pgface_dlib_resnet_v1_identify,
+    .quality = &pgface_dlib_resnet_v1_quality,
 };

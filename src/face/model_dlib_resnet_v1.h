@@ -20,6 +20,8 @@ extern const pgface_embedding_statistics pgface_dlib_resnet_v1_statistics;
 
 /* face_identify's rule for the ResNet, fitted on LFW (doc/identification.md). */
 extern const pgface_identify_calibration pgface_dlib_resnet_v1_identify;
+/* Its quality score's calibration, fitted on LFW (doc/quality.md). */
+extern const pgface_quality_calibration pgface_dlib_resnet_v1_quality;
 
 /* The ResNet's weights, as a net binding initialiser. */
 #define PGFACE_RESNET_NET_BINDING                                                                  \

@@ -20,4 +20,5 @@ const pgface_recognition_model pgface_model_test_resnet_copy = {
     .embed = pgface_resnet_embed,
     .statistics = &pgface_dlib_resnet_v1_statistics,
     .identify = &pgface_dlib_resnet_v1_identify,
+    .quality = &pgface_dlib_resnet_v1_quality,
 };

@@ -222,6 +222,7 @@ pgface_quality_features(const pgface_face_quality *quality,
 	features[6] = fmax(0.0, quality->brightness - 192.0) / 32.0; /* glare */
 	features[7] = log2(48.0 / fmax(quality->contrast, 1.0));     /* flatness */
 	features[8] = 1.0 - quality->detector_score;                 /* doubt */
+	features[9] = log2(fmax(quality->blockiness, 1.0));          /* compression */
 }
 
 /*

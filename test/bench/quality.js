@@ -9,8 +9,11 @@
 // 2. Fits the calibration: a logistic model of whether a View 2 pair is classified wrong
 //    at tau 0.6, logit = intercept + w . (features(a) + features(b)), w >= 0 (a worse
 //    component never makes a comparison safer); w's direction from the same-person pairs'
-//    distances, its scale from the failures (fitCalibration). Prints it as the C
-//    initialiser for the model's descriptor.
+//    distances, its scale from the failures (fitCalibration). Besides View 2's pairs the
+//    fit sees training pairs whose first photo is degraded (blur, a smaller face, JPEG,
+//    darkness, each over a range), made from pairs that the held-back copies of 5. never
+//    use: LFW's own photos vary too little in those for a fit to weigh them. Prints the
+//    calibration as the C initialiser for the model's descriptor.
 // 3. Error rate by decile of the lower score of a pair's two faces, each fold scored by
 //    the calibration fitted on the other nine (so no pair is scored by a fit that saw it).
 // 4. Open set (first photo of each person with two or more enrolled, the second the probe,
@@ -122,7 +125,7 @@ function pairRows(pairs, records) {
     const a = records.get(p.a);
     const b = records.get(p.b);
     const d = distance(a.embedding, b.embedding);
-    return { ...p, d, y: (d <= TAU) !== p.same, x: a.features.map((f, j) => f + b.features[j]), fa: a.features, fb: b.features };
+    return { ...p, d, y: (d <= TAU) !== p.same, x: a.features.map((f, j) => f + b.features[j]), fa: a.features, fb: b.features, eb: b.embedding };
   });
 }
 
@@ -159,18 +162,40 @@ function opensetAtCut(roles, records, scoreOf, cut) {
   return result;
 }
 
-// The degraded copies of one image, with ImageMagick; [kind, file] pairs.
-function degrade(file, index) {
-  const base = path.join(work, `${index}`);
-  const faceScale = 30 + (index % 11); // the face from about 110 px to 30-40 px
+// The degraded copies of one image, with ImageMagick; [kind, file] pairs. The held-back
+// copies (variation null) take one setting of each degradation; the training copies
+// spread each over a range (variation 0 to 1), so that the fit learns slopes, not points.
+function degrade(file, name, index, variation = null) {
+  const base = path.join(work, name);
+  const v = variation;
+  const faceScale = v === null ? 30 + (index % 11) : 25 + 25 * v; // the face from about 110 px
   const made = [
-    ['blur', `${base}_blur.png`, ['-blur', '0x2.5']],
+    ['blur', `${base}_blur.png`, ['-blur', `0x${v === null ? 2.5 : (1.2 + 2.5 * v).toFixed(2)}`]],
     ['small', `${base}_small.png`, ['-resize', `${(100 * faceScale / 110).toFixed(1)}%`]],
-    ['jpeg', `${base}_jpeg.jpg`, ['-quality', '4']],
-    ['dark', `${base}_dark.png`, ['-evaluate', 'multiply', '0.3']],
+    ['jpeg', `${base}_jpeg.jpg`, ['-quality', `${v === null ? 4 : Math.round(2 + 12 * v)}`]],
+    ['dark', `${base}_dark.png`, ['-evaluate', 'multiply', `${v === null ? 0.3 : (0.15 + 0.35 * v).toFixed(2)}`]],
   ];
   for (const [, out, args] of made) if (!fs.existsSync(out)) execFileSync('convert', [file, ...args, out]);
   return made.map(([kind, out]) => [kind, out]);
+}
+
+// The pairs of each chosen pair's degraded first photo with its second, compared as the
+// original pair was: rows in pairRows' form, with the degradation's kind.
+async function degradedPairs(chosenPairs, prefix, variationOf) {
+  const chosen = [...new Set(chosenPairs.map((p) => p.a))];
+  const copies = new Map(chosen.map((f, i) => [f, degrade(f, `${prefix}${path.basename(f, '.jpg')}`, i, variationOf(i))]));
+  const degradedRecords = await faceRecords([...copies.values()].flatMap((c) => c.map(([, out]) => out)));
+  const out = [];
+  for (const p of chosenPairs) {
+    for (const [kind, file] of copies.get(p.a)) {
+      const a = degradedRecords.get(file);
+      const b = p.fb;
+      if (!a) continue;
+      const d = distance(a.embedding, p.eb);
+      out.push({ fold: p.fold, kind, same: p.same, d, y: (d <= TAU) !== p.same, x: a.features.map((f, j) => f + b[j]), fa: a.features, fb: b, original: p.a, file });
+    }
+  }
+  return { pairs: out, copies, degradedRecords };
 }
 
 (async () => {
@@ -181,7 +206,15 @@ function degrade(file, index) {
   const rows = pairRows(pairs, records);
   console.log(`LFW View 2: ${rows.length} pairs with both faces found, ${rows.filter((r) => r.y).length} wrong at tau ${TAU}`);
 
-  const fit = fitCalibration(rows);
+  // Training degradations, from pairs that the held-back ones never use: LFW's own photos
+  // vary too little in size, focus, light and compression for the fit to weigh them.
+  const step = Math.max(1, Math.floor(rows.length / Math.max(degradedCount, 1)));
+  fs.mkdirSync(work, { recursive: true });
+  const training = degradedCount > 0
+    ? (await degradedPairs(rows.filter((_, i) => i % step === Math.floor(step / 2)), 't', (i) => (i * 0.618034) % 1)).pairs
+    : [];
+  if (training.length) console.log(`  training: ${training.length} pairs of a degraded copy (${training.filter((t) => t.y).length} wrong), from pairs the held-back copies do not use`);
+  const fit = fitCalibration(rows.concat(training));
   console.log('\ncalibration fitted on all ten folds (logit of a wrong comparison = intercept + w.(f_a + f_b)):');
   console.log(`  intercept ${fit.intercept.toFixed(5)}`);
   FEATURE_NAMES.forEach((n, j) => console.log(`  ${n.padEnd(10)} ${fit.weights[j].toFixed(5)}`));
@@ -190,7 +223,7 @@ function degrade(file, index) {
   // 3. deciles, each fold scored by the fit on the other nine
   const heldOut = [];
   for (let f = 0; f < 10; f++) {
-    const foldFit = fitCalibration(rows.filter((r) => r.fold !== f));
+    const foldFit = fitCalibration(rows.concat(training).filter((r) => r.fold !== f));
     for (const r of rows.filter((x) => x.fold === f)) heldOut.push({ ...r, q: Math.min(faceScore(foldFit, r.fa), faceScore(foldFit, r.fb)) });
   }
   const table = deciles(heldOut);
@@ -231,11 +264,13 @@ function degrade(file, index) {
 
   // 5. held-back degradations
   if (degradedCount > 0) {
-    fs.mkdirSync(work, { recursive: true });
-    const found = files.filter((f) => records.get(f));
-    const chosen = Array.from({ length: Math.min(degradedCount, found.length) }, (_, i) => found[Math.floor(i * found.length / degradedCount)]);
-    const copies = chosen.map((f, i) => ({ original: f, copies: degrade(f, i) }));
-    const degradedRecords = await faceRecords(copies.flatMap((c) => c.copies.map(([, out]) => out)));
+    // the first photo of every k-th View 2 pair whose faces are both found, so that the
+    // copies also make pairs: (degraded a, b), compared as the original pair was
+    const chosenPairs = rows.filter((_, i) => i % step === 0).slice(0, degradedCount);
+    const heldBack = await degradedPairs(chosenPairs, '', () => null);
+    const chosen = [...heldBack.copies.keys()];
+    const copies = chosen.map((f) => ({ original: f, copies: heldBack.copies.get(f) }));
+    const { degradedRecords } = heldBack;
     console.log(`\nheld-back degradations of ${chosen.length} LFW images: the degraded copy scores below its original`);
     const total = { lower: 0, scored: 0, lost: 0 };
     for (const kind of ['blur', 'small', 'jpeg', 'dark']) {
@@ -253,6 +288,20 @@ function degrade(file, index) {
       console.log(`  ${kind.padEnd(6)} ${lower} of ${scored} (${(100 * lower / scored).toFixed(1)}%), ${lost} with no face found`);
     }
     console.log(`  all    ${total.lower} of ${total.scored} (${(100 * total.lower / total.scored).toFixed(1)}%), ${total.lost} with no face found`);
+
+    // Where quality varies, it predicts failures: the View 2 pairs with the chosen pairs'
+    // degraded copies added, error rate at tau 0.6 by decile of the lower score.
+    const mixed = rows.map((r) => ({ ...r, q: Math.min(scoreOf({ features: r.fa }), scoreOf({ features: r.fb })) }))
+      .concat(heldBack.pairs.map((r) => ({ ...r, q: Math.min(scoreOf({ features: r.fa }), scoreOf({ features: r.fb })) })));
+    const added = mixed.length - rows.length;
+    const mixedTable = deciles(mixed);
+    console.log(`\nView 2 with ${added} pairs of a degraded copy and the pair's other photo added (${mixed.filter((m) => m.kind && m.y).length} of them wrong at tau 0.6):`);
+    console.log('  decile  lower score        pairs  wrong  error rate  degraded pairs');
+    mixedTable.forEach((t, k) => {
+      const sorted = [...mixed].sort((p, q) => p.q - q.q);
+      const part = sorted.slice(Math.floor(k * sorted.length / 10), Math.floor((k + 1) * sorted.length / 10));
+      console.log(`  ${String(k + 1).padStart(6)}  ${t.from.toFixed(4)} to ${t.to.toFixed(4)}  ${String(t.pairs).padStart(5)}  ${String(t.errors).padStart(5)}  ${(100 * t.errors / t.pairs).toFixed(2).padStart(9)}%  ${part.filter((m) => m.kind).length}`);
+    });
   }
 })().catch((e) => {
   console.error(e.stack);

@@ -212,7 +212,41 @@ worse_components_score_lower(void)
 	free(photo.rgb);
 }
 
+/* Every feature is written: a good face's are finite, and a worse one raises its own. */
+static void
+every_feature_is_set(void)
+{
+	pgface_face_quality good = {.eye_distance = 64,
+	                            .sharpness = 1.0,
+	                            .brightness = 128,
+	                            .contrast = 48,
+	                            .detector_score = 1.0,
+	                            .blockiness = 1.0};
+	pgface_face_quality worse = {.eye_distance = 16,
+	                             .yaw = 30,
+	                             .pitch = -20,
+	                             .roll = 10,
+	                             .sharpness = 0.25,
+	                             .brightness = 40,
+	                             .contrast = 12,
+	                             .detector_score = 0.5,
+	                             .blockiness = 4.0};
+	double a[PGFACE_QUALITY_FEATURES], b[PGFACE_QUALITY_FEATURES];
+
+	for (int i = 0; i < PGFACE_QUALITY_FEATURES; i++)
+		a[i] = b[i] = NAN;
+	pgface_quality_features(&good, a);
+	pgface_quality_features(&worse, b);
+	for (int i = 0; i < PGFACE_QUALITY_FEATURES; i++)
+	{
+		CHECK(isfinite(a[i]) && isfinite(b[i]));
+		if (i != 6) /* glare: neither is overexposed */
+			CHECK(b[i] > a[i]);
+	}
+}
+
 const unit_test quality_tests[] = {
+    {"every_feature_is_set", every_feature_is_set},
     {"pose_is_recovered", pose_is_recovered},
     {"pose_signs_follow_the_photo", pose_signs_follow_the_photo},
     {"degenerate_landmarks_give_nan", degenerate_landmarks_give_nan},
