@@ -25,9 +25,9 @@ void
 pgface_quality_columns(const pgface_face_quality *quality, Datum *values, bool *nulls)
 {
 	const double measures[PGFACE_QUALITY_COLUMNS] = {
-	    quality->score, quality->eye_distance, quality->yaw,        quality->pitch,
-	    quality->roll,  quality->sharpness,    quality->brightness, quality->contrast,
-	    quality->blockiness};
+	    quality->score,      quality->eye_distance, quality->yaw,
+	    quality->pitch,      quality->roll,         quality->sharpness,
+	    quality->brightness, quality->contrast,     quality->blockiness};
 
 	for (int i = 0; i < PGFACE_QUALITY_COLUMNS; i++)
 		measure_datum(measures[i], &values[i], &nulls[i]);
