@@ -31,14 +31,19 @@ PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/pg $(SYSTEM_INCLUDES) \
 	-DPGFACE_LIBRARY_VERSION='"$(PGFACE_VERSION)"' $(TEST_MODEL_FLAGS)
 PG_CFLAGS = -std=gnu11 $(WARNINGS)
 # The photo decoders (src/img/decode_*.c): libjpeg-turbo, libpng, libwebp, libheif.
-IMAGE_LIBS = -ljpeg -lpng16 -lwebpdemux -lwebp -lheif
+# pgface.so opens libheif and OpenBLAS itself when a photo first needs them
+# (src/img/heif_library.h, src/nn/blas.h): linked, they were most of what loading pgface cost
+# every fresh session. The programs link both (make_heif encodes with libheif; the
+# benchmarks time OpenBLAS's sgemm).
+LINKED_IMAGE_LIBS = -ljpeg -lpng16 -lwebpdemux -lwebp
+IMAGE_LIBS = $(LINKED_IMAGE_LIBS) -lheif
 # PostgreSQL loads modules RTLD_GLOBAL, so the library exports only what the server looks
 # up by name: the magic block, _PG_init and each SQL function with its pg_finfo_ record
 # (listed from the PG_FUNCTION_INFO_V1 lines). No core or stb_image symbol can collide
 # with another library's.
 BUILD = build
 EXPORTS_MAP = $(BUILD)/pgface.exports
-SHLIB_LINK = $(IMAGE_LIBS) -lopenblas -lm -pthread -Wl,--version-script=$(EXPORTS_MAP)
+SHLIB_LINK = $(LINKED_IMAGE_LIBS) -lm -pthread -ldl -Wl,--version-script=$(EXPORTS_MAP)
 
 # Before PGXS, which tests it as it is read: make clean removes these too.
 EXTRA_CLEAN = $(EXPORTS_MAP) $(CORE_ARCHIVE) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode $(BUILD)/check_shape_predictor $(BUILD)/decode_ppm results regression.diffs \

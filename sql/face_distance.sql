@@ -62,3 +62,11 @@ INSERT INTO pairs (id, a, b) SELECT 1000, a, b FROM pairs WHERE id = 3;
 \set VERBOSITY default
 DROP INDEX copies_unique;
 DROP TABLE embedding_copies;
+
+-- A session that compares embeddings and never reads a photo does not load OpenBLAS or
+-- libheif: pgface opens them when a photo first needs them, since loading them was most of
+-- what a fresh session paid for pgface (doc/benchmarks.md).
+SELECT count(*) FILTER (WHERE line LIKE '%/pgface.so%') > 0 AS pgface_loaded,
+	count(*) FILTER (WHERE line LIKE '%libopenblas%') AS openblas_maps,
+	count(*) FILTER (WHERE line LIKE '%libheif%') AS libheif_maps
+FROM regexp_split_to_table(pg_read_file('/proc/self/maps'), E'\n') AS line;

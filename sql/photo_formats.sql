@@ -158,6 +158,11 @@ SELECT cancel_lateness_ms(bytes, 20) < 250 AS heic_cancelled FROM photo WHERE na
 SELECT cancel_lateness_ms(bytes, 20) < 250 AS avif_cancelled FROM photo WHERE name = 'large-avif.avif';
 RESET statement_timeout;
 
+-- This session has decoded HEIC and AVIF photos, so it has opened libheif, which pgface
+-- opens only when a photo needs it (face_distance checks a session that never did).
+SELECT count(*) FILTER (WHERE line LIKE '%libheif%') > 0 AS libheif_opened
+FROM regexp_split_to_table(pg_read_file('/proc/self/maps'), E'\n') AS line;
+
 -- The same in a fresh backend, whose first embed() also maps the model files and reads
 -- them through for their checksum (which answers interrupts since issue 17; from a warm
 -- page cache that read is quick, so this guards the whole first call, not the read alone).

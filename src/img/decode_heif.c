@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libheif/heif.h>
+#include "img/heif_library.h"
+
+/* libheif's functions: pgface_decode_heif has opened them before anything here runs. */
+#define HEIF pgface_heif_loaded()
 
 /* libheif's error as pgface's code; its own message is the reason. */
 static pgface_code
@@ -49,16 +52,16 @@ fail_with_error(pgface_decoded *out, struct heif_error error)
 static pgface_code
 copy_pixels(const struct heif_image *image, int64_t max_pixels, pgface_decoded *out)
 {
-	int width = heif_image_get_width(image, heif_channel_interleaved);
-	int height = heif_image_get_height(image, heif_channel_interleaved);
+	int width = HEIF->image_get_width(image, heif_channel_interleaved);
+	int height = HEIF->image_get_height(image, heif_channel_interleaved);
 	int stride = 0;
-	const uint8_t *plane = heif_image_get_plane_readonly(image, heif_channel_interleaved, &stride);
+	const uint8_t *plane = HEIF->image_get_plane_readonly(image, heif_channel_interleaved, &stride);
 
 	/* Judged again after the transformations: a clap box could claim anything. */
 	if (pgface_image_check_size(&out->status, "HEIF", width, height, max_pixels) != PGFACE_OK)
 		return out->status.code;
 	if (plane == NULL || stride < width * 3 ||
-	    heif_image_get_bits_per_pixel_range(image, heif_channel_interleaved) != 8)
+	    HEIF->image_get_bits_per_pixel_range(image, heif_channel_interleaved) != 8)
 		return pgface_fail(&out->status, PGFACE_ERR_IMAGE_CORRUPT,
 		                   "the HEIF is corrupt: libheif gave no 8-bit RGB plane");
 	if (pgface_decoded_allocate(out, width, height) != PGFACE_OK)
@@ -77,16 +80,16 @@ copy_pixels(const struct heif_image *image, int64_t max_pixels, pgface_decoded *
 static struct heif_error
 decode_with_aom_for_av1(const struct heif_image_handle *handle, struct heif_image **image)
 {
-	struct heif_decoding_options *options = heif_decoding_options_alloc();
+	struct heif_decoding_options *options = HEIF->decoding_options_alloc();
 	struct heif_error error;
 
 	if (options == NULL)
 		return (struct heif_error){heif_error_Memory_allocation_error, heif_suberror_Unspecified,
 		                           "out of memory for decoding options"};
 	options->decoder_id = "aom";
-	error =
-	    heif_decode_image(handle, image, heif_colorspace_RGB, heif_chroma_interleaved_RGB, options);
-	heif_decoding_options_free(options);
+	error = HEIF->decode_image(handle, image, heif_colorspace_RGB, heif_chroma_interleaved_RGB,
+	                           options);
+	HEIF->decoding_options_free(options);
 	return error;
 }
 
@@ -99,19 +102,19 @@ decode_primary(struct heif_context *context, int64_t max_pixels, pgface_decoded 
 	struct heif_error error;
 	pgface_code code;
 
-	error = heif_context_get_primary_image_handle(context, &handle);
+	error = HEIF->context_get_primary_image_handle(context, &handle);
 	if (error.code != heif_error_Ok)
 		return fail_with_error(out, error);
-	code = pgface_image_check_size(&out->status, "HEIF", heif_image_handle_get_ispe_width(handle),
-	                               heif_image_handle_get_ispe_height(handle), max_pixels);
+	code = pgface_image_check_size(&out->status, "HEIF", HEIF->image_handle_get_ispe_width(handle),
+	                               HEIF->image_handle_get_ispe_height(handle), max_pixels);
 	if (code == PGFACE_OK)
 	{
 		error = decode_with_aom_for_av1(handle, &image);
 		code = error.code != heif_error_Ok ? fail_with_error(out, error)
 		                                   : copy_pixels(image, max_pixels, out);
 	}
-	heif_image_release(image);
-	heif_image_handle_release(handle);
+	HEIF->image_release(image);
+	HEIF->image_handle_release(handle);
 	return code;
 }
 
@@ -119,23 +122,26 @@ pgface_code
 pgface_decode_heif(const unsigned char *bytes, size_t length, int64_t max_pixels,
                    pgface_decoded *out)
 {
-	struct heif_context *context = heif_context_alloc();
+	struct heif_context *context;
 	struct heif_error error;
 	pgface_code code;
 
+	if (pgface_heif_open(&out->status) == NULL)
+		return out->status.code;
+	context = HEIF->context_alloc();
 	if (context == NULL)
 		return pgface_fail(&out->status, PGFACE_ERR_NO_MEMORY, "out of memory to read a HEIF");
 	if (pgface_heif_check_coded_size(bytes, length, max_pixels, &out->status) != PGFACE_OK)
 	{
-		heif_context_free(context);
+		HEIF->context_free(context);
 		return out->status.code;
 	}
-	heif_context_set_max_decoding_threads(context, 0);
-	heif_context_set_maximum_image_size_limit(context, PGFACE_MAX_IMAGE_SIDE);
-	error = heif_context_read_from_memory_without_copy(context, bytes, length, NULL);
+	HEIF->context_set_max_decoding_threads(context, 0);
+	HEIF->context_set_maximum_image_size_limit(context, PGFACE_MAX_IMAGE_SIDE);
+	error = HEIF->context_read_from_memory_without_copy(context, bytes, length, NULL);
 	code = error.code != heif_error_Ok ? fail_with_error(out, error)
 	                                   : decode_primary(context, max_pixels, out);
-	heif_context_free(context);
+	HEIF->context_free(context);
 	if (code != PGFACE_OK)
 		pgface_decoded_discard(out);
 	else

@@ -1,15 +1,14 @@
 /*
  * dense.c: the fully connected head and the global average that feeds it.
  */
-#include <cblas.h>
-
+#include "nn/blas.h"
 #include "nn/layers.h"
 
 void
 pgface_dense(const float *in, int n_in, const float *weights, const float *bias, int n_out,
              float *out)
 {
-	cblas_sgemv(CblasRowMajor, CblasTrans, n_in, n_out, 1.0f, weights, n_out, in, 1, 0.0f, out, 1);
+	pgface_blas_sgemv_transposed(n_in, n_out, weights, in, out);
 	if (bias != NULL)
 		for (int j = 0; j < n_out; j++)
 			out[j] += bias[j];

@@ -5,7 +5,8 @@
  */
 #include "nn/gemm.h"
 
-#include <cblas.h>
+#include "nn/blas.h"
+
 #include <string.h>
 
 /*
@@ -69,8 +70,7 @@ gemm_openblas(int m, int n, const gemm_operand *op, const float *b, size_t ldb, 
               float *c, size_t ldc, const pgface_epilogue *epi)
 {
 	(void) panel_stride;
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, op->segment_length, 1.0f, op->a,
-	            (int) op->lda, b, (int) ldb, 0.0f, c, (int) ldc);
+	pgface_blas_sgemm(m, n, op->segment_length, op->a, (int) op->lda, b, (int) ldb, c, (int) ldc);
 	if (epi == NULL)
 		return;
 	for (int i = 0; i < m; i++)
