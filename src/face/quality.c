@@ -150,6 +150,14 @@ eye_centre(const pgface_point *landmarks, int first)
 	return centre;
 }
 
+/* The grey level of an RGB pixel (ITU-R BT.601's weights), for the chip's floats and a photo's
+ * bytes alike. */
+static inline double
+grey_level(double red, double green, double blue)
+{
+	return 0.299 * red + 0.587 * green + 0.114 * blue;
+}
+
 /*
  * Sharpness and exposure over the face's part of the chip (the middle two thirds, where
  * dlib's chip holds the face inside its padding; the corners are background). Sharpness is
@@ -165,9 +173,8 @@ measure_chip(const float *chip, int size, pgface_face_quality *quality)
 	double n = 0.0, variance, laplacian_variance;
 
 #define GREY(x, y)                                                                                 \
-	(0.299 * chip[((size_t) (y) *size + (x)) * 3] +                                                \
-	 0.587 * chip[((size_t) (y) *size + (x)) * 3 + 1] +                                            \
-	 0.114 * chip[((size_t) (y) *size + (x)) * 3 + 2])
+	grey_level(chip[((size_t) (y) *size + (x)) * 3], chip[((size_t) (y) *size + (x)) * 3 + 1],     \
+	           chip[((size_t) (y) *size + (x)) * 3 + 2])
 	if (from < 1)
 		from = 1;
 	if (to > size - 1)
@@ -242,9 +249,9 @@ measure_blockiness(const pgface_image *photo, const pgface_box *box)
 	double ratio = 0.0;
 
 #define PHOTO_GREY(x, y)                                                                           \
-	(0.299 * photo->rgb[((size_t) (y) *photo->width + (x)) * 3] +                                  \
-	 0.587 * photo->rgb[((size_t) (y) *photo->width + (x)) * 3 + 1] +                              \
-	 0.114 * photo->rgb[((size_t) (y) *photo->width + (x)) * 3 + 2])
+	grey_level(photo->rgb[((size_t) (y) *photo->width + (x)) * 3],                                 \
+	           photo->rgb[((size_t) (y) *photo->width + (x)) * 3 + 1],                             \
+	           photo->rgb[((size_t) (y) *photo->width + (x)) * 3 + 2])
 	/*
 	 * A large face's box is read a pair of rows in every few: an odd step, so that the
 	 * pairs' phases still cycle through all eight; boxes up to 255 rows are read whole.
