@@ -206,14 +206,11 @@ print_result(const char *file, const char *out, int count, const pgface_face *ch
  */
 static int
 find_chosen_face(const pgface_models *models, const pgface_pipeline_options *options,
-                 const char *file, const unsigned char *bytes, size_t length,
-                 const pgface_image *image, pgface_face *chosen, pgface_status *status)
+                 const char *file, const unsigned char *bytes, size_t length, pgface_face *chosen,
+                 pgface_status *status)
 {
 	if (pgface_photo_face(models, bytes, length, options, chosen, status) == PGFACE_OK)
-	{
-		pgface_face_unturn(chosen, image->width, image->height);
 		return 1;
-	}
 	if (status->code != PGFACE_ERR_NO_FACE)
 		return -1;
 	fprintf(stderr, "pgface: %s: embed() finds no face; the picture has none marked\n", file);
@@ -245,8 +242,7 @@ command_draw(const pgface_models *models, const pgface_pipeline_options *options
 	if (pgface_find_faces(models, bytes, length, options, &faces, &count, &status) != PGFACE_OK ||
 	    pgface_image_decode(bytes, length, options->max_image_pixels, &image, &status) !=
 	        PGFACE_OK ||
-	    (found = find_chosen_face(models, options, file, bytes, length, &image, &chosen, &status)) <
-	        0)
+	    (found = find_chosen_face(models, options, file, bytes, length, &chosen, &status)) < 0)
 	{
 		fprintf(stderr, "pgface: %s: %s\n", file, status.message);
 		pgface_image_free(&image);

@@ -201,7 +201,6 @@ command_quality(const pgface_models *models, const cli_options *options, char **
 		pgface_status status = {0};
 		size_t length = 0;
 		unsigned char *bytes = read_file(files[i], &length);
-		int turn;
 
 		if (bytes == NULL ||
 		    pgface_photo_face(models, bytes, length, &options->pipeline, &face, &status))
@@ -211,18 +210,9 @@ command_quality(const pgface_models *models, const cli_options *options, char **
 			failures++;
 			continue;
 		}
-		turn = face.turn;
-		if (turn != 1)
-		{
-			pgface_image image = {0};
-			if (pgface_image_decode(bytes, length, options->pipeline.max_image_pixels, &image,
-			                        &status) == PGFACE_OK)
-				pgface_face_unturn(&face, image.width, image.height);
-			pgface_image_free(&image);
-		}
 		printf("{\"file\": ");
 		print_json_string(files[i]);
-		printf(", \"turn\": %d, ", turn);
+		printf(", \"turn\": %d, ", face.turn);
 		print_face_members(&face, options->pipeline.model->dims);
 		print_quality_features(&face.quality);
 		printf("}\n");

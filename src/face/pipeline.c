@@ -435,49 +435,6 @@ most_prominent_upright_face(const pgface_models *models, pgface_image *image,
 	return PGFACE_OK;
 }
 
-pgface_code
-pgface_photo_face(const pgface_models *models, const unsigned char *bytes, size_t length,
-                  const pgface_pipeline_options *options, pgface_face *face, pgface_status *status)
-{
-	pgface_image image = {0};
-	pgface_box box;
-	int found, turn;
-	pgface_code code;
-
-	if (decode_within_limits(bytes, length, options, &image, status) != PGFACE_OK)
-		return status->code;
-	if (most_prominent_upright_face(models, &image, options, &box, &found, &turn, status) !=
-	    PGFACE_OK)
-	{
-		pgface_image_free(&image);
-		return status->code;
-	}
-	if (!found)
-	{
-		pgface_image_free(&image);
-		return pgface_fail(status, PGFACE_ERR_NO_FACE, "no face found in the photo");
-	}
-	code = describe_face(models, &image, &box, options, face, status);
-	face->turn = turn;
-	pgface_image_free(&image);
-	return code;
-}
-
-pgface_code
-pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size_t length,
-                   const pgface_pipeline_options *options, float *embedding, pgface_status *status)
-{
-	pgface_face *face = pgface_alloc(sizeof(pgface_face));
-	pgface_code code;
-
-	if (face == NULL)
-		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory");
-	face->embedding = embedding;
-	code = pgface_photo_face(models, bytes, length, options, face, status);
-	pgface_free(face);
-	return code;
-}
-
 /*
  * Where a point of the photo turned by an EXIF orientation came from in the photo as it
  * was (width x height), in continuous pixel coordinates: the inverse of
@@ -497,8 +454,12 @@ unturn_point(pgface_point p, int turn, int width, int height)
 	return source;
 }
 
-void
-pgface_face_unturn(pgface_face *face, int width, int height)
+/*
+ * A face found in the photo turned by face->turn, moved back into the photo's own pixels
+ * (width x height), so that callers can draw it on the photo they decoded.
+ */
+static void
+unturn_face(pgface_face *face, int width, int height)
 {
 	pgface_point a = {face->box.x, face->box.y};
 	pgface_point b = {face->box.x + face->box.width, face->box.y + face->box.height};
@@ -513,7 +474,53 @@ pgface_face_unturn(pgface_face *face, int width, int height)
 	face->box.height = fabs(b.y - a.y);
 	for (int i = 0; i < PGFACE_LANDMARKS; i++)
 		face->landmarks[i] = unturn_point(face->landmarks[i], face->turn, width, height);
-	face->turn = 1;
+}
+
+pgface_code
+pgface_photo_face(const pgface_models *models, const unsigned char *bytes, size_t length,
+                  const pgface_pipeline_options *options, pgface_face *face, pgface_status *status)
+{
+	pgface_image image = {0};
+	pgface_box box;
+	int found, turn, width, height;
+	pgface_code code;
+
+	if (decode_within_limits(bytes, length, options, &image, status) != PGFACE_OK)
+		return status->code;
+	width = image.width; /* the search may replace the image with a turned copy */
+	height = image.height;
+	if (most_prominent_upright_face(models, &image, options, &box, &found, &turn, status) !=
+	    PGFACE_OK)
+	{
+		pgface_image_free(&image);
+		return status->code;
+	}
+	if (!found)
+	{
+		pgface_image_free(&image);
+		return pgface_fail(status, PGFACE_ERR_NO_FACE, "no face found in the photo");
+	}
+	code = describe_face(models, &image, &box, options, face, status);
+	face->turn = turn;
+	if (code == PGFACE_OK)
+		unturn_face(face, width, height);
+	pgface_image_free(&image);
+	return code;
+}
+
+pgface_code
+pgface_embed_photo(const pgface_models *models, const unsigned char *bytes, size_t length,
+                   const pgface_pipeline_options *options, float *embedding, pgface_status *status)
+{
+	pgface_face *face = pgface_alloc(sizeof(pgface_face));
+	pgface_code code;
+
+	if (face == NULL)
+		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory");
+	face->embedding = embedding;
+	code = pgface_photo_face(models, bytes, length, options, face, status);
+	pgface_free(face);
+	return code;
 }
 
 /* The faces and their embeddings in one block, so that one pgface_free releases them. */

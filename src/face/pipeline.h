@@ -55,8 +55,7 @@ typedef struct pgface_face
 	pgface_face_quality quality;
 	/*
 	 * The EXIF orientation (1: none) that turned the photo upright for this face, when
-	 * embed()'s search found it turned; box and landmarks are in the turned photo's pixels
-	 * (pgface_face_unturn maps them back).
+	 * embed()'s search found it turned. Box and landmarks stay in the photo's own pixels.
 	 */
 	int turn;
 	float *embedding; /* options->model->dims values, inside the faces' own allocation */
@@ -83,18 +82,13 @@ pgface_code pgface_embed_photo(const pgface_models *models, const unsigned char 
                                float *embedding, pgface_status *status);
 
 /*
- * The face pgface_embed_photo embeds, whole: box, landmarks, quality and embedding.
+ * The face pgface_embed_photo embeds, whole: box, landmarks, quality and embedding, the
+ * box and landmarks in the photo's own pixels even when it was found turned.
  * face->embedding must point to options->model->dims floats.
  */
 pgface_code pgface_photo_face(const pgface_models *models, const unsigned char *bytes,
                               size_t length, const pgface_pipeline_options *options,
                               pgface_face *face, pgface_status *status);
-
-/*
- * A turned face's box and landmarks in the photo's own pixels (width x height, as decoded
- * and oriented by its EXIF tag), so that they can be drawn on it; face->turn becomes 1.
- */
-void pgface_face_unturn(pgface_face *face, int width, int height);
 
 /*
  * Every face of a photo at the configured detector size, best score first. *faces is one
