@@ -65,6 +65,20 @@ pgface_simd_current(void)
 	return (pgface_simd_set) chosen;
 }
 
+/* Asked of the CPU once: the answer cannot change while the process runs. */
+bool
+pgface_simd_byte_permute(void)
+{
+	static int has = -1;
+
+	if (has < 0)
+	{
+		__builtin_cpu_init();
+		has = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi");
+	}
+	return has && pgface_simd_current() == PGFACE_SIMD_AVX512;
+}
+
 /* For pgface_info() and the benchmarks: the choice by name. */
 const char *
 pgface_simd_name(void)

@@ -36,10 +36,15 @@ typedef struct pgface_index_columns
  * most limit: their positions go to survivors and their bounds to bounds, in
  * order; returns how many. The lead blocks are summed eight faces at a time,
  * the rest only for faces still in range (every partial sum is itself a bound).
- * Bounds past float's range are FLT_MAX (pgface_index_capped_bound).
+ * Bounds past float's range are FLT_MAX (pgface_index_capped_bound). A filter
+ * (lead_filter.h, NULL for none) made for the probe at a limit at least this
+ * one drops faces first; the result is the same with it or without.
  */
+struct pgface_index_lead_filter;
+
 int pgface_index_columns_within(const pgface_index_columns *columns,
-                                const pgface_index_probe *probe, float limit, int *survivors,
+                                const pgface_index_probe *probe, float limit,
+                                const struct pgface_index_lead_filter *filter, int *survivors,
                                 float *bounds);
 
 #endif

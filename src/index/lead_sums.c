@@ -8,34 +8,40 @@
 #include "index/terms.h"
 
 /*
- * Faces from onwards, one at a time, each abandoned once past limit. Sums in
- * the order of the gap-table path: the residual's term, then each block's eight
- * terms as a balanced tree.
+ * One face, abandoned once past limit. Sums in the order of the gap-table
+ * path: the residual's term, then each block's eight terms as a balanced tree.
  */
+float
+pgface_index_lead_sum_of(const pgface_index_columns *columns, const pgface_index_probe *probe,
+                         float limit, int f)
+{
+	float gap = pgface_index_residual_gap(probe->residual, columns->residual[f]);
+	float sum = gap * gap;
+
+	for (int block = 0; block < PGFACE_INDEX_LEAD_BLOCKS && sum <= limit; block++)
+	{
+		float t[PGFACE_INDEX_BLOCK];
+
+		for (int a = 0; a < PGFACE_INDEX_BLOCK; a++)
+		{
+			int axis = block * PGFACE_INDEX_BLOCK + a;
+
+			t[a] = pgface_index_axis_term(probe->units[axis],
+			                              columns->lead[(size_t) axis * columns->stride + f],
+			                              probe->step_squared[axis]);
+		}
+		sum += ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+	}
+	return sum;
+}
+
+/* Faces from onwards, one at a time. */
 static void
 lead_sums_from(const pgface_index_columns *columns, const pgface_index_probe *probe, float limit,
                int from, float *sum)
 {
 	for (int f = from; f < columns->count; f++)
-	{
-		float gap = pgface_index_residual_gap(probe->residual, columns->residual[f]);
-
-		sum[f] = gap * gap;
-		for (int block = 0; block < PGFACE_INDEX_LEAD_BLOCKS && sum[f] <= limit; block++)
-		{
-			float t[PGFACE_INDEX_BLOCK];
-
-			for (int a = 0; a < PGFACE_INDEX_BLOCK; a++)
-			{
-				int axis = block * PGFACE_INDEX_BLOCK + a;
-
-				t[a] = pgface_index_axis_term(probe->units[axis],
-				                              columns->lead[(size_t) axis * columns->stride + f],
-				                              probe->step_squared[axis]);
-			}
-			sum[f] += ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
-		}
-	}
+		sum[f] = pgface_index_lead_sum_of(columns, probe, limit, f);
 }
 
 /* The portable kernel, for CPUs without AVX2 and for the faces after the last group of eight. */

@@ -17,6 +17,10 @@ typedef void pgface_index_lead_sums_fn(const pgface_index_columns *columns,
                                        const pgface_index_probe *probe, float limit, float *sum);
 
 pgface_index_lead_sums_fn pgface_index_lead_sums_scalar;
+
+/* Face f's sum, as every kernel gives it: for the few faces a filter keeps (lead_filter.h). */
+float pgface_index_lead_sum_of(const pgface_index_columns *columns, const pgface_index_probe *probe,
+                               float limit, int f);
 #if defined(__x86_64__)
 pgface_index_lead_sums_fn pgface_index_lead_sums_avx2;
 #endif

@@ -23,6 +23,7 @@
 #include "face_index.h"
 
 #include "index/columns.h"
+#include "index/lead_filter.h"
 
 #include "access/amapi.h"
 #include "access/generic_xlog.h"
@@ -146,10 +147,12 @@ extern void face_va_entry_move(FaceVaEntries *entries, int from, int to, bool fa
  * The faces of a page whose squared bound from the probe is at most limit:
  * their positions go to survivors and their bounds to bounds, in page order;
  * returns how many. The lead blocks are summed eight faces at a time, the
- * rest only for faces still in range (every partial sum is itself a bound).
+ * rest only for faces still in range (every partial sum is itself a bound);
+ * a filter made for the probe (NULL: none) drops most faces before that.
  */
 extern int face_va_page_within(const FaceVaEntries *entries, const pgface_index_probe *probe,
-                               float4 limit, int *survivors, float4 *bounds);
+                               float4 limit, const pgface_index_lead_filter *filter, int *survivors,
+                               float4 *bounds);
 
 /* One face's full squared bound from a probe. */
 extern float4 face_va_entry_bound(const FaceVaEntries *entries, int i,

@@ -149,11 +149,11 @@ page_columns(const FaceVaEntries *entries)
 /* The page's columns as the index core bounds them. */
 int
 face_va_page_within(const FaceVaEntries *entries, const pgface_index_probe *probe, float4 limit,
-                    int *survivors, float4 *bounds)
+                    const pgface_index_lead_filter *filter, int *survivors, float4 *bounds)
 {
 	pgface_index_columns columns = page_columns(entries);
 
-	return pgface_index_columns_within(&columns, probe, limit, survivors, bounds);
+	return pgface_index_columns_within(&columns, probe, limit, filter, survivors, bounds);
 }
 
 /* From the gap table alone: an ordered scan checks each of its balls this way. */

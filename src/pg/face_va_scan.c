@@ -94,6 +94,13 @@ typedef struct VaScan
 	bool nulls_due;           /* ordered scans hand out NULL rows at the end */
 	bool handing_out_null;    /* the candidates are NULL rows */
 
+	/* The pruning probe's byte-table filter, remade as the limit moves (lead_filter.h). */
+	pgface_index_lead_filter *filter;
+
+	/* The page to be read next, pinned and on its way into the CPU's caches, or invalid. */
+	Buffer ahead;
+	BlockNumber ahead_block;
+
 	Candidate *candidates;
 	int count;
 	int next;
@@ -116,10 +123,20 @@ face_va_begin_scan(Relation index, int nkeys, int norderbys)
 
 	state->context =
 	    AllocSetContextCreate(CurrentMemoryContext, "face_va scan", ALLOCSET_DEFAULT_SIZES);
+	state->ahead = InvalidBuffer;
 	scan->opaque = state;
 	scan->xs_orderbyvals = palloc0(sizeof(Datum) * Max(norderbys, 1));
 	scan->xs_orderbynulls = palloc0(sizeof(bool) * Max(norderbys, 1));
 	return scan;
+}
+
+/* Unpins the page read ahead, if any: a scan that ends early never reads it. */
+static void
+release_ahead(VaScan *state)
+{
+	if (BufferIsValid(state->ahead))
+		ReleaseBuffer(state->ahead);
+	state->ahead = InvalidBuffer;
 }
 
 /* New conditions (a nested loop's next outer row): what the last ones prepared is dropped. */
@@ -134,10 +151,12 @@ face_va_rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, in
 		memmove(scan->keyData, keys, sizeof(ScanKeyData) * nkeys);
 	if (orderbys != NULL && norderbys > 0)
 		memmove(scan->orderByData, orderbys, sizeof(ScanKeyData) * norderbys);
+	release_ahead(state);
 	MemoryContextReset(context);
 	memset(state, 0, sizeof(VaScan));
 	state->context = context;
 	state->distances = distances;
+	state->ahead = InvalidBuffer;
 }
 
 /* Releases the table reader that ordered scans keep across rescans. */
@@ -146,6 +165,7 @@ face_va_end_scan(IndexScanDesc scan)
 {
 	VaScan *state = (VaScan *) scan->opaque;
 
+	release_ahead(state);
 	face_va_distances_end(state->distances);
 	MemoryContextDelete(state->context);
 	pfree(state);
@@ -301,6 +321,22 @@ inside_balls(const VaScan *state, const FaceVaEntries *entries, int i)
 }
 
 /*
+ * The filter for the pruning probe at this limit: the scan's own, remade when
+ * the limit has moved past what it fits (an ordered scan's first pass lowers
+ * its limit as it goes, and each later band raises it).
+ */
+static const pgface_index_lead_filter *
+filter_for(VaScan *state, const pgface_index_probe *probe, float4 limit)
+{
+	if (state->filter == NULL)
+		state->filter = MemoryContextAlloc(state->context, sizeof(pgface_index_lead_filter));
+	else if (pgface_index_lead_filter_fits(state->filter, limit))
+		return state->filter;
+	pgface_index_lead_filter_prepare(state->filter, probe, limit);
+	return state->filter;
+}
+
+/*
  * The candidates on one page of faces. Ordered scans take the faces whose
  * bound lies in the band (pass_low, limit]; the first pass also lowers its
  * estimate of the nearest face as it goes, and with it the limit.
@@ -314,10 +350,16 @@ collect_faces(VaScan *state, FaceVaEntries *entries, float4 limit)
 	bool first_pass = state->ordered && state->pass_low == NO_LOWER_BOUND;
 
 	if (state->ordered)
-		found = face_va_page_within(entries, &state->order, limit, survivors, bounds);
+		found = face_va_page_within(entries, &state->order, limit,
+		                            filter_for(state, &state->order, limit), survivors, bounds);
 	else if (state->primary_ball >= 0)
-		found = face_va_page_within(entries, &state->balls[state->primary_ball].probe,
-		                            state->balls[state->primary_ball].limit, survivors, bounds);
+	{
+		const BallFilter *ball = &state->balls[state->primary_ball];
+
+		found =
+		    face_va_page_within(entries, &ball->probe, ball->limit,
+		                        filter_for(state, &ball->probe, ball->limit), survivors, bounds);
+	}
 	else
 	{
 		found = entries->count;
@@ -367,12 +409,55 @@ tighten_with_distance(VaScan *state, int first_new)
 		    Min(state->nearest_upper, pgface_index_float_at_least(distance * distance));
 }
 
-/* Reads one page and collects its candidates: faces (within limit), or NULL rows if wanted. */
-static void
-scan_page(IndexScanDesc scan, BlockNumber block, float4 limit, bool want_nulls)
+/*
+ * The buffer of a page: the one read ahead if it is that page. Then the page
+ * after it (then, if valid) is pinned, and the part of it that the filter and
+ * the lead sums read (residuals and lead codes, 3 kB) is prefetched, so that
+ * it arrives while this page is bounded: perf put a scan's time in waiting
+ * for each page's lines as much as in bounding them. A prefetch is only a
+ * hint to the CPU, so it needs no content lock.
+ */
+static Buffer
+buffer_for(IndexScanDesc scan, BlockNumber block, BlockNumber then)
 {
 	VaScan *state = (VaScan *) scan->opaque;
-	Buffer buffer = ReadBuffer(scan->indexRelation, block);
+	Buffer buffer;
+
+	if (BufferIsValid(state->ahead) && state->ahead_block == block)
+	{
+		buffer = state->ahead;
+		state->ahead = InvalidBuffer;
+	}
+	else
+	{
+		release_ahead(state);
+		buffer = ReadBuffer(scan->indexRelation, block);
+	}
+	if (BlockNumberIsValid(then) && then < state->blocks)
+	{
+		const FaceVaEntries *entries;
+		const char *from, *to;
+
+		state->ahead = ReadBuffer(scan->indexRelation, then);
+		state->ahead_block = then;
+		entries = face_va_page_entries(BufferGetPage(state->ahead));
+		from = (const char *) entries->residual;
+		to = (const char *) &entries->lead[FACE_VA_LEAD_AXES - 1][FACE_VA_CAPACITY - 1];
+		for (const char *line = from; line <= to; line += 64)
+			__builtin_prefetch(line);
+	}
+	return buffer;
+}
+
+/*
+ * Reads one page and collects its candidates: faces (within limit), or NULL
+ * rows if wanted; then is the page the scan reads next, if it knows.
+ */
+static void
+scan_page(IndexScanDesc scan, BlockNumber block, BlockNumber then, float4 limit, bool want_nulls)
+{
+	VaScan *state = (VaScan *) scan->opaque;
+	Buffer buffer = buffer_for(scan, block, then);
 	Page page;
 	uint16 kind;
 
@@ -448,7 +533,8 @@ ordered_pass(IndexScanDesc scan)
 	for (int round = first_pass ? 0 : 1; round < 2; round++)
 		for (BlockNumber block = FACE_VA_METAPAGE + 1; block < state->blocks; block++)
 			if ((round == 0) == (block % SAMPLE_STRIDE == 1) || !first_pass)
-				scan_page(scan, block, first_pass ? Min(high, first_band_end(state)) : high, false);
+				scan_page(scan, block, round == 1 ? block + 1 : InvalidBlockNumber,
+				          first_pass ? Min(high, first_band_end(state)) : high, false);
 	if (first_pass)
 	{
 		/* The band ends past the final estimate; faces kept under earlier, looser ones wait. */
@@ -488,11 +574,15 @@ refill(IndexScanDesc scan)
 		state->nulls_due = false;
 		state->handing_out_null = true;
 		for (BlockNumber block = FACE_VA_METAPAGE + 1; block < state->blocks; block++)
-			scan_page(scan, block, UNBOUNDED, true);
+			scan_page(scan, block, block + 1, UNBOUNDED, true);
 		return state->count > 0;
 	}
 	while (state->count == 0 && state->next_block < state->blocks)
-		scan_page(scan, state->next_block++, UNBOUNDED, scan->numberOfKeys == 0);
+	{
+		scan_page(scan, state->next_block, state->next_block + 1, UNBOUNDED,
+		          scan->numberOfKeys == 0);
+		state->next_block++;
+	}
 	return state->count > 0;
 }
 

@@ -264,7 +264,7 @@ violations_near(int family, const float *q)
 	    check_bound("box", family, pgface_index_box_bound_squared(&box, &probe, FLT_MAX), nearest);
 
 	columns = as_columns(points, NEIGHBOURS, &store);
-	found = pgface_index_columns_within(&columns, &probe, INFINITY, survivors, bounds);
+	found = pgface_index_columns_within(&columns, &probe, INFINITY, NULL, survivors, bounds);
 	violations += found != NEIGHBOURS;
 	for (int k = 0; k < found; k++)
 		violations += check_bound("columns", family, bounds[k], distance[survivors[k]]);
@@ -273,7 +273,7 @@ violations_near(int family, const float *q)
 		float limit = pgface_index_float_at_least(pgface_index_stop_squared(distance[i]));
 		bool kept = false;
 
-		found = pgface_index_columns_within(&columns, &probe, limit, survivors, bounds);
+		found = pgface_index_columns_within(&columns, &probe, limit, NULL, survivors, bounds);
 		for (int k = 0; k < found; k++)
 			kept = kept || survivors[k] == i;
 		if (!kept && violations++ < 10)

@@ -1,5 +1,6 @@
 /*
- * test_index_lead_sums.c: face_va's lead-sum kernels. The scalar and the AVX2
+ * test_index_lead_sums.c: face_va's lead: its byte-table filter (which may
+ * drop only faces past its limit) and its lead-sum kernels. The scalar and the AVX2
  * kernel must give the same sums to the bit, whatever the limit (a face's sum
  * stops at the same block in both), so that a scan's answers and order do not
  * depend on the CPU; both must agree with the gap table GiST's bounds read; and
@@ -9,11 +10,13 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/simd.h"
 #include "face/embedding.h"
 #include "face/model_registry.h"
+#include "index/lead_filter.h"
 #include "index/lead_sums.h"
 #include "index/point_bound.h"
 #include "unit.h"
@@ -181,7 +184,8 @@ kernels_agree_with_the_gap_table(void)
 			pgface_index_columns columns = random_page(FACES - round, &page, &probe, table);
 			int survivors[FACES];
 			float bounds[FACES];
-			int found = pgface_index_columns_within(&columns, &probe, INFINITY, survivors, bounds);
+			int found =
+			    pgface_index_columns_within(&columns, &probe, INFINITY, NULL, survivors, bounds);
 
 			differing += found != columns.count;
 			for (int k = 0; k < found; k++)
@@ -220,7 +224,227 @@ the_engine_choice_picks_the_kernel(void)
 	CHECK(pgface_simd_force(NULL));
 }
 
+/*
+ * A page of faces near the probe: each code the probe's own plus noise of
+ * spread steps, so that many faces lie near any limit a test picks.
+ */
+static void
+crowd_page(page_columns *page, int count, const pgface_index_probe *probe, int spread)
+{
+	for (int i = 0; i < count; i++)
+		for (int a = 0; a < LEAD * PGFACE_INDEX_BLOCK; a++)
+		{
+			int noise = spread == 0 ? 0 : (int) (next_bits() % (2 * spread + 1)) - spread;
+			int code = (int) lrintf(probe->units[a]) + noise;
+
+			page->lead[a][i] = (int8_t) (code > 127 ? 127 : code < -128 ? -128 : code);
+		}
+}
+
+/* Runs the scalar filter on columns with a filter made for the probe at limit. */
+static void
+scalar_filter(const pgface_index_columns *columns, const pgface_index_probe *probe, float limit,
+              pgface_index_lead_filter *filter, uint64_t kept[2])
+{
+	pgface_index_lead_filter_prepare(filter, probe, limit);
+	pgface_index_lead_filter_scalar(columns, filter, kept);
+}
+
+/*
+ * The filter only drops faces past its limit: a face it drops has a float
+ * lead sum (the one the scan would use) past the limit. Limits are every
+ * face's own sum (a face exactly at the limit is kept), the float just below
+ * and above it, and the median; on random pages and on pages crowded around
+ * the probe, every length.
+ */
+static void
+the_filter_drops_only_faces_past_its_limit(void)
+{
+	static const int counts[] = {1, 7, 63, 64, 65, 109, 110};
+	static const int spreads[] = {-1, 0, 2, 8, 30};
+	static page_columns page;
+	static float table[PGFACE_INDEX_AXES][256];
+	static pgface_index_lead_filter filter;
+	long wrongly_dropped = 0, dropped = 0, beyond = 0;
+
+	for (int round = 0; round < 6; round++)
+		for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++)
+			for (size_t s = 0; s < sizeof(spreads) / sizeof(spreads[0]); s++)
+			{
+				pgface_index_probe probe;
+				pgface_index_columns columns = random_page(counts[c], &page, &probe, table);
+				float full[FACES];
+
+				if (spreads[s] >= 0)
+					crowd_page(&page, counts[c], &probe, spreads[s]);
+				/* The filter leaves the residual to the float path: here it adds nothing. */
+				for (int f = 0; f < counts[c]; f++)
+					page.residual[f] = probe.residual;
+				pgface_index_lead_sums_scalar(&columns, &probe, INFINITY, full);
+				for (int j = 0; j < counts[c]; j++)
+				{
+					float limits[3] = {full[j], nextafterf(full[j], 0.0f),
+					                   nextafterf(full[j], INFINITY)};
+
+					for (int l = 0; l < 3; l++)
+					{
+						uint64_t kept[2];
+
+						if (!(isfinite(limits[l]) && limits[l] > 0.0f))
+							continue;
+						scalar_filter(&columns, &probe, limits[l], &filter, kept);
+						for (int f = 0; f < counts[c]; f++)
+						{
+							bool keeps = (kept[f / 64] >> (f % 64)) & 1;
+
+							beyond += full[f] > limits[l];
+							dropped += !keeps;
+							wrongly_dropped += !keeps && full[f] <= limits[l];
+						}
+						CHECK(kept[1] >> (counts[c] > 64 ? counts[c] - 64 : 0) == 0 ||
+						      counts[c] == 128);
+					}
+				}
+			}
+	CHECK(wrongly_dropped == 0);
+	/* And it drops most faces it may: a filter that keeps all is no filter. */
+	fprintf(stderr, "# dropped %ld of %ld beyond\n", dropped, beyond);
+	CHECK(dropped > beyond / 2);
+}
+
+/* The VBMI kernel gives the scalar kernel's bits, on every length, the 128 of a whole set too. */
+static void
+filter_kernels_give_identical_bits(void)
+{
+#if defined(__x86_64__)
+	static const int counts[] = {0, 1, 8, 63, 64, 65, 100, 109, 110};
+	static page_columns page;
+	static float table[PGFACE_INDEX_AXES][256];
+	static pgface_index_lead_filter filter;
+	static int8_t wide_lead[PGFACE_INDEX_LEAD_AXES][PGFACE_INDEX_COLUMNS_MAX];
+	int differing = 0;
+
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx512bw") || !__builtin_cpu_supports("avx512vbmi"))
+		return; /* nothing to compare on this CPU; the dispatch test still runs */
+	for (int round = 0; round < 30; round++)
+		for (size_t c = 0; c <= sizeof(counts) / sizeof(counts[0]); c++)
+		{
+			pgface_index_probe probe;
+			pgface_index_columns columns = random_page(FACES, &page, &probe, table);
+			float full[FACES];
+			uint64_t scalar[2], vector[2];
+
+			crowd_page(&page, FACES, &probe, round % 12);
+			pgface_index_lead_sums_scalar(&columns, &probe, INFINITY, full);
+			if (c == sizeof(counts) / sizeof(counts[0]))
+			{
+				/* A set of 128 faces, both halves full: the page's codes twice over, shifted. */
+				for (int a = 0; a < PGFACE_INDEX_LEAD_AXES; a++)
+					for (int f = 0; f < PGFACE_INDEX_COLUMNS_MAX; f++)
+						wide_lead[a][f] = page.lead[a][(f * 7) % FACES];
+				columns.lead = &wide_lead[0][0];
+				columns.stride = columns.count = PGFACE_INDEX_COLUMNS_MAX;
+			}
+			else
+				columns.count = counts[c];
+			scalar_filter(&columns, &probe, full[round % FACES], &filter, scalar);
+			pgface_index_lead_filter_vbmi(&columns, &filter, vector);
+			differing += scalar[0] != vector[0] || scalar[1] != vector[1];
+		}
+	CHECK(differing == 0);
+#endif
+}
+
+/* Through columns_within: the same survivors and bounds, to the bit, with a filter or without. */
+static void
+a_filter_changes_no_result(void)
+{
+	static page_columns page;
+	static float table[PGFACE_INDEX_AXES][256];
+	static pgface_index_lead_filter filter;
+	int differing = 0;
+
+	for (int round = 0; round < 200; round++)
+	{
+		pgface_index_probe probe;
+		pgface_index_columns columns = random_page(FACES - round % 50, &page, &probe, table);
+		float full[FACES];
+		int plain_survivors[FACES], filtered_survivors[FACES];
+		float plain_bounds[FACES], filtered_bounds[FACES];
+		float limit, made_for;
+		int plain, filtered;
+
+		crowd_page(&page, columns.count, &probe, round % 16);
+		pgface_index_lead_sums_scalar(&columns, &probe, INFINITY, full);
+		limit = full[round % columns.count];
+		made_for = round % 3 == 0 ? limit : limit * (1.0f + (float) (round % 7) / 20.0f);
+		pgface_index_lead_filter_prepare(&filter, &probe, made_for);
+		plain = pgface_index_columns_within(&columns, &probe, limit, NULL, plain_survivors,
+		                                    plain_bounds);
+		filtered = pgface_index_columns_within(&columns, &probe, limit, &filter, filtered_survivors,
+		                                       filtered_bounds);
+		differing += plain != filtered ||
+		             memcmp(plain_survivors, filtered_survivors, sizeof(int) * plain) != 0 ||
+		             memcmp(plain_bounds, filtered_bounds, sizeof(float) * plain) != 0;
+	}
+	CHECK(differing == 0);
+}
+
+/* A filter serves limits at or a little under its own; no limit, or none to speak of, none. */
+static void
+a_filter_fits_the_limits_it_was_made_for(void)
+{
+	static page_columns page;
+	static float table[PGFACE_INDEX_AXES][256];
+	static pgface_index_lead_filter filter;
+	pgface_index_probe probe;
+	bool has_kernel = pgface_index_lead_filter_kernel() != NULL;
+
+	random_page(FACES, &page, &probe, table);
+	pgface_index_lead_filter_prepare(&filter, &probe, 1.0f);
+	CHECK(filter.active == has_kernel);
+	CHECK(pgface_index_lead_filter_fits(&filter, 1.0f) == has_kernel);
+	CHECK(pgface_index_lead_filter_fits(&filter, 0.8f) == has_kernel);
+	CHECK(!pgface_index_lead_filter_fits(&filter, 1.01f));
+	CHECK(!pgface_index_lead_filter_fits(&filter, 0.5f));
+	pgface_index_lead_filter_prepare(&filter, &probe, INFINITY);
+	CHECK(!filter.active && !pgface_index_lead_filter_fits(&filter, INFINITY));
+	pgface_index_lead_filter_prepare(&filter, &probe, 0.0f);
+	CHECK(!filter.active);
+	pgface_index_lead_filter_prepare(&filter, &probe, NAN);
+	CHECK(!filter.active);
+}
+
+/* The filter runs with AVX-512 where the CPU permutes bytes, and nowhere else. */
+static void
+the_filter_follows_the_engine_choice(void)
+{
+	CHECK(pgface_simd_force("avx2") || !pgface_simd_force("sse2"));
+	CHECK(pgface_index_lead_filter_kernel() == NULL);
+#if defined(__x86_64__)
+	if (pgface_simd_force("avx512"))
+	{
+		__builtin_cpu_init();
+		CHECK((pgface_index_lead_filter_kernel() == pgface_index_lead_filter_vbmi) ==
+		      (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi")));
+	}
+#endif
+	CHECK(pgface_simd_force(NULL));
+}
+
 const unit_test index_lead_sums_tests[] = {
+    {"lead filter: drops only faces past its limit (each face's own sum as the limit)",
+     the_filter_drops_only_faces_past_its_limit},
+    {"lead filter: the VBMI kernel gives the scalar kernel's bits",
+     filter_kernels_give_identical_bits},
+    {"lead filter: columns_within gives the same survivors and bounds with it or without",
+     a_filter_changes_no_result},
+    {"lead filter: fits its own limit and a little under, not above or far under",
+     a_filter_fits_the_limits_it_was_made_for},
+    {"lead filter: runs with AVX-512 VBMI only (pgface_simd_force)",
+     the_filter_follows_the_engine_choice},
+
     {"lead sums: scalar and AVX2 give identical sums at every limit",
      scalar_and_avx2_give_identical_sums},
     {"lead sums and the gap table give a face the same bound on every kernel",
