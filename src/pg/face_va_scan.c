@@ -328,6 +328,8 @@ inside_balls(const VaScan *state, const FaceVaEntries *entries, int i)
 static const pgface_index_lead_filter *
 filter_for(VaScan *state, const pgface_index_probe *probe, float4 limit)
 {
+	if (pgface_index_lead_filter_kernel() == NULL || !isfinite(limit))
+		return NULL; /* no filter on this CPU, or none for an unbounded first band */
 	if (state->filter == NULL)
 		state->filter = MemoryContextAlloc(state->context, sizeof(pgface_index_lead_filter));
 	else if (pgface_index_lead_filter_fits(state->filter, limit))
@@ -411,8 +413,8 @@ tighten_with_distance(VaScan *state, int first_new)
 
 /*
  * The buffer of a page: the one read ahead if it is that page. Then the page
- * after it (then, if valid) is pinned, and the part of it that the filter and
- * the lead sums read (residuals and lead codes, 3 kB) is prefetched, so that
+ * after it (then, if valid) is pinned, and the part of it that the filter
+ * reads (its header, kind and lead codes, 2.7 kB) is prefetched, so that
  * it arrives while this page is bounded: perf put a scan's time in waiting
  * for each page's lines as much as in bounding them. A prefetch is only a
  * hint to the CPU, so it needs no content lock.
@@ -435,15 +437,19 @@ buffer_for(IndexScanDesc scan, BlockNumber block, BlockNumber then)
 	}
 	if (BlockNumberIsValid(then) && then < state->blocks)
 	{
+		Page page;
 		const FaceVaEntries *entries;
-		const char *from, *to;
 
 		state->ahead = ReadBuffer(scan->indexRelation, then);
 		state->ahead_block = then;
-		entries = face_va_page_entries(BufferGetPage(state->ahead));
-		from = (const char *) entries->residual;
-		to = (const char *) &entries->lead[FACE_VA_LEAD_AXES - 1][FACE_VA_CAPACITY - 1];
-		for (const char *line = from; line <= to; line += 64)
+		page = BufferGetPage(state->ahead);
+		entries = face_va_page_entries(page);
+		/* The header and count, the kind at the page's end, and the lead codes. */
+		__builtin_prefetch(page);
+		__builtin_prefetch(face_va_page_opaque(page));
+		for (const char *line = (const char *) entries->lead[0];
+		     line <= (const char *) &entries->lead[FACE_VA_LEAD_AXES - 1][FACE_VA_CAPACITY - 1];
+		     line += 64)
 			__builtin_prefetch(line);
 	}
 	return buffer;

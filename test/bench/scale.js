@@ -18,6 +18,7 @@
 //   tau 0.6   SELECT id FROM t WHERE emb <-> $1 < 0.6
 //   tau 1%    SELECT id FROM t WHERE emb <-> $1 < tau_1%
 //   top-1     SELECT id, emb <-> $1 FROM t ORDER BY emb <-> $1 LIMIT 1
+//   top-10    the same with LIMIT 10
 // Each query is wrapped in array_agg so that its answer comes back as one row, and is
 // timed server side (clock_timestamp() around plpgsql's EXECUTE ... USING, so planning
 // and execution but no psql or socket time), with jit off. The index answer must equal
@@ -27,7 +28,7 @@
 //   node test/bench/scale.js --socket "$PWD/.pgdata" --db bench --user postgres \
 //        [--sizes 10000,100000,1000000] [--probes 100] [--calibration 1000] \
 //        [--seed 1] [--fit-pairs 20000] [--stats FILE] [--port 5432] [--out FILE] [--keep]
-//        [--indexes gist,face_va]
+//        [--indexes gist,face_va] [--queries 'tau 0.6,tau 1%,top-1,top-10']
 //
 // It needs psql on the PATH and a database with pgface installed, e.g. a private cluster:
 //   source scripts/cluster.sh; cluster_init "$PWD/.pgdata"
@@ -57,6 +58,7 @@ const statsFile = option('--stats', path.join(__dirname, 'lfw_statistics.json'))
 const outFile = option('--out', null);
 const keep = flag('--keep');
 const methods = option('--indexes', 'gist,face_va').split(',');
+const queryNames = option('--queries', 'tau 0.6,tau 1%,top-1,top-10').split(',');
 const connection = connectionFromOptions(option);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(probeCount >= 1) || !(calibrationCount >= 100) ||
   !methods.length || methods.some((m) => !['gist', 'face_va'].includes(m))) {
@@ -634,7 +636,8 @@ async function main() {
           { name: 'tau 0.6', tau: 0.6, knn: false, sql: `SELECT array_agg(id ORDER BY id), NULL::float8[] FROM (SELECT id FROM scale_${n} WHERE emb <-> $1 < 0.6) s` },
           { name: 'tau 1%', tau: cal.tau, knn: false, sql: `SELECT array_agg(id ORDER BY id), NULL::float8[] FROM (SELECT id FROM scale_${n} WHERE emb <-> $1 < ${cal.tau}) s` },
           { name: 'top-1', tau: null, knn: true, sql: `SELECT array_agg(id), array_agg(d) FROM (SELECT id, emb <-> $1 AS d FROM scale_${n} ORDER BY emb <-> $1 LIMIT 1) s` },
-        ];
+          { name: 'top-10', tau: null, knn: true, sql: `SELECT array_agg(id), array_agg(d) FROM (SELECT id, emb <-> $1 AS d FROM scale_${n} ORDER BY emb <-> $1 LIMIT 10) s` },
+        ].filter((q) => queryNames.includes(q.name));
       }
       await runPlan(method);
       await psql(`DROP INDEX ${indexName(n, method)};`);
