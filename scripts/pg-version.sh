@@ -17,6 +17,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 version=${1:?usage: scripts/pg-version.sh VERSION}
 root="$repo/.pg-versions"
 say() { echo "pg-version: $*" >&2; }
+source "$repo/scripts/private-apt.sh"
 
 case "$version" in
 15)
@@ -39,13 +40,9 @@ case "$version" in
 	fi
 	headers="$root/17/unpacked/usr/include/postgresql/17/server"
 	if [ ! -f "$headers/postgres.h" ]; then
-		apt_dir="$root/apt-trixie"
-		mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$root/17"
-		echo "deb http://deb.debian.org/debian trixie main" >"$apt_dir/sources.list"
-		apt_private=(-o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-			-o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache")
+		mkdir -p "$root/17"
 		say "reading trixie's package lists (a private apt view; the system's sources are untouched)"
-		apt-get "${apt_private[@]}" update -qq >&2
+		private_apt trixie deb "$root/apt-trixie"
 		say "fetching trixie's postgresql-server-dev-17 (headers only; nothing is installed)"
 		(cd "$root/17" && apt-get "${apt_private[@]}" download -q postgresql-server-dev-17 >&2)
 		dpkg-deb -x "$(ls "$root"/17/postgresql-server-dev-17_*.deb | head -1)" "$root/17/unpacked"
@@ -80,14 +77,8 @@ if [ ${#needed[@]} -gt 0 ]; then
 fi
 
 # A private apt view of the newer suite's sources: its own source list, lists and cache.
-apt_dir="$root/apt-$suite"
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-echo "deb-src http://deb.debian.org/debian $suite main" >"$apt_dir/sources.list"
-apt_private=(-o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	-o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache"
-	-o Dir::State::Status=/var/lib/dpkg/status)
 say "reading $suite's source lists (a private apt view; the system's sources are untouched)"
-apt-get "${apt_private[@]}" update -qq >&2
+private_apt "$suite" deb-src "$root/apt-$suite-src"
 
 source_dir="$root/$version/source"
 rm -rf "$source_dir"

@@ -24,14 +24,9 @@ say() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 sql() { psql -h "$data" -U postgres -d "$db" -v ON_ERROR_STOP=1 -Atq "$@"; }
 
 if ! sql -c "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'" | grep -q 1; then
-	apt_dir="$work/apt-trixie"
-	mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-	echo "deb-src http://deb.debian.org/debian trixie main" >"$apt_dir/sources.list"
-	apt_private=(-o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-		-o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache"
-		-o Dir::State::Status=/var/lib/dpkg/status)
+	source "$repo/scripts/private-apt.sh"
 	say "reading trixie's source lists (a private apt view)"
-	apt-get "${apt_private[@]}" update -qq >&2
+	private_apt trixie deb-src "$work/apt-trixie"
 	rm -rf "$work/source" && mkdir -p "$work/source"
 	say "fetching trixie's source package pgvector"
 	(cd "$work/source" && apt-get "${apt_private[@]}" source --download-only -q pgvector >&2)
