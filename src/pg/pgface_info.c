@@ -11,6 +11,7 @@
 #include "face_va.h"
 #include "funcapi.h"
 #include "common/simd.h"
+#include "index/lead_filter.h"
 #include "utils/builtins.h"
 
 #ifndef PGFACE_LIBRARY_VERSION /* the Makefile passes pgface.control's default_version */
@@ -62,6 +63,9 @@ pgface_info(PG_FUNCTION_ARGS)
 	add_net_row(rsinfo, models, &models->detector, models->recognition_count);
 	add_net_row(rsinfo, models, &models->landmarks, models->recognition_count);
 	add_row(rsinfo, "simd", pgface_simd_name());
+	/* Whether face_va scans weigh faces by byte tables first: it changes speed, never answers. */
+	add_row(rsinfo, "face_va_filter",
+	        pgface_index_lead_filter_kernel() != NULL ? "avx512vbmi" : "none");
 	add_row(rsinfo, "gist_key_format", psprintf("%d", FACE_GIST_FORMAT));
 	add_row(rsinfo, "face_va_layout", psprintf("%d", FACE_VA_LAYOUT));
 	return (Datum) 0;
