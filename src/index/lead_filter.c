@@ -52,7 +52,6 @@ pgface_index_lead_filter_prepare(pgface_index_lead_filter *filter, const pgface_
 	/* Made even where no kernel runs it, so that the scalar kernel can be tested anywhere. */
 	filter->active = made && pgface_index_lead_filter_kernel() != NULL;
 	filter->limit = limit;
-	filter->ceiling = FILTER_CEILING;
 	if (!made)
 		return;
 	units_per_term = (FILTER_CEILING + 1) / ((double) limit * (1.0 + FILTER_MARGIN));
@@ -82,7 +81,7 @@ pgface_index_lead_filter_scalar(const pgface_index_columns *columns,
 			sum += filter->table[a][(uint8_t) columns->lead[(size_t) a * columns->stride + f]];
 			sum = sum > 255 ? 255 : sum;
 		}
-		if (sum <= filter->ceiling)
+		if (sum <= FILTER_CEILING)
 			kept[f / 64] |= UINT64_C(1) << (f % 64);
 	}
 }
@@ -102,7 +101,7 @@ pgface_index_lead_filter_vbmi(const pgface_index_columns *columns,
 {
 	__m512i sum[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
 	__mmask64 lanes[2];
-	const __m512i ceiling = _mm512_set1_epi8((char) filter->ceiling);
+	const __m512i ceiling = _mm512_set1_epi8((char) FILTER_CEILING);
 	int halves = columns->count > 64 ? 2 : 1;
 
 	for (int h = 0; h < 2; h++)

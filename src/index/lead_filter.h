@@ -8,7 +8,7 @@
  * table of the probe's 256 possible terms per axis rounded down, and adds the
  * 24 bytes with saturation, 64 faces in one vector (AVX-512 byte permutes).
  * Every byte is at most its term in the filter's units, so a face whose byte
- * sum is past the filter's ceiling has a float bound past the filter's limit:
+ * sum saturates (255) has a float bound past the filter's limit:
  * dropping it changes nothing, and the float path bounds the rest as before.
  */
 #ifndef PGFACE_INDEX_LEAD_FILTER_H
@@ -21,9 +21,8 @@
 
 typedef struct pgface_index_lead_filter
 {
-	bool active;     /* false: the filter keeps every face (no limit, or no kernel) */
-	float limit;     /* the squared bound it was made for; it drops only faces past it */
-	uint8_t ceiling; /* a face whose byte sum is past this is past limit */
+	bool active; /* false: the filter keeps every face (no limit, or no kernel) */
+	float limit; /* the squared bound it was made for; it drops only faces past it */
 	uint8_t table[PGFACE_INDEX_LEAD_AXES][256]; /* by (uint8_t) code */
 } pgface_index_lead_filter;
 
