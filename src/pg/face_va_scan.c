@@ -444,9 +444,13 @@ buffer_for(IndexScanDesc scan, BlockNumber block, BlockNumber then)
 		state->ahead_block = then;
 		page = BufferGetPage(state->ahead);
 		entries = face_va_page_entries(page);
-		/* The header and count, the kind at the page's end, and the lead codes. */
+		/*
+		 * The header and count, the kind at the page's end (by its place, not
+		 * PageGetSpecialPointer, which asserts on a page not yet formatted),
+		 * and the lead codes.
+		 */
 		__builtin_prefetch(page);
-		__builtin_prefetch(face_va_page_opaque(page));
+		__builtin_prefetch((const char *) page + BLCKSZ - MAXALIGN(sizeof(FaceVaPageOpaque)));
 		for (const char *line = (const char *) entries->lead[0];
 		     line <= (const char *) &entries->lead[FACE_VA_LEAD_AXES - 1][FACE_VA_CAPACITY - 1];
 		     line += 64)
