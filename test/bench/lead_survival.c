@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "face/embedding.h"
 #include "face/embedding_statistics.h"
 #include "face/model_registry.h"
 #include "index/columns.h"
@@ -29,7 +30,7 @@
 
 #define PAGE_FACES 110
 
-/* Every embedding of a file, dims values each; exits on a file it cannot read. */
+/* Every embedding of a file, dims values each, read as the type reads them; exits on a bad line. */
 static size_t
 read_embeddings(const char *path, int dims, float **out)
 {
@@ -45,14 +46,15 @@ read_embeddings(const char *path, int dims, float **out)
 	}
 	while (getline(&line, &length, file) > 0)
 	{
-		char *at = strchr(line, '[');
-
-		if (at == NULL)
-			continue;
 		if (count == capacity)
 			values = realloc(values, (capacity *= 2) * dims * sizeof(float));
-		for (int d = 0; d < dims; d++)
-			values[count * dims + d] = strtof(at + 1, &at);
+		if (values == NULL ||
+		    pgface_emb_parse(line, values + count * dims, dims).status != PGFACE_EMB_OK)
+		{
+			fprintf(stderr, "lead_survival: %s line %zu is not an embedding of %d values\n", path,
+			        count + 1, dims);
+			exit(2);
+		}
 		count++;
 	}
 	free(line);
