@@ -140,8 +140,13 @@ RESET enable_indexscan;
 RESET enable_bitmapscan;
 SELECT * FROM compare_answers();
 
--- Left to itself, the planner picks the index for nearest neighbours and tight thresholds.
+-- Left to itself, the planner picks the index for tight thresholds, and for the nearest
+-- five faces face_va but not GiST: past its first row, GiST's ordered scan walks most of
+-- its tree, slower than a seq scan (doc/benchmarks.md, "Which plan the planner picks").
 SELECT line FROM show_plans() AS line WHERE line LIKE 'SELECT%' OR line ~ '^ *(->  )?[A-Z][a-z]+ (Index )?Scan' AND line NOT LIKE '%probes%';
+-- The nearest face alone goes through either index.
+SELECT line FROM explain_plan('SELECT id FROM staff ORDER BY emb <-> (SELECT q FROM probes WHERE pid = 1) LIMIT 1') AS line
+WHERE line ~ 'Scan' AND line NOT LIKE '%probes%';
 
 -- Churn: delete, move, duplicate and NULL out rows, then VACUUM, and compare again.
 DELETE FROM staff WHERE id % 7 = 0;

@@ -37,6 +37,7 @@ extern FaceEmbedding *face_embedding_alloc(const pgface_recognition_model *model
 extern const pgface_recognition_model *face_embedding_default_model(void);
 
 /* The text output and binary input functions, for types built on this one. */
+extern Datum face_embedding_in(PG_FUNCTION_ARGS);
 extern Datum face_embedding_out(PG_FUNCTION_ARGS);
 extern Datum face_embedding_recv(PG_FUNCTION_ARGS);
 

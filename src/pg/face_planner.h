@@ -43,4 +43,7 @@ extern Selectivity pgface_within_selectivity(PlannerInfo *root, Node *a, Node *b
 /* planner_hook.c: makes "emb <-> probe < tau" indexable and well estimated. */
 extern void pgface_install_planner_hook(void);
 
+/* index_cost.c: gives GiST indexes of faces an estimator that follows what their scans read. */
+extern void pgface_install_index_cost_hook(void);
+
 #endif

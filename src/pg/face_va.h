@@ -26,6 +26,7 @@
 #include "index/lead_filter.h"
 
 #include "access/amapi.h"
+#include "nodes/pathnodes.h"
 #include "access/generic_xlog.h"
 #include "nodes/execnodes.h"
 #include "storage/bufmgr.h"
@@ -160,6 +161,11 @@ extern float4 face_va_entry_bound(const FaceVaEntries *entries, int i,
 
 /* face_va_handler.c: registers the index's reloption kind; _PG_init calls it. */
 extern void face_va_define_reloptions(void);
+
+/* index_cost.c: face_va's cost model, next to the one it is weighed against (GiST's). */
+extern void face_va_cost_estimate(PlannerInfo *root, IndexPath *path, double loop_count,
+                                  Cost *startup_cost, Cost *total_cost, Selectivity *selectivity,
+                                  double *correlation, double *pages);
 
 /* face_va_build.c: building, inserting. */
 extern IndexBuildResult *face_va_build(Relation heap, Relation index, IndexInfo *index_info);

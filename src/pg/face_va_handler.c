@@ -18,12 +18,6 @@
 
 PG_FUNCTION_INFO_V1(face_va_handler);
 
-/*
- * What one face's first code block costs a scan, in cpu_operator_cost units:
- * eight table lookups, against one call of the distance for a seq scan's row.
- */
-#define FACE_VA_CODE_COST 0.25
-
 /* face_va's kind of reloptions, registered once per backend when pgface loads. */
 static relopt_kind face_va_reloption_kind;
 
@@ -84,32 +78,6 @@ face_va_validate(Oid opclass_oid)
 	ReleaseSysCacheList(members);
 	ReleaseSysCache(class_tuple);
 	return valid;
-}
-
-/*
- * Every scan reads every page in order, and every face's first code block;
- * ordered scans do all that before their first row. The heap fetches of what
- * matches are costed by the planner from the selectivity, as for any index.
- */
-static void
-face_va_cost_estimate(PlannerInfo *root, IndexPath *path, double loop_count, Cost *startup_cost,
-                      Cost *total_cost, Selectivity *selectivity, double *correlation,
-                      double *pages)
-{
-	IndexOptInfo *index = path->indexinfo;
-	GenericCosts costs;
-	double seq_page_cost;
-	Cost pass;
-
-	MemSet(&costs, 0, sizeof(costs));
-	genericcostestimate(root, path, loop_count, &costs);
-	get_tablespace_page_costs(index->reltablespace, NULL, &seq_page_cost);
-	pass = index->pages * seq_page_cost + index->tuples * cpu_operator_cost * FACE_VA_CODE_COST;
-	*startup_cost = path->indexorderbys != NIL ? pass : 0.0;
-	*total_cost = pass + costs.numIndexTuples * cpu_index_tuple_cost;
-	*selectivity = costs.indexSelectivity;
-	*correlation = 0.0;
-	*pages = index->pages;
 }
 
 /* What face_va can do, for CREATE ACCESS METHOD; see face_va.h for why it exists. */

@@ -16,7 +16,7 @@ PG_MODULE_MAGIC;
 void _PG_init(void);
 
 /*
- * Settings first, then the core's hooks, the planner hook and face_va's reloption
+ * Settings first, then the core's hooks, the planner's hooks and face_va's reloption
  * kind; OpenBLAS stays on one thread inside a backend.
  */
 void
@@ -26,5 +26,6 @@ _PG_init(void)
 	pgface_install_pg_runtime();
 	pgface_blas_set_threads(1);
 	pgface_install_planner_hook();
+	pgface_install_index_cost_hook();
 	face_va_define_reloptions();
 }
