@@ -172,6 +172,33 @@ ANALYZE staff;
 SELECT line FROM show_plans() AS line WHERE line ~ '^ *(->  )?[A-Z][a-z]+ (Index )?Scan' AND line NOT LIKE '%probes%';
 DROP INDEX staff_emb_gist;
 
+-- On vectors that the model's axes do not describe, here random values in [0, 1), the
+-- bounds prune nothing for a nearest-neighbour scan: every face is a candidate whose row
+-- must be read. The planner sees it in the column's statistics once ANALYZE has run, and
+-- takes the seq scan, for either index; a threshold far below such vectors' distances
+-- still prunes, and keeps the index.
+CREATE TABLE random_vectors (id int, emb face_embedding);
+INSERT INTO random_vectors
+SELECT i, (SELECT array_agg(uniform(i * 128 + d, 7) ORDER BY d)::real[]::face_embedding FROM generate_series(1, 128) d)
+FROM generate_series(1, 3000) i;
+CREATE INDEX random_vectors_emb ON random_vectors USING face_va (emb);
+CREATE TABLE random_probe AS SELECT emb AS q FROM random_vectors WHERE id = 1;
+CREATE FUNCTION random_plans() RETURNS TABLE (query text, scan text) LANGUAGE sql AS $$
+	SELECT q, trim(regexp_replace(line, '^ *(->)? *', '')) FROM unnest(ARRAY[
+		'ORDER BY emb <-> (SELECT q FROM random_probe) LIMIT 1',
+		'WHERE emb <-> (SELECT q FROM random_probe) < 0.5']) q,
+		explain_plan('SELECT id FROM random_vectors ' || q) line
+	WHERE line ~ 'Scan' AND line NOT LIKE '%random_probe%'
+$$;
+SELECT * FROM random_plans();
+ANALYZE random_vectors;
+SELECT * FROM random_plans();
+CREATE INDEX random_vectors_emb_gist ON random_vectors USING gist (emb);
+DROP INDEX random_vectors_emb;
+SELECT * FROM random_plans();
+DROP TABLE random_vectors, random_probe;
+DROP FUNCTION random_plans();
+
 -- What it refuses, and its operator class is valid.
 CREATE INDEX ON staff USING face_va (emb) WITH (lists = 100);
 CREATE INDEX ON staff USING face_va (emb, person);

@@ -12,6 +12,8 @@
 #include "nodes/pathnodes.h"
 #include "nodes/primnodes.h"
 
+#include "index/tightness.h"
+
 /* pgface's objects in the schema it was installed in. */
 typedef struct PgfaceCatalog
 {
@@ -42,6 +44,13 @@ extern Selectivity pgface_within_selectivity(PlannerInfo *root, Node *a, Node *b
 
 /* planner_hook.c: makes "emb <-> probe < tau" indexable and well estimated. */
 extern void pgface_install_planner_hook(void);
+
+/*
+ * index_sample.c: the pairs of the embeddings ANALYZE sampled from the index's column
+ * (or expression), weighed by the index core; NULL without statistics to go on.
+ */
+extern const pgface_index_pair_sample *pgface_index_sample_of(PlannerInfo *root,
+                                                              IndexOptInfo *index);
 
 /* index_cost.c: gives GiST indexes of faces an estimator that follows what their scans read. */
 extern void pgface_install_index_cost_hook(void);

@@ -13,6 +13,7 @@
  * 2-core machine at 10k, 100k and 1M synthetic faces in shared buffers,
  * against the seq scan's estimate; they are judged by the plans they pick.
  */
+#include "face_ball.h"
 #include "face_embedding.h"
 #include "face_planner.h"
 #include "face_va.h"
@@ -25,6 +26,7 @@
 #include "optimizer/optimizer.h"
 #include "optimizer/plancat.h"
 #include "utils/index_selfuncs.h"
+#include "catalog/pg_type_d.h"
 #include "utils/lsyscache.h"
 #include "utils/selfuncs.h"
 #include "utils/spccache.h"
@@ -47,6 +49,93 @@
 #define FACE_VA_PASSES_PER_DECADE 1.6
 
 static get_relation_info_hook_type previous_get_relation_info_hook = NULL;
+
+/*
+ * How the scans' candidates are weighed, from a sample of the column
+ * (index_sample.c): the share of faces whose bound lets them through, which
+ * is tiny on the model's own embeddings and all of them on vectors its axes do
+ * not describe. 0 (the model's own) without statistics to go on.
+ */
+typedef struct CandidateShares
+{
+	double within;  /* of a threshold scan, at its radius when the plan knows it */
+	double ordered; /* of an ordered scan, before its first rows */
+} CandidateShares;
+
+#define SAMPLE_SHARE_FLOOR 0.05
+
+/* The radius of the scan's ball when it is a constant of the plan, else -1. */
+static double
+ball_radius(IndexPath *path)
+{
+	ListCell *cell;
+
+	foreach (cell, path->indexclauses)
+	{
+		IndexClause *clause = (IndexClause *) lfirst(cell);
+		ListCell *qual;
+
+		foreach (qual, clause->indexquals)
+		{
+			Expr *expression = ((RestrictInfo *) lfirst(qual))->clause;
+			Node *ball;
+
+			if (!IsA(expression, OpExpr) || list_length(((OpExpr *) expression)->args) != 2)
+				continue;
+			ball = lsecond(((OpExpr *) expression)->args);
+			if (IsA(ball, Const) && !((Const *) ball)->constisnull)
+				return DatumGetFaceBallP(((Const *) ball)->constvalue)->radius;
+			if (IsA(ball, FuncExpr) && list_length(((FuncExpr *) ball)->args) == 2)
+			{
+				Node *radius = lsecond(((FuncExpr *) ball)->args);
+
+				if (IsA(radius, Const) && !((Const *) radius)->constisnull &&
+				    ((Const *) radius)->consttype == FLOAT8OID)
+					return DatumGetFloat8(((Const *) radius)->constvalue);
+			}
+		}
+	}
+	return -1.0;
+}
+
+static CandidateShares
+candidate_shares(PlannerInfo *root, IndexPath *path)
+{
+	const pgface_index_pair_sample *sample = pgface_index_sample_of(root, path->indexinfo);
+	CandidateShares shares = {0.0, 0.0};
+	double radius;
+
+	if (sample == NULL)
+		return shares;
+	shares.ordered = pgface_index_ordered_candidate_share(sample);
+	radius = ball_radius(path);
+	shares.within = radius >= 0.0 ? pgface_index_candidate_share(sample, radius) : 0.0;
+	/*
+	 * A handful of the sample's thousand pairs says nothing the model's own
+	 * estimate does not: shares under SAMPLE_SHARE_FLOOR are left to it.
+	 */
+	if (shares.within < SAMPLE_SHARE_FLOOR)
+		shares.within = 0.0;
+	if (shares.ordered < SAMPLE_SHARE_FLOOR)
+		shares.ordered = 0.0;
+	return shares;
+}
+
+/*
+ * What a candidate costs a face_va scan beyond its code: the table's row, read
+ * where it lies, and the exact distance.
+ */
+static Cost
+candidate_cost(IndexOptInfo *index)
+{
+	double rows_per_page = index->rel->pages > 0 && index->rel->tuples > 0
+	                           ? index->rel->tuples / index->rel->pages
+	                           : 1.0;
+	double random_page_cost;
+
+	get_tablespace_page_costs(index->rel->reltablespace, &random_page_cost, NULL);
+	return random_page_cost / Max(rows_per_page, 1.0) + cpu_tuple_cost + cpu_operator_cost;
+}
 
 /*
  * The rows an ordered scan of this query must hand out: its LIMIT when the
@@ -87,19 +176,23 @@ face_gist_cost_estimate(PlannerInfo *root, IndexPath *path, double loop_count, C
 {
 	double faces = Max(path->indexinfo->tuples, 0.0);
 	Cost face_cost = faces * cpu_operator_cost;
+	CandidateShares candidates = candidate_shares(root, path);
 
 	gistcostestimate(root, path, loop_count, startup_cost, total_cost, selectivity, correlation,
 	                 pages);
+	/* Faces whose bounds let them through are read from the leaves, as in a walk. */
 	if (path->indexorderbys != NIL)
 	{
-		double share = gist_walk_share(ordered_rows_wanted(root));
+		double share = Max(gist_walk_share(ordered_rows_wanted(root)), candidates.ordered);
 
 		*startup_cost += face_cost * (GIST_FACE_COST_FIRST_ROW +
 		                              share * (GIST_FACE_COST_WALK - GIST_FACE_COST_FIRST_ROW));
 		*total_cost = Max(*total_cost + face_cost * GIST_FACE_COST_WALK, *startup_cost);
 	}
 	else
-		*total_cost += face_cost * GIST_FACE_COST_WITHIN;
+		*total_cost +=
+		    face_cost * (GIST_FACE_COST_WITHIN +
+		                 candidates.within * (GIST_FACE_COST_WALK - GIST_FACE_COST_WITHIN));
 }
 
 void
@@ -119,15 +212,23 @@ face_va_cost_estimate(PlannerInfo *root, IndexPath *path, double loop_count, Cos
 	pass = index->pages * seq_page_cost + index->tuples * cpu_operator_cost * FACE_VA_CODE_COST;
 	*startup_cost = 0.0;
 	*total_cost = pass + costs.numIndexTuples * cpu_index_tuple_cost;
-	/* An ordered scan makes its passes before its rows, more of them for a larger LIMIT. */
+	*selectivity = costs.indexSelectivity;
+	/*
+	 * An ordered scan makes its passes before its rows, more of them for a larger
+	 * LIMIT, and reads its candidates' rows first. A threshold scan hands its
+	 * candidates to the executor to recheck: they are its rows.
+	 */
 	if (path->indexorderbys != NIL)
 	{
 		Cost passes = pass * FACE_VA_PASSES_PER_DECADE * log10(ordered_rows_wanted(root));
+		Cost candidates =
+		    candidate_shares(root, path).ordered * index->tuples * candidate_cost(index);
 
-		*startup_cost = pass + passes;
-		*total_cost += passes;
+		*startup_cost = pass + passes + candidates;
+		*total_cost += passes + candidates;
 	}
-	*selectivity = costs.indexSelectivity;
+	else
+		*selectivity = Max(*selectivity, candidate_shares(root, path).within);
 	*correlation = 0.0;
 	*pages = index->pages;
 }

@@ -21,38 +21,24 @@
 #include "index/point_list.h"
 #include "index/slack.h"
 #include "unit.h"
+#include "unit_random.h"
 
 /* How many faces share a list, a box or a set of columns with the face under test. */
 #define NEIGHBOURS 12
 
 static uint64_t bounds_rng = 0x9e3779b97f4a7c15ull;
 
-/* Uniform in [0, 1), splitmix64. */
+/* Uniform in [0, 1). */
 static double
 next_unit(void)
 {
-	uint64_t z = (bounds_rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return (double) ((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+	return unit_random_uniform(&bounds_rng);
 }
 
-/* Standard normal, by the polar method. */
 static double
 next_normal(void)
 {
-	double u;
-	double v;
-	double s;
-
-	do
-	{
-		u = 2.0 * next_unit() - 1.0;
-		v = 2.0 * next_unit() - 1.0;
-		s = u * u + v * v;
-	} while (s >= 1.0 || s == 0.0);
-	return u * sqrt(-2.0 * log(s) / s);
+	return unit_random_normal(&bounds_rng);
 }
 
 static const pgface_embedding_statistics *

@@ -30,6 +30,7 @@ main(void)
 	                             index_bounds_tests,
 	                             index_lead_sums_tests,
 	                             index_order_tests,
+	                             index_tightness_tests,
 	                             shape_predictor_tests,
 	                             identify_tests,
 	                             quality_tests};
