@@ -160,6 +160,13 @@ extern float4 face_va_entry_bound(const FaceVaEntries *entries, int i,
                                   const pgface_index_probe *probe);
 
 /* face_va_handler.c: registers the index's reloption kind; _PG_init calls it. */
+/*
+ * face_va_recent.c: a page of the index pinned, through the buffer this backend
+ * last found it in when that still holds it; blocks is the index's size as the
+ * caller knows it, to size the memory of those buffers at once.
+ */
+extern Buffer face_va_read_page(Relation index, BlockNumber block, BlockNumber blocks);
+
 extern void face_va_define_reloptions(void);
 
 /* index_cost.c: face_va's cost model, next to the one it is weighed against (GiST's). */

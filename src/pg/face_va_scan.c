@@ -433,14 +433,14 @@ buffer_for(IndexScanDesc scan, BlockNumber block, BlockNumber then)
 	else
 	{
 		release_ahead(state);
-		buffer = ReadBuffer(scan->indexRelation, block);
+		buffer = face_va_read_page(scan->indexRelation, block, state->blocks);
 	}
 	if (BlockNumberIsValid(then) && then < state->blocks)
 	{
 		Page page;
 		const FaceVaEntries *entries;
 
-		state->ahead = ReadBuffer(scan->indexRelation, then);
+		state->ahead = face_va_read_page(scan->indexRelation, then, state->blocks);
 		state->ahead_block = then;
 		page = BufferGetPage(state->ahead);
 		entries = face_va_page_entries(page);

@@ -29,6 +29,13 @@
 #define PGFACE_SMGR_FILE(smgr) (&(smgr)->smgr_rnode.node)
 #endif
 
+/* 16 renamed a relation's file identity in the relcache too, as ReadRecentBuffer takes it. */
+#if PG_VERSION_NUM >= 160000
+#define PGFACE_RELATION_FILE(relation) ((relation)->rd_locator)
+#else
+#define PGFACE_RELATION_FILE(relation) ((relation)->rd_node)
+#endif
+
 /* 18 replaced pg_attribute_noreturn() after a declaration by pg_noreturn before it. */
 #if PG_VERSION_NUM >= 180000
 #define PGFACE_NORETURN_BEFORE pg_noreturn

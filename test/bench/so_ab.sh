@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# A/B of two builds of pgface.so on one running cluster, alternating, in fresh sessions:
+#   test/bench/so_ab.sh A.so B.so ROUNDS SQLFILE [psql options...]
+# Each round installs A, then B, into the server's library directory (a copy renamed into
+# place, so backends that still map the old file keep it: copying over a mapped library
+# crashes them), and runs SQLFILE with psql in a fresh session; the NOTICE lines it raises
+# (its figures) are printed after the build's name. The build installed last stays; run
+# make install afterwards to restore yours. For example, face_va's scan before and after
+# a change, on scale.js's 1M table:
+#   test/bench/so_ab.sh /tmp/before.so /tmp/after.so 3 test/bench/face_va_loop.sql \
+#     -h "$PWD/.pgdata" -U postgres -d bench -v table=scale_1000000 -v tau=0.4058
+set -euo pipefail
+a=${1:?A.so} b=${2:?B.so} rounds=${3:?rounds} sql=${4:?SQL file}
+shift 4
+libdir=$(pg_config --pkglibdir)
+for round in $(seq "$rounds"); do
+	for build in "$a" "$b"; do
+		cp "$build" "$libdir/pgface.so.ab" && mv "$libdir/pgface.so.ab" "$libdir/pgface.so"
+		sleep 1
+		printf '%s (round %s):' "$(basename "$build")" "$round"
+		psql -X -q "$@" -f "$sql" 2>&1 | sed -n 's/.*NOTICE: *//p' | tr '\n' ' '
+		echo
+	done
+done
