@@ -21,6 +21,9 @@ typedef struct FaceBall
 #define DatumGetFaceBallP(x)     ((FaceBall *) PG_DETOAST_DATUM(x))
 #define PG_GETARG_FACE_BALL_P(n) DatumGetFaceBallP(PG_GETARG_DATUM(n))
 
+/* face_ball(center, radius), the SQL function; the planner knows it by its address. */
+extern Datum face_ball(PG_FUNCTION_ARGS);
+
 /* A new ball around a copy of center. */
 extern FaceBall *face_ball_make(const FaceEmbedding *center, float8 radius);
 

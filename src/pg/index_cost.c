@@ -25,8 +25,8 @@
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/plancat.h"
-#include "utils/index_selfuncs.h"
 #include "catalog/pg_type_d.h"
+#include "utils/index_selfuncs.h"
 #include "utils/lsyscache.h"
 #include "utils/selfuncs.h"
 #include "utils/spccache.h"
@@ -62,6 +62,7 @@ typedef struct CandidateShares
 	double ordered; /* of an ordered scan, before its first rows */
 } CandidateShares;
 
+/* Under this, a share is a few dozen of the sample's 1,128 pairs: the model's estimate stands. */
 #define SAMPLE_SHARE_FLOOR 0.05
 
 /* The radius of the scan's ball when it is a constant of the plan, else -1. */
@@ -85,7 +86,8 @@ ball_radius(IndexPath *path)
 			ball = lsecond(((OpExpr *) expression)->args);
 			if (IsA(ball, Const) && !((Const *) ball)->constisnull)
 				return DatumGetFaceBallP(((Const *) ball)->constvalue)->radius;
-			if (IsA(ball, FuncExpr) && list_length(((FuncExpr *) ball)->args) == 2)
+			if (IsA(ball, FuncExpr) && list_length(((FuncExpr *) ball)->args) == 2 &&
+			    pgface_is_function(((FuncExpr *) ball)->funcid, face_ball))
 			{
 				Node *radius = lsecond(((FuncExpr *) ball)->args);
 
@@ -98,6 +100,7 @@ ball_radius(IndexPath *path)
 	return -1.0;
 }
 
+/* The shares of the index's sample, for this path's radius. */
 static CandidateShares
 candidate_shares(PlannerInfo *root, IndexPath *path)
 {
