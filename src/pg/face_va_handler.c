@@ -9,11 +9,7 @@
 #include "catalog/pg_amop.h"
 #include "catalog/pg_opclass.h"
 #include "commands/vacuum.h"
-#include "optimizer/cost.h"
-#include "optimizer/optimizer.h"
 #include "utils/catcache.h"
-#include "utils/selfuncs.h"
-#include "utils/spccache.h"
 #include "utils/syscache.h"
 
 PG_FUNCTION_INFO_V1(face_va_handler);

@@ -20,9 +20,7 @@
 
 #include <math.h>
 
-#include "access/gist.h"
 #include "catalog/pg_am_d.h"
-#include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/plancat.h"
 #include "catalog/pg_type_d.h"
