@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "face/embedding.h"
 #include "index/point.h"
 #include "index/probe.h"
 #include "index/terms.h"
@@ -41,16 +42,6 @@ bound_squared(const pgface_index_probe *probe, const pgface_index_point *point)
 	return sum;
 }
 
-static double
-distance_squared(const float *a, const float *b, int dims)
-{
-	double sum = 0.0;
-
-	for (int d = 0; d < dims; d++)
-		sum += ((double) a[d] - b[d]) * ((double) a[d] - b[d]);
-	return sum;
-}
-
 int
 pgface_index_sample_pairs(const pgface_embedding_statistics *stats, const float *const *embeddings,
                           int count, pgface_index_pair_sample *sample)
@@ -73,16 +64,17 @@ pgface_index_sample_pairs(const pgface_embedding_statistics *stats, const float 
 	for (int i = 0; i < used; i++)
 		for (int j = i + 1; j < used; j++)
 		{
-			double distance = distance_squared(chosen[i], chosen[j], stats->dims);
-			double bound = bound_squared(&probes[i], &points[j]);
+			/* The distance <-> gives, so that the sample weighs what a scan compares. */
+			double distance = pgface_l2_distance(chosen[i], chosen[j], stats->dims);
+			double bound = sqrt(bound_squared(&probes[i], &points[j]));
 
 			if (!(distance > 0.0) || !isfinite(distance) || !isfinite(bound))
 				continue;
-			sample->bounds[sample->pairs] = (float) sqrt(bound);
-			shares[sample->pairs] = sqrt(bound / distance);
+			sample->bounds[sample->pairs] = (float) bound;
+			shares[sample->pairs] = bound / distance;
 			sample->pairs++;
-			if (sqrt(distance) < sample->nearest)
-				sample->nearest = sqrt(distance);
+			if (distance < sample->nearest)
+				sample->nearest = distance;
 		}
 	if (sample->pairs == 0)
 		return 0;
