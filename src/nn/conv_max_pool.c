@@ -4,10 +4,14 @@
  * out: the detector's first conv would write 414x414x16 floats (11 MB) only
  * for the pool to read them back and keep a quarter.
  */
+#include <float.h>
 #include <string.h>
 
 #include "common/runtime.h"
 #include "nn/layers.h"
+
+#define KERNEL_FILE "nn/conv_max_pool_kernel.h"
+#include "nn/simd_instances.h"
 
 /* conv rows per band: two per pooled row; the band's output stays in cache */
 #define BAND_FLOATS 32768
@@ -28,6 +32,40 @@ conv_then_pool(const pgface_tensor *in, const float *filters, int kh, int kw, in
 	return code;
 }
 
+/*
+ * The detector's first layer (3x3, 3 channels into 16, bias and leaky relu, even
+ * sides) pooled in registers, where this engine's GEMM is its own: nothing of
+ * the convolution goes through memory, and no row pointers are made.
+ */
+static bool
+pools_in_registers(const pgface_tensor *in, int kh, int kw, int out_c, int conv_h, int conv_w,
+                   const pgface_epilogue *epilogue)
+{
+	return kh == 3 && kw == 3 && in->c == 3 && out_c == 16 && conv_h > 0 && conv_w > 0 &&
+	       conv_h % 2 == 0 && conv_w % 2 == 0 && epilogue != NULL && epilogue->bias != NULL &&
+	       epilogue->scale == NULL && epilogue->residual == NULL && pgface_gemm_takes_panels();
+}
+
+/* Pooled rows at a time between interrupt checks. */
+#define POOLED_ROWS_PER_CHECK 16
+
+static pgface_code
+conv3x3x3_max_pool(const pgface_tensor *in, const float *filters, int conv_h, int conv_w,
+                   const pgface_epilogue *epilogue, pgface_tensor *out, pgface_status *status)
+{
+	if (pgface_tensor_alloc(out, conv_h / 2, conv_w / 2, 16, status))
+		return status->code;
+	for (int first = 0; first < out->h; first += POOLED_ROWS_PER_CHECK)
+	{
+		int rows = out->h - first < POOLED_ROWS_PER_CHECK ? out->h - first : POOLED_ROWS_PER_CHECK;
+
+		pgface_check_interrupts();
+		PGFACE_SIMD_PICK(conv3x3x3_max_pool)
+		(in->data, in->w, first, rows, out->w, filters, epilogue, out->data);
+	}
+	return PGFACE_OK;
+}
+
 pgface_code
 pgface_conv2d_max_pool(const pgface_tensor *in, const float *filters, int kh, int kw, int out_c,
                        const pgface_epilogue *epilogue, pgface_tensor *out, pgface_status *status)
@@ -40,6 +78,8 @@ pgface_conv2d_max_pool(const pgface_tensor *in, const float *filters, int kh, in
 	const float **rows;
 	float *scratch;
 
+	if (pools_in_registers(in, kh, kw, out_c, conv_h, conv_w, epilogue))
+		return conv3x3x3_max_pool(in, filters, conv_h, conv_w, epilogue, out, status);
 	/* the filters are their own panel only when there is exactly one */
 	if (out_c != 16 || !pgface_gemm_takes_panels() || conv_h < 1 || conv_w < 1)
 		return conv_then_pool(in, filters, kh, kw, out_c, epilogue, out, status);
@@ -66,10 +106,13 @@ pgface_conv2d_max_pool(const pgface_tensor *in, const float *filters, int kh, in
 		int positions = conv_rows * conv_w;
 		pgface_epilogue shifted;
 
-		for (int p = 0; p < positions; p++)
-			rows[p] = in->data + ((size_t) (conv_first + p / conv_w) * (size_t) in->w +
-			                      (size_t) (p % conv_w)) *
-			                         (size_t) in->c;
+		for (int r = 0; r < conv_rows; r++)
+		{
+			const float *row =
+			    in->data + (size_t) (conv_first + r) * (size_t) in->w * (size_t) in->c;
+			for (int x = 0; x < conv_w; x++)
+				rows[(size_t) r * conv_w + x] = row + (size_t) x * (size_t) in->c;
+		}
 		pgface_gemm_rows(
 		    positions, out_c, rows, kh, kw * in->c, (size_t) in->w * (size_t) in->c, filters,
 		    16 * depth, scratch, (size_t) out_c,

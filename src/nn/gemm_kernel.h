@@ -12,19 +12,6 @@
 
 #include "nn/simd_vector.h"
 
-/* x in every lane (a plain "zero + x" would cost an add: -0 + 0 is +0). */
-static inline __attribute__((always_inline)) KERNEL_TARGET
-KERNEL(vec) KERNEL(broadcast)(float x)
-{
-	/* every lane is set below; the initialiser quiets -O1 -Wmaybe-uninitialized */
-	/* clang-format off: it reads the macro-named type as a call */
-	KERNEL(vec) v = {0};
-	/* clang-format on */
-	for (int l = 0; l < LANES; l++)
-		v[l] = x;
-	return v;
-}
-
 /*
  * One register tile: rows x (vecs * LANES) outputs summed over all of k, then
  * the epilogue. Row i of a is op->segments runs of op->segment_length floats,

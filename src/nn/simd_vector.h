@@ -24,6 +24,19 @@ KERNEL(store)(float *p, KERNEL(vec) v)
 	memcpy(p, &v, sizeof(v));
 }
 
+/* x in every lane (a plain "zero + x" would cost an add: -0 + 0 is +0). */
+static inline __attribute__((always_inline)) KERNEL_TARGET
+KERNEL(vec) KERNEL(broadcast)(float x)
+{
+	/* every lane is set below; the initialiser quiets -O1 -Wmaybe-uninitialized */
+	/* clang-format off: it reads the macro-named type as a call */
+	KERNEL(vec) v = {0};
+	/* clang-format on */
+	for (int l = 0; l < LANES; l++)
+		v[l] = x;
+	return v;
+}
+
 /* The epilogue's relu or leaky relu of a vector (see pgface_epilogue), or the vector. */
 static inline __attribute__((always_inline)) KERNEL_TARGET
 KERNEL(vec) KERNEL(activate)(KERNEL(vec) x, const pgface_epilogue *epi)
