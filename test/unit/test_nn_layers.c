@@ -416,9 +416,10 @@ static void
 conv_max_pool_matches_conv_then_pool(void)
 {
 	static const char *simd[] = {"avx512", "avx2", "sse2", "openblas"};
-	/* the tall one takes two bands, so that the residual must follow the band */
-	static const int shapes[][4] = {
-	    {12, 10, 3, 16}, {11, 9, 3, 16}, {7, 8, 5, 16}, {9, 9, 3, 8}, {300, 10, 3, 16}};
+	/* the tall one takes two bands, so that the residual must follow the band; the last has
+	 * an odd pooled width, a window left over after the pairs */
+	static const int shapes[][4] = {{12, 10, 3, 16}, {11, 9, 3, 16},   {7, 8, 5, 16},
+	                                {9, 9, 3, 8},    {300, 10, 3, 16}, {8, 8, 3, 16}};
 	uint64_t state = 23;
 	double worst = 0.0;
 	int compared = 0;
@@ -475,7 +476,7 @@ conv_max_pool_matches_conv_then_pool(void)
 	}
 	pgface_simd_force(NULL);
 	CHECK(compared >= 2 * 5 * 2);
-	CHECK(bitwise >= 2 * 2);
+	CHECK(bitwise >= 2 * 3);
 	CHECK(worst < 1e-5);
 }
 
