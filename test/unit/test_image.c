@@ -12,8 +12,10 @@
 
 #include "../common/jpeg_buffer.h"
 
+#include "common/simd.h"
 #include "img/image.h"
 #include "unit.h"
+#include "unit_random.h"
 
 typedef struct png_buffer
 {
@@ -176,6 +178,56 @@ normalised_resize_is_the_resize_then_the_normalisation(void)
 	CHECK(fabs(normalised[(5 * 6 + 0) * 3 + 1] - (0.0 - 114.5) / 255.0) < 1e-6);
 }
 
+/*
+ * The AVX2 gathered resize gives the scalar resize's values to the bit, for wide, tall and
+ * one-pixel images, padded after or centred, at sizes up and down (the output's values in
+ * whole vectors of 8; other sizes take the scalar path on every CPU).
+ */
+static void
+gathered_resize_is_the_scalar_resize(void)
+{
+	static const int shapes[][2] = {{37, 23}, {23, 37}, {1, 1}, {640, 9}, {5, 300}, {64, 64}};
+	static const int sizes[] = {8, 16, 24, 32, 160};
+	static const char *vector_sets[] = {"avx512", "avx2"};
+	const float mean[3] = {117.0f, 114.5f, 97.25f};
+	uint64_t state = 41;
+	int compared = 0;
+
+	for (size_t sh = 0; sh < sizeof(shapes) / sizeof(shapes[0]); sh++)
+	{
+		pgface_image image = {shapes[sh][0], shapes[sh][1], NULL};
+		size_t bytes = (size_t) image.width * image.height * 3;
+
+		image.rgb = malloc(bytes);
+		for (size_t i = 0; i < bytes; i++)
+			image.rgb[i] = (uint8_t) (unit_random_uniform(&state) * 256.0);
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++)
+			for (int centred = 0; centred <= 1; centred++)
+			{
+				size_t values = (size_t) sizes[z] * sizes[z] * 3;
+				float *scalar = malloc(values * sizeof(float));
+				float *gathered = malloc(values * sizeof(float));
+
+				CHECK(pgface_simd_force("sse2"));
+				pgface_square_resize_normalised(&image, sizes[z], centred, mean, 255.0f, scalar);
+				for (size_t v = 0; v < sizeof(vector_sets) / sizeof(vector_sets[0]); v++)
+					if (pgface_simd_force(vector_sets[v]))
+					{
+						pgface_square_resize_normalised(&image, sizes[z], centred, mean, 255.0f,
+						                                gathered);
+						CHECK(memcmp(scalar, gathered, values * sizeof(float)) == 0);
+						compared++;
+					}
+				free(scalar);
+				free(gathered);
+			}
+		free(image.rgb);
+	}
+	pgface_simd_force(NULL);
+	/* where neither set runs there is nothing to compare, and nothing to test */
+	CHECK(compared == 0 || compared >= 6 * 5 * 2);
+}
+
 /* The mirror swaps columns, keeps rows and channels, and undoes itself. */
 static void
 chip_mirror_swaps_columns(void)
@@ -336,5 +388,7 @@ const unit_test image_tests[] = {
     {"chip: the mirror swaps columns and undoes itself", chip_mirror_swaps_columns},
     {"chip: the normalised resize is the resize, then the normalisation",
      normalised_resize_is_the_resize_then_the_normalisation},
+    {"chip: the gathered resize is the scalar resize to the bit",
+     gathered_resize_is_the_scalar_resize},
     {NULL, NULL},
 };
