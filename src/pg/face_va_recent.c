@@ -11,14 +11,20 @@
  */
 #include "face_va.h"
 
+#include "miscadmin.h"
 #include "pgstat.h"
 #include "utils/memutils.h"
 
 typedef struct FaceVaRecentBuffers
 {
 	BlockNumber blocks;
+	uint32 guesses; /* pages looked for in the buffer after the previous page's */
+	uint32 guessed; /* and found there */
 	Buffer buffer[FLEXIBLE_ARRAY_MEMBER]; /* InvalidBuffer (0) where unknown */
 } FaceVaRecentBuffers;
+
+/* Guesses made before their hit rate decides whether to go on guessing. */
+#define GUESSES_ON_TRIAL 256
 
 /* The index's array, grown to hold block; NULL for temporary indexes (local buffers). */
 static FaceVaRecentBuffers *
@@ -40,11 +46,44 @@ recent_buffers(Relation index, BlockNumber block, BlockNumber blocks)
 	grown->blocks = wanted;
 	if (recent != NULL)
 	{
+		grown->guesses = recent->guesses;
+		grown->guessed = recent->guessed;
 		memcpy(grown->buffer, recent->buffer, sizeof(Buffer) * recent->blocks);
 		pfree(recent);
 	}
 	index->rd_amcache = grown;
 	return grown;
+}
+
+/* Pins the page through buffer if that buffer holds it, counting the hit as ReadBuffer would. */
+static bool
+pin_if_there(Relation index, BlockNumber block, Buffer buffer)
+{
+	if (!ReadRecentBuffer(PGFACE_RELATION_FILE(index), MAIN_FORKNUM, block, buffer))
+		return false;
+	pgstat_count_buffer_read(index);
+	pgstat_count_buffer_hit(index);
+	return true;
+}
+
+/*
+ * The buffer after the one that held the previous page, as a guess for a page this
+ * backend has not pinned yet: a session's first scan would otherwise look up every page
+ * in the shared buffer table. Pages read in order into free buffers (after a restart, or
+ * by the build) lie in consecutive buffers: after one scan, 9,090 of a 1M index's 9,092
+ * did. Once GUESSES_ON_TRIAL guesses have missed more often than not, no more are made.
+ */
+static Buffer
+guessed_buffer(const FaceVaRecentBuffers *recent, BlockNumber block)
+{
+	Buffer previous;
+
+	if (block == 0 || !BufferIsValid(recent->buffer[block - 1]))
+		return InvalidBuffer;
+	if (recent->guesses >= GUESSES_ON_TRIAL && recent->guessed < recent->guesses / 2)
+		return InvalidBuffer;
+	previous = recent->buffer[block - 1];
+	return previous < NBuffers ? previous + 1 : InvalidBuffer;
 }
 
 Buffer
@@ -53,16 +92,23 @@ face_va_read_page(Relation index, BlockNumber block, BlockNumber blocks)
 	FaceVaRecentBuffers *recent = recent_buffers(index, block, blocks);
 	Buffer buffer;
 
-	if (recent != NULL && block < recent->blocks && BufferIsValid(recent->buffer[block]) &&
-	    ReadRecentBuffer(PGFACE_RELATION_FILE(index), MAIN_FORKNUM, block, recent->buffer[block]))
-	{
-		/* ReadBuffer would have counted the hit in pg_statio_*_indexes; so does this. */
-		pgstat_count_buffer_read(index);
-		pgstat_count_buffer_hit(index);
+	if (recent == NULL || block >= recent->blocks)
+		return ReadBuffer(index, block);
+	if (BufferIsValid(recent->buffer[block]) && pin_if_there(index, block, recent->buffer[block]))
 		return recent->buffer[block];
+	if (BufferIsValid(buffer = guessed_buffer(recent, block)))
+	{
+		if (recent->guesses >= (1u << 30)) /* the rate, not the count, decides */
+			recent->guesses /= 2, recent->guessed /= 2;
+		recent->guesses++;
+		if (pin_if_there(index, block, buffer))
+		{
+			recent->guessed++;
+			recent->buffer[block] = buffer;
+			return buffer;
+		}
 	}
 	buffer = ReadBuffer(index, block);
-	if (recent != NULL && block < recent->blocks)
-		recent->buffer[block] = buffer;
+	recent->buffer[block] = buffer;
 	return buffer;
 }
