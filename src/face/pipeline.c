@@ -425,6 +425,13 @@ most_prominent_upright_face(const pgface_models *models, pgface_image *image,
 		return status->code;
 	if (*found)
 	{
+		/*
+		 * A turned photo's face is taken only when it scores TURN_SCORE_GAIN higher, which
+		 * no score (a sigmoid's, at most 1) can when this one is within that gain of 1: the
+		 * turn is then not judged at all, and the answer is the same.
+		 */
+		if (best->score + TURN_SCORE_GAIN >= 1.0)
+			return PGFACE_OK;
 		if (upright_turn(models, image, best, options, &turn, status) || turn == 1)
 			return status->code;
 		return search_turned(models, image, options, turn, best, found, turned_by, status);
