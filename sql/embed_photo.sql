@@ -179,3 +179,20 @@ SELECT embed(photo) IS NOT NULL AS warmed_up FROM photos WHERE name = 'sample1.j
 SELECT minor_faults() AS faults_before \gset
 SELECT count(embed(photo)) AS embedded FROM photos, generate_series(1, 4) WHERE name = 'sample1.jpg';
 SELECT (minor_faults() - :faults_before) / 4 < 1000 AS under_1000_page_faults_a_photo;
+
+-- OpenBLAS, which this session has opened for the dense layers, runs no thread of its own:
+-- pgface asks it for one, and its threads would spin on the other cores after each call
+-- (15 ms of CPU an embed). The decode thread may take a moment to exit after its hand-over.
+CREATE FUNCTION backend_threads() RETURNS int LANGUAGE sql AS $$
+	SELECT (regexp_match(pg_read_file('/proc/self/status'), 'Threads:\s+(\d+)'))[1]::int
+$$;
+SELECT count(*) FILTER (WHERE line LIKE '%libopenblas%') > 0 AS openblas_opened
+FROM regexp_split_to_table(pg_read_file('/proc/self/maps'), E'\n') AS line;
+DO $$
+BEGIN
+	FOR i IN 1..200 LOOP
+		EXIT WHEN backend_threads() = 1;
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+END $$;
+SELECT backend_threads() AS threads_after_embeds;

@@ -8,6 +8,8 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 static struct
 {
@@ -48,14 +50,27 @@ pgface_blas_available(void)
 	return openblas.sgemm != NULL;
 }
 
-/* Recorded for when OpenBLAS opens, and applied now if it has: opening it just for this would
- * defeat the point. */
+/*
+ * Recorded for when OpenBLAS opens, and applied now if it has: opening it just for this would
+ * defeat the point. Before it opens, the count also goes into OPENBLAS_NUM_THREADS (unless
+ * the environment sets it), which OpenBLAS reads when it starts: otherwise it starts a thread
+ * for each other core, and on one call's end they spin on sched_yield on those cores (15 ms
+ * of CPU for one photo's embed here, in every backend that embeds), though pgface asks it for
+ * one. Hosts call this at start, before any thread of pgface's runs, as setenv needs.
+ */
 void
 pgface_blas_set_threads(int threads)
 {
 	requested_threads = threads > 0 ? threads : 1;
 	if (openblas.set_num_threads != NULL)
 		openblas.set_num_threads(requested_threads);
+	else
+	{
+		char count[16];
+
+		snprintf(count, sizeof(count), "%d", requested_threads);
+		setenv("OPENBLAS_NUM_THREADS", count, 0);
+	}
 }
 
 void
