@@ -190,10 +190,13 @@ decode_boxes(const pgface_tensor *head, const pgface_image *image, int input_siz
 }
 
 pgface_code
-pgface_detect_faces(const pgface_detector *detector, const pgface_image *image, int input_size,
-                    double score_threshold, pgface_box **boxes, int *count, pgface_status *status)
+pgface_detect_faces_in_region(const pgface_detector *detector, const pgface_image *image,
+                              const pgface_region *region, int orientation, int input_size,
+                              double score_threshold, pgface_box **boxes, int *count,
+                              pgface_status *status)
 {
 	pgface_tensor x = {0};
+	pgface_image seen = {0, 0, NULL}; /* the region as turned: only its size is read */
 
 	*boxes = NULL;
 	*count = 0;
@@ -202,7 +205,9 @@ pgface_detect_faces(const pgface_detector *detector, const pgface_image *image, 
 		                   "detector input size %d is not a positive multiple of 32", input_size);
 	if (pgface_tensor_alloc(&x, input_size, input_size, 3, status))
 		return status->code;
-	pgface_square_resize_normalised(image, input_size, 0, detector_mean_rgb, 255.0f, x.data);
+	pgface_region_turned_size(region, orientation, &seen.width, &seen.height);
+	pgface_square_resize_region(image, region, orientation, input_size, 0, detector_mean_rgb,
+	                            255.0f, x.data);
 	pgface_layer_done("detector", "resize to the square + normalise");
 
 	if (run_net(detector, &x, status))
@@ -217,10 +222,20 @@ pgface_detect_faces(const pgface_detector *detector, const pgface_image *image, 
 		return pgface_fail(status, PGFACE_ERR_NO_MEMORY, "out of memory for detections");
 	}
 	*count =
-	    non_max_suppression(*boxes, decode_boxes(&x, image, input_size, score_threshold, *boxes));
+	    non_max_suppression(*boxes, decode_boxes(&x, &seen, input_size, score_threshold, *boxes));
 	pgface_layer_done("detector", "boxes + non-max suppression");
 	pgface_tensor_free(&x);
 	return PGFACE_OK;
+}
+
+pgface_code
+pgface_detect_faces(const pgface_detector *detector, const pgface_image *image, int input_size,
+                    double score_threshold, pgface_box **boxes, int *count, pgface_status *status)
+{
+	pgface_region whole = {0, 0, image->width, image->height};
+
+	return pgface_detect_faces_in_region(detector, image, &whole, 1, input_size, score_threshold,
+	                                     boxes, count, status);
 }
 
 PGFACE_DEFINE_NET_BINDING(pgface_detector_binding, PGFACE_DETECTOR_MODEL_FILE, pgface_detector,

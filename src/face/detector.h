@@ -52,4 +52,14 @@ pgface_code pgface_detect_faces(const pgface_detector *detector, const pgface_im
                                 int input_size, double score_threshold, pgface_box **boxes,
                                 int *count, pgface_status *status);
 
+/*
+ * The same for a region of the image turned by an EXIF orientation (1 to 8), as if it were
+ * cut out with pgface_image_crop and turned with pgface_image_orient: the same boxes, in
+ * the turned region's pixels, without copying it.
+ */
+pgface_code pgface_detect_faces_in_region(const pgface_detector *detector,
+                                          const pgface_image *image, const pgface_region *region,
+                                          int orientation, int input_size, double score_threshold,
+                                          pgface_box **boxes, int *count, pgface_status *status);
+
 #endif

@@ -296,20 +296,26 @@ static const int quarter_turns[] = {3, 6, 8};
 /* The detector's input size for judging a face's turn: small, since the crop is the face. */
 #define TURN_INPUT_SIZE 160
 
-/* The best score of a face covering the image's centre, at TURN_INPUT_SIZE; 0 for none. */
+/*
+ * The best score of a face covering the centre of a region of the image turned by an EXIF
+ * orientation, at TURN_INPUT_SIZE; 0 for none.
+ */
 static pgface_code
-centred_score(const pgface_models *models, const pgface_image *image,
-              const pgface_pipeline_options *options, double *score, pgface_status *status)
+centred_score(const pgface_models *models, const pgface_image *image, const pgface_region *region,
+              int orientation, const pgface_pipeline_options *options, double *score,
+              pgface_status *status)
 {
 	pgface_box *boxes;
-	int count;
+	int count, width, height;
 
 	*score = 0.0;
-	if (pgface_detect_faces(pgface_models_detector(models), image, TURN_INPUT_SIZE,
-	                        options->detector_threshold, &boxes, &count, status))
+	if (pgface_detect_faces_in_region(pgface_models_detector(models), image, region, orientation,
+	                                  TURN_INPUT_SIZE, options->detector_threshold, &boxes, &count,
+	                                  status))
 		return status->code;
+	pgface_region_turned_size(region, orientation, &width, &height);
 	for (int i = 0; i < count; i++)
-		if (covers(&boxes[i], image->width / 2.0, image->height / 2.0))
+		if (covers(&boxes[i], width / 2.0, height / 2.0))
 		{
 			*score = boxes[i].score;
 			break;
@@ -324,39 +330,30 @@ centred_score(const pgface_models *models, const pgface_image *image,
  * the landmark net then puts an upright face's 68 points on them, so the chip would be of
  * nobody (0.57 to 0.78 from the upright photo's embedding). The detector, trained on
  * upright faces, scores a face highest the right way up: the square around the face is
- * shown to it turned each way, at a small size (a few ms each).
+ * shown to it turned each way, at a small size (a few ms each), read from the photo in
+ * place rather than cut out and turned.
  */
 static pgface_code
 upright_turn(const pgface_models *models, const pgface_image *image, const pgface_box *box,
              const pgface_pipeline_options *options, int *turn, pgface_status *status)
 {
 	double side = 1.6 * fmax(box->width, box->height);
-	pgface_image crop = {0};
+	pgface_region square;
 	double upright_score, best_score = 0.0;
 
 	*turn = 1;
-	if (pgface_image_crop(image, box->x + box->width / 2 - side / 2,
-	                      box->y + box->height / 2 - side / 2, side, side, &crop, status) ||
-	    centred_score(models, &crop, options, &upright_score, status))
-	{
-		pgface_image_free(&crop);
+	if (pgface_image_crop_region(image, box->x + box->width / 2 - side / 2,
+	                             box->y + box->height / 2 - side / 2, side, side, &square,
+	                             status) ||
+	    centred_score(models, image, &square, 1, options, &upright_score, status))
 		return status->code;
-	}
 	for (size_t i = 0; i < sizeof(quarter_turns) / sizeof(quarter_turns[0]); i++)
 	{
-		pgface_image turned = {0};
 		double score;
 
 		pgface_check_interrupts();
-		if (pgface_image_crop(&crop, 0, 0, crop.width, crop.height, &turned, status) ||
-		    pgface_image_orient(&turned, quarter_turns[i], status) ||
-		    centred_score(models, &turned, options, &score, status))
-		{
-			pgface_image_free(&turned);
-			pgface_image_free(&crop);
+		if (centred_score(models, image, &square, quarter_turns[i], options, &score, status))
 			return status->code;
-		}
-		pgface_image_free(&turned);
 		score -= quarter_turns[i] == 3 ? HALF_TURN_SCORE_MARGIN : QUARTER_TURN_SCORE_MARGIN;
 		if (score > upright_score && score > best_score)
 		{
@@ -364,7 +361,6 @@ upright_turn(const pgface_models *models, const pgface_image *image, const pgfac
 			*turn = quarter_turns[i];
 		}
 	}
-	pgface_image_free(&crop);
 	return PGFACE_OK;
 }
 

@@ -48,12 +48,25 @@ pgface_image_format pgface_image_header_size(const unsigned char *bytes, size_t 
 /* header_size.c: the format's name for messages ("JPEG", "WebP", ...). */
 const char *pgface_image_format_name(pgface_image_format format);
 
+/* A rectangle of whole pixels inside an image. */
+typedef struct pgface_region
+{
+	int left;
+	int top;
+	int width;
+	int height;
+} pgface_region;
+
 /*
  * crop.c: the part of the image inside a box, clipped to the image and floored
  * to whole pixels (face-api's extractFaceTensors). Fails when nothing is left.
  */
 pgface_code pgface_image_crop(const pgface_image *image, double x, double y, double width,
                               double height, pgface_image *out, pgface_status *status);
+
+/* crop.c: where pgface_image_crop would cut, without cutting. */
+pgface_code pgface_image_crop_region(const pgface_image *image, double x, double y, double width,
+                                     double height, pgface_region *region, pgface_status *status);
 
 /*
  * exif.c: the EXIF orientation (1 to 8) of a JPEG, from its first APP1 "Exif" segment
@@ -100,5 +113,18 @@ void pgface_square_resize(const pgface_image *image, int size, int centred, floa
  */
 void pgface_square_resize_normalised(const pgface_image *image, int size, int centred,
                                      const float mean[3], float divisor, float *out);
+
+/*
+ * chip.c: pgface_square_resize_normalised of a region of the image turned by an EXIF
+ * orientation (1 to 8), with the values of a copy cut out by pgface_image_crop and
+ * turned by pgface_image_orient, to the bit, read in place without either copy.
+ */
+void pgface_square_resize_region(const pgface_image *image, const pgface_region *region,
+                                 int orientation, int size, int centred, const float mean[3],
+                                 float divisor, float *out);
+
+/* chip.c: a region's width and height once turned by an EXIF orientation (5 to 8 swap them). */
+void pgface_region_turned_size(const pgface_region *region, int orientation, int *width,
+                               int *height);
 
 #endif
