@@ -128,6 +128,41 @@ conv_scale(const pgface_tensor *in, const pgface_conv_scale *conv, int stride,
 }
 
 /*
+ * One pixel of a down block's output: relu(0 + pooled + branch) channel by channel, the
+ * pooled input only in its first pooled_channels and the branch only where it reaches
+ * (branch NULL past it). The cases are separate loops so that each vectorises; the sums
+ * are the same operations as one loop with a test per channel.
+ */
+static void
+shortcut_pixel(const float *pooled, int pooled_channels, const float *branch, int channels,
+               float *out)
+{
+	int c = 0;
+
+	if (branch != NULL)
+	{
+		for (; c < pooled_channels; c++)
+		{
+			float sum = (0.0f + pooled[c]) + branch[c];
+			out[c] = sum < 0.0f ? 0.0f : sum;
+		}
+		for (; c < channels; c++)
+		{
+			float sum = 0.0f + branch[c];
+			out[c] = sum < 0.0f ? 0.0f : sum;
+		}
+		return;
+	}
+	for (; c < pooled_channels; c++)
+	{
+		float sum = 0.0f + pooled[c];
+		out[c] = sum < 0.0f ? 0.0f : sum;
+	}
+	for (; c < channels; c++)
+		out[c] = 0.0f;
+}
+
+/*
  * The shortcut of a down block: a 2x2 average pool of the input, zero-padded
  * in channels to the block's width; the block's output is zero-padded at the
  * bottom and right when the pool came out one larger (face-api's residualDown).
@@ -150,15 +185,12 @@ add_down_shortcut(const pgface_tensor *x, const pgface_tensor *branch, pgface_te
 	}
 	for (int y = 0; y < out->h; y++)
 		for (int xx = 0; xx < out->w; xx++)
-			for (int c = 0; c < out->c; c++)
-			{
-				float sum = 0.0f;
-				if (c < pooled.c)
-					sum += pooled.data[((size_t) y * pooled.w + xx) * pooled.c + c];
-				if (y < branch->h && xx < branch->w)
-					sum += branch->data[((size_t) y * branch->w + xx) * branch->c + c];
-				out->data[((size_t) y * out->w + xx) * out->c + c] = sum < 0.0f ? 0.0f : sum;
-			}
+			shortcut_pixel(pooled.data + ((size_t) y * pooled.w + xx) * pooled.c,
+			               pooled.c < out->c ? pooled.c : out->c,
+			               y < branch->h && xx < branch->w
+			                   ? branch->data + ((size_t) y * branch->w + xx) * branch->c
+			                   : NULL,
+			               out->c, out->data + ((size_t) y * out->w + xx) * out->c);
 	pgface_tensor_free(&pooled);
 	return PGFACE_OK;
 }
@@ -200,6 +232,25 @@ residual_block(const pgface_residual_block *block, pgface_tensor *x, pgface_stat
 	return PGFACE_OK;
 }
 
+/*
+ * (chip - mean) / 255 per value, twelve values (four pixels) a step, so that it vectorises:
+ * the same division per value, not a multiplication by 1/255, as face-api computes it.
+ */
+static void
+normalise_chip(const float *chip, size_t values, float *out)
+{
+	float means[12];
+	size_t i = 0;
+
+	for (int k = 0; k < 12; k++)
+		means[k] = mean_rgb[k % 3];
+	for (; i + 12 <= values; i += 12)
+		for (int k = 0; k < 12; k++)
+			out[i + k] = (chip[i + k] - means[k]) / 255.0f;
+	for (; i < values; i++)
+		out[i] = (chip[i] - mean_rgb[i % 3]) / 255.0f;
+}
+
 pgface_code
 pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chip, float *embedding,
                              pgface_status *status)
@@ -211,9 +262,7 @@ pgface_recognition_net_embed(const pgface_recognition_net *net, const float *chi
 
 	if (pgface_tensor_alloc(&input, PGFACE_RESNET_CHIP_SIZE, PGFACE_RESNET_CHIP_SIZE, 3, status))
 		return status->code;
-	for (size_t i = 0; i < pgface_tensor_count(&input); i += 3)
-		for (int c = 0; c < 3; c++)
-			input.data[i + (size_t) c] = (chip[i + (size_t) c] - mean_rgb[c]) / 255.0f;
+	normalise_chip(chip, pgface_tensor_count(&input), input.data);
 
 	if (conv_scale(&input, &net->stem, 2, PGFACE_PAD_VALID, NULL, 1, &stem, status))
 		goto fail;
