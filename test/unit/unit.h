@@ -40,5 +40,6 @@ extern const unit_test index_tightness_tests[];
 extern const unit_test shape_predictor_tests[];
 extern const unit_test identify_tests[];
 extern const unit_test quality_tests[];
+extern const unit_test align_tests[];
 
 #endif

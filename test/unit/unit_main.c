@@ -33,7 +33,8 @@ main(void)
 	                             index_tightness_tests,
 	                             shape_predictor_tests,
 	                             identify_tests,
-	                             quality_tests};
+	                             quality_tests,
+	                             align_tests};
 	int passed = 0;
 	int failed = 0;
 
