@@ -104,12 +104,15 @@ halve(const pgface_image *in, const pgface_region *window, pgface_image *out, pg
 	return PGFACE_OK;
 }
 
-/* The window [low, high] of a side, widened by margin and clipped to [0, extent - 1]. */
+/*
+ * The window [low, high] of a side, widened by margin and clipped to [0, extent - 1]; the
+ * whole side when either end is not a number.
+ */
 static void
 clip_span(double low, double high, int margin, int extent, int *first, int *count)
 {
-	double from = floor(low) - margin;
-	double to = floor(high) + 1 + margin;
+	double from = isnan(low) || isnan(high) ? 0.0 : floor(low) - margin;
+	double to = isnan(low) || isnan(high) ? extent - 1.0 : floor(high) + 1 + margin;
 
 	from = from < 0 ? 0 : from;
 	to = to > extent - 1 ? extent - 1 : to;
