@@ -81,10 +81,7 @@ KERNEL(pool_windows)(const int windows, const float *corner, size_t row_floats,
 			{
 				KERNEL(vec)
 				x = KERNEL(activate)(acc[w][p][v] + KERNEL(load)(epi->bias + v * LANES), epi);
-				KERNEL(ivec) greater = x > pooled;
-
-				pooled = (KERNEL(vec))(((KERNEL(ivec)) x & greater) |
-				                       ((KERNEL(ivec)) pooled & ~greater));
+				pooled = KERNEL(max_keeping)(pooled, x);
 			}
 			KERNEL(store)(out + (size_t) w * CONV_POOL_OUTPUTS + v * LANES, pooled);
 		}

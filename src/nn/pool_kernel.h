@@ -8,14 +8,6 @@
  */
 #include "nn/simd_vector.h"
 
-static inline __attribute__((always_inline)) KERNEL_TARGET
-KERNEL(vec) KERNEL(max_keeping)(KERNEL(vec) d, KERNEL(vec) x)
-{
-	KERNEL(ivec) greater = x > d;
-
-	return (KERNEL(vec))(((KERNEL(ivec)) x & greater) | ((KERNEL(ivec)) d & ~greater));
-}
-
 /* The max (or, with max false, the mean) of count cells of channels floats into dst. */
 static KERNEL_TARGET void
 KERNEL(reduce_cells)(const float *const *cells, int count, int channels, bool max, float *dst)

@@ -37,6 +37,15 @@ KERNEL(vec) KERNEL(broadcast)(float x)
 	return v;
 }
 
+/* max(d, x) lane by lane, keeping d where x is not greater (NaN included): every pool's max. */
+static inline __attribute__((always_inline)) KERNEL_TARGET
+KERNEL(vec) KERNEL(max_keeping)(KERNEL(vec) d, KERNEL(vec) x)
+{
+	KERNEL(ivec) greater = x > d;
+
+	return (KERNEL(vec))(((KERNEL(ivec)) x & greater) | ((KERNEL(ivec)) d & ~greater));
+}
+
 /* The epilogue's relu or leaky relu of a vector (see pgface_epilogue), or the vector. */
 static inline __attribute__((always_inline)) KERNEL_TARGET
 KERNEL(vec) KERNEL(activate)(KERNEL(vec) x, const pgface_epilogue *epi)
