@@ -165,7 +165,7 @@ pgface_image_orient(pgface_image *image, int orientation, pgface_status *status)
 			       image->rgb + ((size_t) sy * (size_t) width + (size_t) sx) * 3, 3);
 		}
 	}
-	pgface_free(image->rgb);
+	pgface_image_free(image); /* the decode's pixels may be lent, not the allocator's */
 	image->rgb = upright;
 	image->width = out_width;
 	image->height = out_height;

@@ -84,8 +84,21 @@ int pgface_exif_orientation(const unsigned char *exif, size_t length);
 /* exif.c: turns decoded pixels upright for an EXIF orientation; 1 leaves them as they are. */
 pgface_code pgface_image_orient(pgface_image *image, int orientation, pgface_status *status);
 
-/* Releases the pixels; safe to call twice. */
+/*
+ * Releases the pixels; safe to call twice. The pixels of pgface_image_decode may be the
+ * decode thread's own, lent to the image instead of copied (decode.c): this frees either.
+ */
 void pgface_image_free(pgface_image *image);
+
+/*
+ * Frees pixels that a decode lent to an image the caller can no longer reach: a host
+ * whose interrupt hook left the core by longjmp calls this on the way out, and a caller
+ * that knows no decoded image of its own is alive may call it before decoding.
+ */
+void pgface_image_reclaim_lent(void);
+
+/* Whether the image holds a decode's lent pixels (for tests: at most one image does). */
+int pgface_image_holds_lent_pixels(const pgface_image *image);
 
 /*
  * chip.c: the recognition net's input from a whole image, as face-api builds it:

@@ -7,6 +7,7 @@
 
 #include "common/offload.h"
 #include "common/runtime.h"
+#include "img/image.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
@@ -32,7 +33,8 @@ pg_free(void *ptr)
 
 /*
  * A cancel that arrives while a decode runs on its own thread leaves by longjmp from
- * the wait: the thread is told, on the way out, to free the decode when it ends.
+ * the wait: the thread is told, on the way out, to free the decode when it ends. Pixels
+ * a finished decode lent to its image are malloc's, not the context's: freed here too.
  */
 static void
 pg_check_interrupts(void)
@@ -46,6 +48,7 @@ pg_check_interrupts(void)
 	PG_CATCH();
 	{
 		pgface_offload_abandon();
+		pgface_image_reclaim_lent();
 		PG_RE_THROW();
 	}
 	PG_END_TRY();

@@ -155,7 +155,7 @@ turns_each_orientation(void)
 		for (int i = 0; i < 6; i++)
 			ok &= pixel(&image, i % image.width, i / image.width) == expected[orientation][i];
 		CHECK(ok);
-		free(image.rgb);
+		pgface_image_free(&image);
 	}
 }
 
