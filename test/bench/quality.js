@@ -29,6 +29,7 @@ const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { optionReader } = require('./psql_session');
+const { endRatio, trendRatio } = require('./rate_ratio');
 const { lfwOrSkip, readPairs, distance, photoRoles, answerFromCandidates, COHORT_RULES, RULES, embedWithCli } = require('./lfw_protocols');
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -127,6 +128,15 @@ function pairRows(pairs, records) {
     const d = distance(a.embedding, b.embedding);
     return { ...p, d, y: (d <= TAU) !== p.same, x: a.features.map((f, j) => f + b.features[j]), fa: a.features, fb: b.features, eb: b.embedding };
   });
+}
+
+// The end deciles' ratio with its exact interval, and the ratio of a trend fitted to all ten.
+function printRatios(table) {
+  const errors = table.map((t) => t.errors);
+  const pairs = table.map((t) => t.pairs);
+  const show = (r) => `${r.ratio.toFixed(2)}x (95% interval ${r.lower.toFixed(2)}x to ${r.upper.toFixed(2)}x)`;
+  console.log(`  the end deciles alone: ${show(endRatio(errors, pairs))}`);
+  console.log(`  a log-linear trend over all ten deciles (Poisson fit): ${show(trendRatio(errors, pairs))}`);
 }
 
 function deciles(scored) {
@@ -233,6 +243,7 @@ async function degradedPairs(chosenPairs, prefix, variationOf) {
   const low = table[0].errors / table[0].pairs;
   const high = table[9].errors / table[9].pairs;
   console.log(`  lowest decile against highest: ${high > 0 ? (low / high).toFixed(1) + 'x' : 'no error in the highest'} (${table[0].errors} and ${table[9].errors} errors)`);
+  printRatios(table);
   // each component alone, as a check on what carries the prediction
   console.log('\neach feature alone: error rate of the pairs in the worst and best decile by the worse face\'s feature');
   FEATURE_NAMES.forEach((n, j) => {
@@ -302,6 +313,7 @@ async function degradedPairs(chosenPairs, prefix, variationOf) {
       const part = sorted.slice(Math.floor(k * sorted.length / 10), Math.floor((k + 1) * sorted.length / 10));
       console.log(`  ${String(k + 1).padStart(6)}  ${t.from.toFixed(4)} to ${t.to.toFixed(4)}  ${String(t.pairs).padStart(5)}  ${String(t.errors).padStart(5)}  ${(100 * t.errors / t.pairs).toFixed(2).padStart(9)}%  ${part.filter((m) => m.kind).length}`);
     });
+    printRatios(mixedTable);
   }
 })().catch((e) => {
   console.error(e.stack);
