@@ -67,7 +67,13 @@ face_va_checked_meta(Relation index, Page page)
 	    meta->magic != FACE_VA_MAGIC)
 		report_unreadable(index, FACE_VA_METAPAGE, "no metapage");
 	if (meta->layout != FACE_VA_LAYOUT || meta->key_format != FACE_VA_KEY_FORMAT)
-		report_unreadable(index, FACE_VA_METAPAGE, "a metapage of another format");
+		ereport(ERROR,
+		        (errcode(ERRCODE_INDEX_CORRUPTED),
+		         errmsg("face_va index \"%s\" has layout %u and key format %u, but this version "
+		                "of pgface reads layout %d and key format %d",
+		                RelationGetRelationName(index), meta->layout, meta->key_format,
+		                FACE_VA_LAYOUT, FACE_VA_KEY_FORMAT),
+		         errhint("REINDEX the index: it was built by another version of pgface.")));
 	return meta;
 }
 
