@@ -405,9 +405,9 @@ a_filter_fits_the_limits_it_was_made_for(void)
 	pgface_index_lead_filter_prepare(&filter, &probe, 1.0f);
 	CHECK(filter.active == has_kernel);
 	CHECK(pgface_index_lead_filter_fits(&filter, 1.0f) == has_kernel);
-	CHECK(pgface_index_lead_filter_fits(&filter, 0.8f) == has_kernel);
+	CHECK(pgface_index_lead_filter_fits(&filter, 0.96f) == has_kernel);
 	CHECK(!pgface_index_lead_filter_fits(&filter, 1.01f));
-	CHECK(!pgface_index_lead_filter_fits(&filter, 0.5f));
+	CHECK(!pgface_index_lead_filter_fits(&filter, 0.9f));
 	pgface_index_lead_filter_prepare(&filter, &probe, INFINITY);
 	CHECK(!filter.active && !pgface_index_lead_filter_fits(&filter, INFINITY));
 	pgface_index_lead_filter_prepare(&filter, &probe, 0.0f);
