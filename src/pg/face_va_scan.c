@@ -414,9 +414,12 @@ tighten_with_distance(VaScan *state, int first_new)
 /*
  * The buffer of a page: the one read ahead if it is that page. Then the page
  * after it (then, if valid) is pinned, and the part of it that the filter
- * reads (its header, kind and lead codes, 2.7 kB) is prefetched, so that
- * it arrives while this page is bounded: perf put a scan's time in waiting
- * for each page's lines as much as in bounding them. A prefetch is only a
+ * and the faces it keeps read (its header, kind, residuals and lead codes,
+ * 3.1 kB) is prefetched, so that it arrives while this page is bounded: perf
+ * put a scan's time in waiting for each page's lines as much as in bounding
+ * them. The residuals are read only for the faces the filter keeps, but
+ * waiting for them face by face was a third of those faces' sums (1M faces:
+ * top-1 4.8 to 5.4 ms without them, 4.4 to 4.6 with). A prefetch is only a
  * hint to the CPU, so it needs no content lock.
  */
 static Buffer
@@ -447,10 +450,13 @@ buffer_for(IndexScanDesc scan, BlockNumber block, BlockNumber then)
 		/*
 		 * The header and count, the kind at the page's end (by its place, not
 		 * PageGetSpecialPointer, which asserts on a page not yet formatted),
-		 * and the lead codes.
+		 * the residuals and the lead codes.
 		 */
 		__builtin_prefetch(page);
 		__builtin_prefetch((const char *) page + BLCKSZ - MAXALIGN(sizeof(FaceVaPageOpaque)));
+		for (const char *line = (const char *) entries->residual;
+		     line < (const char *) &entries->residual[FACE_VA_CAPACITY]; line += 64)
+			__builtin_prefetch(line);
 		for (const char *line = (const char *) entries->lead[0];
 		     line <= (const char *) &entries->lead[FACE_VA_LEAD_AXES - 1][FACE_VA_CAPACITY - 1];
 		     line += 64)
