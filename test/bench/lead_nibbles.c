@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "bench_clock.h"
+#include "embedding_file.h"
 #include "face/embedding.h"
 #include "face/embedding_statistics.h"
 #include "face/model_registry.h"
@@ -64,38 +65,6 @@ typedef struct byte_page
 
 typedef void binned_filter_fn(const binned_page *page, const uint8_t table[BINNED_AXES][BINS],
                               uint64_t kept[2]);
-
-/* Every embedding of a file, as the type reads them; exits on a line that is not one. */
-static size_t
-read_embeddings(const char *path, int dims, float **out)
-{
-	FILE *file = fopen(path, "r");
-	size_t capacity = 1024, count = 0, length = 0;
-	float *values = malloc(capacity * dims * sizeof(float));
-	char *line = NULL;
-
-	if (file == NULL || values == NULL)
-	{
-		fprintf(stderr, "lead_nibbles: cannot read %s\n", path);
-		exit(2);
-	}
-	while (getline(&line, &length, file) > 0)
-	{
-		if (count == capacity)
-			values = realloc(values, (capacity *= 2) * dims * sizeof(float));
-		if (values == NULL ||
-		    pgface_emb_parse(line, values + count * dims, dims).status != PGFACE_EMB_OK)
-		{
-			fprintf(stderr, "lead_nibbles: %s line %zu is not an embedding\n", path, count + 1);
-			exit(2);
-		}
-		count++;
-	}
-	free(line);
-	fclose(file);
-	*out = values;
-	return count;
-}
 
 /* Bins of equal share per axis, from a sample of the gallery: bin_of[axis][(uint8_t) code]. */
 static void
@@ -292,8 +261,8 @@ main(int argc, char **argv)
 	if (pgface_index_lead_filter_kernel() == NULL)
 		fprintf(stderr, "lead_nibbles: no AVX-512 VBMI here: today's filter is timed as its "
 		                "scalar definition\n");
-	faces = read_embeddings(argv[1], stats->dims, &gallery);
-	probes = read_embeddings(argv[2], stats->dims, &probe_values);
+	faces = read_embeddings("lead_nibbles", argv[1], stats->dims, &gallery);
+	probes = read_embeddings("lead_nibbles", argv[2], stats->dims, &probe_values);
 	pages = faces / PAGE_FACES;
 	faces = pages * PAGE_FACES;
 	points = malloc(faces * sizeof(*points));

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "embedding_file.h"
 #include "face/embedding.h"
 #include "face/embedding_statistics.h"
 #include "face/model_registry.h"
@@ -29,39 +30,6 @@
 #include "index/terms.h"
 
 #define PAGE_FACES 110
-
-/* Every embedding of a file, dims values each, read as the type reads them; exits on a bad line. */
-static size_t
-read_embeddings(const char *path, int dims, float **out)
-{
-	FILE *file = fopen(path, "r");
-	size_t capacity = 1024, count = 0, length = 0;
-	float *values = malloc(capacity * dims * sizeof(float));
-	char *line = NULL;
-
-	if (file == NULL || values == NULL)
-	{
-		fprintf(stderr, "lead_survival: cannot read %s\n", path);
-		exit(2);
-	}
-	while (getline(&line, &length, file) > 0)
-	{
-		if (count == capacity)
-			values = realloc(values, (capacity *= 2) * dims * sizeof(float));
-		if (values == NULL ||
-		    pgface_emb_parse(line, values + count * dims, dims).status != PGFACE_EMB_OK)
-		{
-			fprintf(stderr, "lead_survival: %s line %zu is not an embedding of %d values\n", path,
-			        count + 1, dims);
-			exit(2);
-		}
-		count++;
-	}
-	free(line);
-	fclose(file);
-	*out = values;
-	return count;
-}
 
 /* The gallery's codes, as face_va's pages hold them: page by page, the lead axis by axis. */
 typedef struct gallery_pages
@@ -109,8 +77,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: lead_survival GALLERY.txt PROBES.txt TAU\n");
 		return 2;
 	}
-	faces = read_embeddings(argv[1], stats->dims, &gallery_values);
-	probes = read_embeddings(argv[2], stats->dims, &probe_values);
+	faces = read_embeddings("lead_survival", argv[1], stats->dims, &gallery_values);
+	probes = read_embeddings("lead_survival", argv[2], stats->dims, &probe_values);
 	limit = pgface_index_float_at_least(pgface_index_stop_squared(atof(argv[3])));
 	g = encode_gallery(stats, gallery_values, faces);
 	for (size_t q = 0; q < probes; q++)
