@@ -36,7 +36,10 @@
 //   psql -h "$PWD/.pgdata" -U postgres -d postgres -c 'CREATE DATABASE bench'
 //   psql -h "$PWD/.pgdata" -U postgres -d bench -c 'CREATE EXTENSION pgface'
 // The table at N=1M is about 560 MB and takes minutes to generate and load.
-// Without --keep it drops its tables (scale_<N>, scale_<N>_probes) and functions.
+// Without --keep it drops its tables (scale_<N>, scale_<N>_probes) and functions. With
+// --keep it also builds each measured index again once the seq plans have run (it drops
+// each after its own queries, so that the seq plans run without it), so that the kept
+// table is ready for test/bench/face_va_loop.sql, so_ab.sh and fresh_session.sh.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -643,6 +646,12 @@ async function main() {
       await psql(`DROP INDEX ${indexName(n, method)};`);
     }
     for (const plan of Object.keys(SEQ_PLANS)) await runPlan(plan);
+    if (keep) {
+      for (const method of methods) {
+        progress(`N=${n}: building the ${method} index again, to keep`);
+        await buildIndex(n, method);
+      }
+    }
 
     const perPair = 0.01 / n;
     setupRows.push([n, load.load.toFixed(1), load.generation.toFixed(1), Math.round(n / load.load), mb(indexes[methods[0]].heap),
