@@ -206,7 +206,7 @@ if cluster_init "$data" && cluster_start "$data" -c fsync=off; then
 	echo "# a streaming standby answers as its primary, with wal_consistency_checking"
 	run_tap "$log/standby.log" "the standby test" bash test/standby.sh
 
-	echo "# a face_va index of an older layout: refused with a REINDEX hint, then rebuilt"
+	echo "# a face_va index of another layout: refused with a REINDEX hint, then rebuilt"
 	run_tap "$log/layout.log" "the layout test" bash test/face_va_layout.sh
 
 	echo "# a second recognition model (a test-only build), through embed, both indexes, face_tau and pg_dump"
