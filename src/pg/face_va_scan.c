@@ -450,14 +450,14 @@ buffer_for(IndexScanDesc scan, BlockNumber block, BlockNumber then)
 		/*
 		 * The header and count, the kind at the page's end (by its place, not
 		 * PageGetSpecialPointer, which asserts on a page not yet formatted),
-		 * the residuals and the lead codes.
+		 * and the residuals and lead codes, which lie one after the other.
 		 */
+		StaticAssertStmt(offsetof(FaceVaEntries, lead) ==
+		                     offsetof(FaceVaEntries, residual) + sizeof(entries->residual),
+		                 "the lead codes follow the residuals");
 		__builtin_prefetch(page);
 		__builtin_prefetch((const char *) page + BLCKSZ - MAXALIGN(sizeof(FaceVaPageOpaque)));
 		for (const char *line = (const char *) entries->residual;
-		     line < (const char *) &entries->residual[FACE_VA_CAPACITY]; line += 64)
-			__builtin_prefetch(line);
-		for (const char *line = (const char *) entries->lead[0];
 		     line <= (const char *) &entries->lead[FACE_VA_LEAD_AXES - 1][FACE_VA_CAPACITY - 1];
 		     line += 64)
 			__builtin_prefetch(line);
