@@ -67,14 +67,14 @@ pgface_simd_current(void)
 
 /* Asked of the CPU once: the answer cannot change while the process runs. */
 bool
-pgface_simd_byte_permute(void)
+pgface_simd_avx512_bytes(void)
 {
 	static int has = -1;
 
 	if (has < 0)
 	{
 		__builtin_cpu_init();
-		has = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi");
+		has = __builtin_cpu_supports("avx512bw");
 	}
 	return has && pgface_simd_current() == PGFACE_SIMD_AVX512;
 }

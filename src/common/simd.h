@@ -26,11 +26,11 @@ typedef enum pgface_simd_set
 pgface_simd_set pgface_simd_current(void);
 
 /*
- * Whether the set in use is AVX-512 and this CPU also permutes bytes across a
- * whole vector (AVX512BW and AVX512VBMI: Ice Lake, Zen 4 and later), which the
- * index's byte-table filter needs. Follows pgface_simd_force, as the set does.
+ * Whether the set in use is AVX-512 and this CPU also has its byte
+ * instructions (AVX512BW: Skylake-SP, Zen 4 and later), which the index's
+ * filter uses 64 bytes at a time. Follows pgface_simd_force, as the set does.
  */
-bool pgface_simd_byte_permute(void);
+bool pgface_simd_avx512_bytes(void);
 
 /* The name of the set in use: "avx512", "avx2", "openblas" or "sse2". */
 const char *pgface_simd_name(void);

@@ -1,7 +1,7 @@
 /*
  * lead_filter.c: the byte-table filter of a page's faces (see lead_filter.h):
- * its tables, a scalar kernel that defines its result, and the AVX-512 VBMI
- * kernel that gives the same bits 64 faces at a time.
+ * its tables, a scalar kernel that defines its result, and the AVX2 and
+ * AVX-512BW kernels that give the same bits 32 and 64 faces at a time.
  */
 #include "index/lead_filter.h"
 
@@ -15,7 +15,7 @@
 
 /*
  * How much wider than its limit the filter's float arithmetic is taken to be:
- * a float sum of 25 non-negative terms is at least (1 - 25 * 2^-24) times the
+ * a float sum of 33 non-negative terms is at least (1 - 33 * 2^-24) times the
  * real one, so with this margin a face the filter drops has a float bound
  * past limit too.
  */
@@ -26,8 +26,8 @@
  * distance). An ordered scan's first pass lowers its limit a few percent at a
  * time as it meets nearer faces; a filter made for the limit a quarter higher
  * that 0.75 allowed kept faces the float path then dropped: 1M faces, top-1
- * 5.9 to 6.5 ms, with 0.95 5.0 to 5.5 (0.98 and 0.99 the same; remaking, 24
- * tables of 256 bytes, costs microseconds). doc/benchmarks.md, "Why top-1".
+ * 5.9 to 6.5 ms, with 0.95 5.0 to 5.5 (0.98 and 0.99 the same; remaking, 32
+ * tables of 16 bytes, costs nothing). doc/benchmarks.md, "Why top-1".
  */
 #define FILTER_REMAKE_BELOW 0.95f
 
@@ -48,23 +48,21 @@ term_byte(float term, double units_per_term)
 	return (uint8_t) floor(scaled);
 }
 
-/* From the probe's gap table, whose entries the float path sums: the bytes bound those. */
+/* From the probe's bin terms, which the float path sums: the bytes bound those. */
 void
 pgface_index_lead_filter_prepare(pgface_index_lead_filter *filter, const pgface_index_probe *probe,
                                  float limit)
 {
-	bool made = probe->gap_table != NULL && isfinite(limit) && limit > 0.0f;
 	double units_per_term;
 
-	/* Made even where no kernel runs it, so that the scalar kernel can be tested anywhere. */
-	filter->active = made && pgface_index_lead_filter_kernel() != NULL;
+	filter->active = probe->gap_table != NULL && isfinite(limit) && limit > 0.0f;
 	filter->limit = limit;
-	if (!made)
+	if (!filter->active)
 		return;
 	units_per_term = (FILTER_CEILING + 1) / ((double) limit * (1.0 + FILTER_MARGIN));
-	for (int a = 0; a < PGFACE_INDEX_LEAD_AXES; a++)
-		for (int code = 0; code < 256; code++)
-			filter->table[a][code] = term_byte(probe->gap_table[a][code], units_per_term);
+	for (int a = 0; a < PGFACE_INDEX_BINNED_AXES; a++)
+		for (int bin = 0; bin < PGFACE_INDEX_BINS; bin++)
+			filter->table[a][bin] = term_byte(probe->bin_terms[a][bin], units_per_term);
 }
 
 bool
@@ -83,9 +81,13 @@ pgface_index_lead_filter_scalar(const pgface_index_columns *columns,
 	{
 		unsigned sum = 0;
 
-		for (int a = 0; a < PGFACE_INDEX_LEAD_AXES; a++)
+		for (int j = 0; j < PGFACE_INDEX_PLANES; j++)
 		{
-			sum += filter->table[a][(uint8_t) columns->lead[(size_t) a * columns->stride + f]];
+			uint8_t both = columns->planes[(size_t) j * columns->stride + f];
+
+			sum += filter->table[2 * j][both & 15];
+			sum = sum > 255 ? 255 : sum;
+			sum += filter->table[2 * j + 1][both >> 4];
 			sum = sum > 255 ? 255 : sum;
 		}
 		if (sum <= FILTER_CEILING)
@@ -93,48 +95,98 @@ pgface_index_lead_filter_scalar(const pgface_index_columns *columns,
 	}
 }
 
+/* The bits of faces 0 to count - 1. */
+static inline uint64_t
+first_faces(int count)
+{
+	return count >= 64 ? ~UINT64_C(0) : count <= 0 ? 0 : (UINT64_C(1) << count) - 1;
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
 /*
- * Each axis's table is four vectors of 64 bytes: two byte permutes look a code
- * up among the non-negative codes and among the negative ones, and its sign
- * bit picks which. The table is loaded once per axis for both halves of the
- * page; codes past the page's count are never loaded (masked) nor kept.
+ * 32 faces a vector: a byte shuffle looks one nibble of 32 faces up in a
+ * plane's table of 16 bins (in both 128-bit lanes). A group of 32 that runs
+ * past the faces is read from a zeroed copy, so no byte past the planes is
+ * read; its extra faces are masked off.
  */
-__attribute__((target("avx512f,avx512bw,avx512vbmi"))) void
-pgface_index_lead_filter_vbmi(const pgface_index_columns *columns,
+__attribute__((target("avx2"))) void
+pgface_index_lead_filter_avx2(const pgface_index_columns *columns,
                               const pgface_index_lead_filter *filter, uint64_t kept[2])
 {
-	__m512i sum[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
-	__mmask64 lanes[2];
+	const __m256i nibble = _mm256_set1_epi8(15);
+	const __m256i ceiling = _mm256_set1_epi8((char) FILTER_CEILING);
+	uint32_t bits[4] = {0, 0, 0, 0};
+
+	for (int group = 0; group < 4 && 32 * group < columns->count; group++)
+	{
+		__m256i sum = _mm256_setzero_si256();
+		int from = 32 * group;
+		bool whole = from + 32 <= columns->count;
+		uint8_t tail[PGFACE_INDEX_PLANES][32];
+
+		if (!whole)
+		{
+			memset(tail, 0, sizeof(tail));
+			for (int j = 0; j < PGFACE_INDEX_PLANES; j++)
+				memcpy(tail[j], columns->planes + (size_t) j * columns->stride + from,
+				       (size_t) (columns->count - from));
+		}
+		for (int j = 0; j < PGFACE_INDEX_PLANES; j++)
+		{
+			__m256i low_table = _mm256_broadcastsi128_si256(
+			    _mm_loadu_si128((const __m128i *) filter->table[2 * j]));
+			__m256i high_table = _mm256_broadcastsi128_si256(
+			    _mm_loadu_si128((const __m128i *) filter->table[2 * j + 1]));
+			const uint8_t *row =
+			    whole ? columns->planes + (size_t) j * columns->stride + from : tail[j];
+			__m256i both = _mm256_loadu_si256((const __m256i *) row);
+			__m256i low_bins = _mm256_and_si256(both, nibble);
+			__m256i high_bins = _mm256_and_si256(_mm256_srli_epi16(both, 4), nibble);
+
+			sum = _mm256_adds_epu8(sum, _mm256_shuffle_epi8(low_table, low_bins));
+			sum = _mm256_adds_epu8(sum, _mm256_shuffle_epi8(high_table, high_bins));
+		}
+		/* unsigned sum <= ceiling: min(sum, ceiling) == sum */
+		bits[group] =
+		    (uint32_t) _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(sum, ceiling), sum));
+	}
+	kept[0] = (bits[0] | (uint64_t) bits[1] << 32) & first_faces(columns->count);
+	kept[1] = (bits[2] | (uint64_t) bits[3] << 32) & first_faces(columns->count - 64);
+}
+
+/*
+ * 64 faces a vector, the same lookups with AVX-512BW; the table of a plane is
+ * loaded once for both halves of the page, and bytes past the faces are never
+ * loaded (masked).
+ */
+__attribute__((target("avx512f,avx512bw"))) void
+pgface_index_lead_filter_avx512(const pgface_index_columns *columns,
+                                const pgface_index_lead_filter *filter, uint64_t kept[2])
+{
+	const __m512i nibble = _mm512_set1_epi8(15);
 	const __m512i ceiling = _mm512_set1_epi8((char) FILTER_CEILING);
+	__m512i sum[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+	__mmask64 lanes[2] = {first_faces(columns->count), first_faces(columns->count - 64)};
 	int halves = columns->count > 64 ? 2 : 1;
 
-	for (int h = 0; h < 2; h++)
+	for (int j = 0; j < PGFACE_INDEX_PLANES; j++)
 	{
-		int n = columns->count - 64 * h;
-
-		lanes[h] = n >= 64 ? ~(__mmask64) 0 : n <= 0 ? 0 : (((__mmask64) 1 << n) - 1);
-	}
-	for (int a = 0; a < PGFACE_INDEX_LEAD_AXES; a++)
-	{
-		const uint8_t *table = filter->table[a];
-		__m512i low_codes = _mm512_loadu_si512(table);
-		__m512i low_codes_2 = _mm512_loadu_si512(table + 64);
-		__m512i high_codes = _mm512_loadu_si512(table + 128);
-		__m512i high_codes_2 = _mm512_loadu_si512(table + 192);
-		const int8_t *row = columns->lead + (size_t) a * columns->stride;
+		__m512i low_table =
+		    _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) filter->table[2 * j]));
+		__m512i high_table =
+		    _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) filter->table[2 * j + 1]));
+		const uint8_t *row = columns->planes + (size_t) j * columns->stride;
 
 		for (int h = 0; h < halves; h++)
 		{
-			__m512i codes = _mm512_maskz_loadu_epi8(lanes[h], row + 64 * h);
-			__m512i non_negative = _mm512_permutex2var_epi8(low_codes, codes, low_codes_2);
-			__m512i negative = _mm512_permutex2var_epi8(high_codes, codes, high_codes_2);
-			__m512i term =
-			    _mm512_mask_blend_epi8(_mm512_movepi8_mask(codes), non_negative, negative);
+			__m512i both = _mm512_maskz_loadu_epi8(lanes[h], row + 64 * h);
+			__m512i low_bins = _mm512_and_si512(both, nibble);
+			__m512i high_bins = _mm512_and_si512(_mm512_srli_epi16(both, 4), nibble);
 
-			sum[h] = _mm512_adds_epu8(sum[h], term);
+			sum[h] = _mm512_adds_epu8(sum[h], _mm512_shuffle_epi8(low_table, low_bins));
+			sum[h] = _mm512_adds_epu8(sum[h], _mm512_shuffle_epi8(high_table, high_bins));
 		}
 	}
 	kept[0] = _mm512_mask_cmple_epu8_mask(lanes[0], sum[0], ceiling);
@@ -142,13 +194,31 @@ pgface_index_lead_filter_vbmi(const pgface_index_columns *columns,
 }
 #endif
 
-/* Asked per scan, so that pgface_simd_force takes effect at once, as for the lead sums. */
+/* Asked per page, so that pgface_simd_force takes effect at once, as for the GEMM. */
 pgface_index_lead_filter_fn *
 pgface_index_lead_filter_kernel(void)
 {
 #if defined(__x86_64__)
-	if (pgface_simd_byte_permute())
-		return pgface_index_lead_filter_vbmi;
+	if (pgface_simd_avx512_bytes())
+		return pgface_index_lead_filter_avx512;
+	if (pgface_simd_current() == PGFACE_SIMD_AVX2 || pgface_simd_current() == PGFACE_SIMD_AVX512)
+		return pgface_index_lead_filter_avx2;
 #endif
-	return NULL;
+	return pgface_index_lead_filter_scalar;
+}
+
+/* For pgface_info(). */
+const char *
+pgface_index_lead_filter_kernel_name(void)
+{
+	pgface_index_lead_filter_fn *kernel = pgface_index_lead_filter_kernel();
+
+#if defined(__x86_64__)
+	if (kernel == pgface_index_lead_filter_avx512)
+		return "avx512bw";
+	if (kernel == pgface_index_lead_filter_avx2)
+		return "avx2";
+#endif
+	(void) kernel;
+	return "scalar";
 }

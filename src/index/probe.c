@@ -44,6 +44,7 @@ pgface_index_probe_fill_gap_table(pgface_index_probe *probe, float (*table)[256]
 			table[a][(uint8_t) code] =
 			    pgface_index_axis_term(probe->units[a], (int8_t) code, probe->step_squared[a]);
 	probe->gap_table = table;
+	pgface_index_fill_bin_terms((const float(*)[256]) table, probe->bin_terms);
 }
 
 /* Insertion needs no table: it bounds a handful of keys once, with the box arithmetic. */

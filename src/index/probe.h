@@ -4,6 +4,7 @@
 #ifndef PGFACE_INDEX_PROBE_H
 #define PGFACE_INDEX_PROBE_H
 
+#include "index/lead_codes.h"
 #include "index/point.h"
 
 /*
@@ -21,6 +22,8 @@ typedef struct pgface_index_probe
 	 * product quantisation. NULL when the probe serves a single insertion.
 	 */
 	float (*gap_table)[256];
+	/* With the gap table: each binned axis's smallest term in each bin (lead_codes.h). */
+	float bin_terms[PGFACE_INDEX_BINNED_AXES][PGFACE_INDEX_BINS];
 } pgface_index_probe;
 
 /* The bytes of a gap table, which the caller provides (the server allocates it in a context). */
@@ -30,7 +33,10 @@ typedef struct pgface_index_probe
 void pgface_index_probe_prepare(const pgface_embedding_statistics *stats, const float *values,
                                 pgface_index_probe *probe);
 
-/* Fills table (PGFACE_INDEX_GAP_TABLE_BYTES) with the probe's gaps and sets probe->gap_table. */
+/*
+ * Fills table (PGFACE_INDEX_GAP_TABLE_BYTES) with the probe's gaps, sets
+ * probe->gap_table, and fills the bin terms from it.
+ */
 void pgface_index_probe_fill_gap_table(pgface_index_probe *probe, float (*table)[256]);
 
 /*

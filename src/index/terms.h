@@ -35,8 +35,7 @@ pgface_index_block_from_table(const float (*rows)[256], const uint8_t *code)
  * rounded to float on its own, so their difference can be off by a float step
  * of the larger, which no fixed margin covers when they are large (any finite
  * values are valid input: two near-duplicates with values around 50 were
- * missed). The gap is shrunk by a slack eight times that rounding. The vector
- * path (lead_sums.c) does the same operations in the same order.
+ * missed). The gap is shrunk by a slack eight times that rounding.
  */
 #define PGFACE_INDEX_RESIDUAL_SLACK 4.76837158203125e-07f /* 2^-21 */
 

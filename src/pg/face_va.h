@@ -3,16 +3,17 @@
  * (Weber, Schek and Blott, VLDB 1998), the structure that paper proposes for
  * exactly the case where trees degrade into full scans.
  *
- * Every face gets the same 68-byte point code as in the GiST index (its
- * coordinates on 64 principal axes quantised to int8, and its residual
- * length; see src/index/point.h), and the index is nothing but those codes, laid
- * out flat: each page holds FACE_VA_CAPACITY faces column by column, their
- * leading axes axis by axis. A scan reads every page in order, sums the
- * leading axes of eight faces at a time in vector registers, and reads
- * further blocks only for the few faces still in range. What
- * survives is a candidate; the executor fetches it from the table and
- * rechecks it, so answers are exact. Compared with GiST there is no tree to
- * walk, no pairing heap, and one buffer visit per 110 faces instead of per 13.
+ * Every face gets the point code of the GiST index (its coordinates on 64
+ * principal axes quantised to int8, and its residual length; see
+ * src/index/point.h), with its first 32 axes cut to 4-bit bins
+ * (src/index/lead_codes.h): 52 bytes. The index is nothing but those codes,
+ * laid out flat: each page holds FACE_VA_CAPACITY faces column by column, the
+ * bins plane by plane. A scan reads every page in order, weighs the bins of
+ * 64 faces at a time in one vector register (the filter, lead_filter.h), and
+ * bounds only the few faces it keeps in float. What survives is a candidate;
+ * the executor fetches it from the table and rechecks it, so answers are
+ * exact. Compared with GiST there is no tree to walk, no pairing heap, and one
+ * buffer visit per 128 faces instead of per 13.
  *
  *   block 0         the metapage
  *   blocks 1...     pages of faces, or of rows whose embedding is NULL
@@ -34,8 +35,9 @@
 #include "storage/itemptr.h"
 #include "utils/rel.h"
 
-#define FACE_VA_MAGIC    0x46564131 /* "FVA1" */
-#define FACE_VA_LAYOUT   1
+#define FACE_VA_MAGIC 0x46564131 /* "FVA1" */
+/* 1: 24 lead axes as int8 codes, 110 faces a page; 2: 32 lead axes as 4-bit bins, 128. */
+#define FACE_VA_LAYOUT   2
 #define FACE_VA_METAPAGE 0
 #define FACE_VA_PAGE_ID  0xFA5A
 #define FACE_VA_NO_MODEL (-1)
@@ -53,11 +55,12 @@ StaticAssertDecl(FACE_VA_KEY_FORMAT == PGFACE_INDEX_CODE_FORMAT,
 #define FACE_VA_PAGE_FACES 1
 #define FACE_VA_PAGE_NULLS 2
 
-/* Faces per page: as many as fit next to the page header and the special space. */
-#define FACE_VA_CAPACITY 110
+/* Faces per page: as many as one set of columns holds (140 would fit). */
+#define FACE_VA_CAPACITY 128
 
 /* What one face takes on a page, as the free space map counts it. */
-#define FACE_VA_ENTRY_BYTES (sizeof(ItemPointerData) + sizeof(float4) + PGFACE_INDEX_AXES)
+#define FACE_VA_ENTRY_BYTES                                                                        \
+	(sizeof(ItemPointerData) + sizeof(float4) + PGFACE_INDEX_PLANES + PGFACE_INDEX_BYTE_AXES)
 
 typedef struct FaceVaMeta
 {
@@ -70,25 +73,32 @@ typedef struct FaceVaMeta
 } FaceVaMeta;
 
 /*
- * A data page's contents, column by column (kind NULLS uses only count and tid).
- * The lead blocks, which scans read for most faces, are stored axis by axis,
- * so that eight faces' codes on one axis are one vector load; the other
- * blocks, read for the few faces that survive the lead, face by face.
+ * A data page's contents, column by column (kind NULLS uses only count and
+ * tid): the core's columns (src/index/columns.h). The binned lead, which scans
+ * read for every face, plane by plane, so that one plane of 64 faces is one
+ * vector load; the residuals just before it, so one run of lines holds what
+ * the filter and the faces it keeps read first; the other axes' codes face by
+ * face, read only for the faces the filter keeps. Another arrangement, or
+ * other bins, is another FACE_VA_LAYOUT.
  */
-#define FACE_VA_LEAD_BLOCKS 3
-#define FACE_VA_LEAD_AXES   (FACE_VA_LEAD_BLOCKS * PGFACE_INDEX_BLOCK)
-StaticAssertDecl(
-    FACE_VA_LEAD_BLOCKS == PGFACE_INDEX_LEAD_BLOCKS,
-    "the page's lead is the core's columns' (another count is another FACE_VA_LAYOUT)");
-
 typedef struct FaceVaEntries
 {
 	uint16 count;
-	ItemPointerData tid[FACE_VA_CAPACITY];
+	char to_a_line[38]; /* the columns from the page's second cache line on (asserted below) */
 	float4 residual[FACE_VA_CAPACITY];
-	int8 lead[FACE_VA_LEAD_AXES][FACE_VA_CAPACITY];
-	int8 code[PGFACE_INDEX_BLOCKS - FACE_VA_LEAD_BLOCKS][FACE_VA_CAPACITY][PGFACE_INDEX_BLOCK];
+	uint8 plane[PGFACE_INDEX_PLANES][FACE_VA_CAPACITY];
+	int8 rest[FACE_VA_CAPACITY][PGFACE_INDEX_BYTE_AXES];
+	ItemPointerData tid[FACE_VA_CAPACITY];
 } FaceVaEntries;
+
+/*
+ * Buffers start on a cache line, so each plane of 128 faces is two whole
+ * lines, and each face's other codes lie in one line, not across two: a face
+ * the filter keeps costs one line from memory, not two.
+ */
+StaticAssertDecl((MAXALIGN(SizeOfPageHeaderData) + offsetof(FaceVaEntries, residual)) % 64 == 0 &&
+                     (MAXALIGN(SizeOfPageHeaderData) + offsetof(FaceVaEntries, rest)) % 64 == 0,
+                 "face_va's columns start on cache lines");
 
 typedef struct FaceVaPageOpaque
 {
@@ -138,18 +148,14 @@ extern uint16 face_va_checked_kind(Relation index, Page page, BlockNumber block)
 /* Appends a face (point NULL: a NULL row) to a page that has room. */
 extern void face_va_page_append(Page page, ItemPointer tid, const pgface_index_point *point);
 
-/* Face i of a page, as one point code. */
-extern void face_va_entry_point(const FaceVaEntries *entries, int i, pgface_index_point *point);
-
 /* Moves entry from to position to on the same page (VACUUM fills holes this way). */
 extern void face_va_entry_move(FaceVaEntries *entries, int from, int to, bool faces);
 
 /*
  * The faces of a page whose squared bound from the probe is at most limit:
  * their positions go to survivors and their bounds to bounds, in page order;
- * returns how many. The lead blocks are summed eight faces at a time, the
- * rest only for faces still in range (every partial sum is itself a bound);
- * a filter made for the probe (NULL: none) drops most faces before that.
+ * returns how many. A filter made for the probe (NULL: none) drops most faces
+ * first; the rest are bounded one by one.
  */
 extern int face_va_page_within(const FaceVaEntries *entries, const pgface_index_probe *probe,
                                float4 limit, const pgface_index_lead_filter *filter, int *survivors,
@@ -157,6 +163,10 @@ extern int face_va_page_within(const FaceVaEntries *entries, const pgface_index_
 
 /* One face's full squared bound from a probe. */
 extern float4 face_va_entry_bound(const FaceVaEntries *entries, int i,
+                                  const pgface_index_probe *probe);
+
+/* An estimate from above of one face's squared distance from a probe: it only steers. */
+extern float4 face_va_entry_upper(const FaceVaEntries *entries, int i,
                                   const pgface_index_probe *probe);
 
 /* face_va_handler.c: registers the index's reloption kind; _PG_init calls it. */

@@ -5,7 +5,7 @@
  */
 #include "face_va.h"
 
-#include "index/point_bound.h"
+#include <math.h>
 
 void
 face_va_init_page(Page page, uint16 kind)
@@ -95,12 +95,13 @@ face_va_checked_kind(Relation index, Page page, BlockNumber block)
 static void
 set_codes(FaceVaEntries *entries, int i, const pgface_index_point *point)
 {
+	uint8 planes[PGFACE_INDEX_PLANES];
+
 	entries->residual[i] = point->residual;
-	for (int a = 0; a < FACE_VA_LEAD_AXES; a++)
-		entries->lead[a][i] = point->code[a];
-	for (int block = FACE_VA_LEAD_BLOCKS; block < PGFACE_INDEX_BLOCKS; block++)
-		memcpy(entries->code[block - FACE_VA_LEAD_BLOCKS][i],
-		       point->code + block * PGFACE_INDEX_BLOCK, PGFACE_INDEX_BLOCK);
+	pgface_index_encode_planes(point, planes);
+	for (int j = 0; j < PGFACE_INDEX_PLANES; j++)
+		entries->plane[j][i] = planes[j];
+	memcpy(entries->rest[i], point->code + PGFACE_INDEX_BINNED_AXES, PGFACE_INDEX_BYTE_AXES);
 }
 
 void
@@ -115,30 +116,20 @@ face_va_page_append(Page page, ItemPointer tid, const pgface_index_point *point)
 		set_codes(entries, i, point);
 }
 
-void
-face_va_entry_point(const FaceVaEntries *entries, int i, pgface_index_point *point)
-{
-	point->residual = entries->residual[i];
-	for (int a = 0; a < FACE_VA_LEAD_AXES; a++)
-		point->code[a] = entries->lead[a][i];
-	for (int block = FACE_VA_LEAD_BLOCKS; block < PGFACE_INDEX_BLOCKS; block++)
-		memcpy(point->code + block * PGFACE_INDEX_BLOCK,
-		       entries->code[block - FACE_VA_LEAD_BLOCKS][i], PGFACE_INDEX_BLOCK);
-}
-
+/* Column by column: the bins cannot be turned back into the codes they came from. */
 void
 face_va_entry_move(FaceVaEntries *entries, int from, int to, bool faces)
 {
-	pgface_index_point point;
-
 	entries->tid[to] = entries->tid[from];
 	if (!faces)
 		return;
-	face_va_entry_point(entries, from, &point);
-	set_codes(entries, to, &point);
+	entries->residual[to] = entries->residual[from];
+	for (int j = 0; j < PGFACE_INDEX_PLANES; j++)
+		entries->plane[j][to] = entries->plane[j][from];
+	memmove(entries->rest[to], entries->rest[from], PGFACE_INDEX_BYTE_AXES);
 }
 
-/* A page's faces as the index core's columns: the lead axis by axis, the rest face by face. */
+/* A page's faces as the index core's columns. */
 static pgface_index_columns
 page_columns(const FaceVaEntries *entries)
 {
@@ -147,8 +138,8 @@ page_columns(const FaceVaEntries *entries)
 	columns.count = entries->count;
 	columns.stride = FACE_VA_CAPACITY;
 	columns.residual = entries->residual;
-	columns.lead = &entries->lead[0][0];
-	columns.rest = &entries->code[0][0][0];
+	columns.planes = &entries->plane[0][0];
+	columns.rest = &entries->rest[0][0];
 	return columns;
 }
 
@@ -162,12 +153,20 @@ face_va_page_within(const FaceVaEntries *entries, const pgface_index_probe *prob
 	return pgface_index_columns_within(&columns, probe, limit, filter, survivors, bounds);
 }
 
-/* From the gap table alone: an ordered scan checks each of its balls this way. */
+/* With no limit, so the sum runs to its end: an ordered scan checks each of its balls this way. */
 float4
 face_va_entry_bound(const FaceVaEntries *entries, int i, const pgface_index_probe *probe)
 {
-	pgface_index_point point;
+	pgface_index_columns columns = page_columns(entries);
 
-	face_va_entry_point(entries, i, &point);
-	return pgface_index_point_bound_squared(&point, probe);
+	return pgface_index_columns_bound_of(&columns, probe, INFINITY, i);
+}
+
+/* The core's estimate on the page's columns. */
+float4
+face_va_entry_upper(const FaceVaEntries *entries, int i, const pgface_index_probe *probe)
+{
+	pgface_index_columns columns = page_columns(entries);
+
+	return pgface_index_columns_upper_of(&columns, probe, i);
 }

@@ -29,7 +29,6 @@
 #include <math.h>
 
 #include "index/bands.h"
-#include "index/point_bound.h"
 #include "index/slack.h"
 
 #include "access/itup.h"
@@ -328,8 +327,8 @@ inside_balls(const VaScan *state, const FaceVaEntries *entries, int i)
 static const pgface_index_lead_filter *
 filter_for(VaScan *state, const pgface_index_probe *probe, float4 limit)
 {
-	if (pgface_index_lead_filter_kernel() == NULL || !isfinite(limit))
-		return NULL; /* no filter on this CPU, or none for an unbounded first band */
+	if (!isfinite(limit))
+		return NULL; /* none for an unbounded first band */
 	if (state->filter == NULL)
 		state->filter = MemoryContextAlloc(state->context, sizeof(pgface_index_lead_filter));
 	else if (pgface_index_lead_filter_fits(state->filter, limit))
@@ -379,13 +378,8 @@ collect_faces(VaScan *state, FaceVaEntries *entries, float4 limit)
 			continue;
 		add_candidate(state, &entries->tid[i], bounds[k]);
 		if (first_pass)
-		{
-			pgface_index_point point;
-
-			face_va_entry_point(entries, i, &point);
 			state->nearest_upper =
-			    Min(state->nearest_upper, pgface_index_point_upper_squared(&point, &state->order));
-		}
+			    Min(state->nearest_upper, face_va_entry_upper(entries, i, &state->order));
 	}
 }
 
@@ -414,8 +408,8 @@ tighten_with_distance(VaScan *state, int first_new)
 /*
  * The buffer of a page: the one read ahead if it is that page. Then the page
  * after it (then, if valid) is pinned, and the part of it that the filter
- * and the faces it keeps read (its header, kind, residuals and lead codes,
- * 3.1 kB) is prefetched, so that it arrives while this page is bounded: perf
+ * and the faces it keeps read (its header, kind, residuals and binned lead,
+ * 2.6 kB) is prefetched, so that it arrives while this page is bounded: perf
  * put a scan's time in waiting for each page's lines as much as in bounding
  * them. The residuals are read only for the faces the filter keeps, but
  * waiting for them face by face was a third of those faces' sums (1M faces:
@@ -450,15 +444,15 @@ buffer_for(IndexScanDesc scan, BlockNumber block, BlockNumber then)
 		/*
 		 * The header and count, the kind at the page's end (by its place, not
 		 * PageGetSpecialPointer, which asserts on a page not yet formatted),
-		 * and the residuals and lead codes, which lie one after the other.
+		 * and the residuals and the binned lead, which lie one after the other.
 		 */
-		StaticAssertStmt(offsetof(FaceVaEntries, lead) ==
+		StaticAssertStmt(offsetof(FaceVaEntries, plane) ==
 		                     offsetof(FaceVaEntries, residual) + sizeof(entries->residual),
-		                 "the lead codes follow the residuals");
+		                 "the binned lead follows the residuals");
 		__builtin_prefetch(page);
 		__builtin_prefetch((const char *) page + BLCKSZ - MAXALIGN(sizeof(FaceVaPageOpaque)));
 		for (const char *line = (const char *) entries->residual;
-		     line <= (const char *) &entries->lead[FACE_VA_LEAD_AXES - 1][FACE_VA_CAPACITY - 1];
+		     line <= (const char *) &entries->plane[PGFACE_INDEX_PLANES - 1][FACE_VA_CAPACITY - 1];
 		     line += 64)
 			__builtin_prefetch(line);
 	}

@@ -63,9 +63,8 @@ pgface_info(PG_FUNCTION_ARGS)
 	add_net_row(rsinfo, models, &models->detector, models->recognition_count);
 	add_net_row(rsinfo, models, &models->landmarks, models->recognition_count);
 	add_row(rsinfo, "simd", pgface_simd_name());
-	/* Whether face_va scans weigh faces by byte tables first: it changes speed, never answers. */
-	add_row(rsinfo, "face_va_filter",
-	        pgface_index_lead_filter_kernel() != NULL ? "avx512vbmi" : "none");
+	/* Which kernel face_va's scans weigh faces with first: it changes speed, never answers. */
+	add_row(rsinfo, "face_va_filter", pgface_index_lead_filter_kernel_name());
 	add_row(rsinfo, "gist_key_format", psprintf("%d", FACE_GIST_FORMAT));
 	add_row(rsinfo, "face_va_layout", psprintf("%d", FACE_VA_LAYOUT));
 	return (Datum) 0;

@@ -163,32 +163,30 @@ check_bound(const char *path, int family, double bound_squared, double distance)
 	return below ? 0 : 1;
 }
 
-/* The columns of faces as face_va lays them out: the lead blocks axis by axis. */
+/* The columns of faces as face_va lays them out: the binned lead plane by plane. */
 typedef struct test_columns
 {
 	float residual[NEIGHBOURS];
-	int8_t lead[PGFACE_INDEX_LEAD_AXES][NEIGHBOURS];
-	int8_t rest[PGFACE_INDEX_BLOCKS - PGFACE_INDEX_LEAD_BLOCKS][NEIGHBOURS][PGFACE_INDEX_BLOCK];
+	uint8_t planes[PGFACE_INDEX_PLANES][NEIGHBOURS];
+	int8_t rest[NEIGHBOURS][PGFACE_INDEX_BYTE_AXES];
 } test_columns;
 
 /* The faces' codes laid out as columns, and the view of them. */
 static pgface_index_columns
 as_columns(const pgface_index_point *points, int count, test_columns *store)
 {
-	pgface_index_columns columns = {count, NEIGHBOURS, store->residual, &store->lead[0][0],
-	                                &store->rest[0][0][0]};
+	pgface_index_columns columns = {count, NEIGHBOURS, store->residual, &store->planes[0][0],
+	                                &store->rest[0][0]};
 
 	for (int i = 0; i < count; i++)
 	{
+		uint8_t planes[PGFACE_INDEX_PLANES];
+
 		store->residual[i] = points[i].residual;
-		for (int a = 0; a < PGFACE_INDEX_AXES; a++)
-		{
-			if (a < PGFACE_INDEX_LEAD_AXES)
-				store->lead[a][i] = points[i].code[a];
-			else
-				store->rest[a / PGFACE_INDEX_BLOCK - PGFACE_INDEX_LEAD_BLOCKS][i]
-				           [a % PGFACE_INDEX_BLOCK] = points[i].code[a];
-		}
+		pgface_index_encode_planes(&points[i], planes);
+		for (int j = 0; j < PGFACE_INDEX_PLANES; j++)
+			store->planes[j][i] = planes[j];
+		memcpy(store->rest[i], points[i].code + PGFACE_INDEX_BINNED_AXES, PGFACE_INDEX_BYTE_AXES);
 	}
 	return columns;
 }

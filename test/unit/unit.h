@@ -34,7 +34,7 @@ extern const unit_test offload_tests[];
 extern const unit_test exif_tests[];
 extern const unit_test embedding_statistics_tests[];
 extern const unit_test index_bounds_tests[];
-extern const unit_test index_lead_sums_tests[];
+extern const unit_test index_columns_tests[];
 extern const unit_test index_order_tests[];
 extern const unit_test index_tightness_tests[];
 extern const unit_test shape_predictor_tests[];

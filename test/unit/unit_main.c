@@ -28,7 +28,7 @@ main(void)
 	                             offload_tests,
 	                             embedding_statistics_tests,
 	                             index_bounds_tests,
-	                             index_lead_sums_tests,
+	                             index_columns_tests,
 	                             index_order_tests,
 	                             index_tightness_tests,
 	                             shape_predictor_tests,
