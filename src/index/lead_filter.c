@@ -60,9 +60,17 @@ pgface_index_lead_filter_prepare(pgface_index_lead_filter *filter, const pgface_
 	if (!filter->active)
 		return;
 	units_per_term = (FILTER_CEILING + 1) / ((double) limit * (1.0 + FILTER_MARGIN));
+	filter->units_per_term = units_per_term;
 	for (int a = 0; a < PGFACE_INDEX_BINNED_AXES; a++)
 		for (int bin = 0; bin < PGFACE_INDEX_BINS; bin++)
 			filter->table[a][bin] = term_byte(probe->bin_terms[a][bin], units_per_term);
+}
+
+/* Each byte is at most its term times the units, so the sum over the units bounds the terms'. */
+float
+pgface_index_lead_filter_floor(const pgface_index_lead_filter *filter, uint8_t sum)
+{
+	return (float) ((double) sum / filter->units_per_term * (1.0 - PGFACE_INDEX_FILTER_SLACK));
 }
 
 bool
@@ -74,7 +82,8 @@ pgface_index_lead_filter_fits(const pgface_index_lead_filter *filter, float limi
 /* The definition: each face's saturating byte sum against the ceiling. */
 void
 pgface_index_lead_filter_scalar(const pgface_index_columns *columns,
-                                const pgface_index_lead_filter *filter, uint64_t kept[2])
+                                const pgface_index_lead_filter *filter, uint64_t kept[2],
+                                uint8_t sums[PGFACE_INDEX_COLUMNS_MAX])
 {
 	kept[0] = kept[1] = 0;
 	for (int f = 0; f < columns->count; f++)
@@ -90,6 +99,7 @@ pgface_index_lead_filter_scalar(const pgface_index_columns *columns,
 			sum += filter->table[2 * j + 1][both >> 4];
 			sum = sum > 255 ? 255 : sum;
 		}
+		sums[f] = (uint8_t) sum;
 		if (sum <= FILTER_CEILING)
 			kept[f / 64] |= UINT64_C(1) << (f % 64);
 	}
@@ -113,7 +123,8 @@ first_faces(int count)
  */
 __attribute__((target("avx2"))) void
 pgface_index_lead_filter_avx2(const pgface_index_columns *columns,
-                              const pgface_index_lead_filter *filter, uint64_t kept[2])
+                              const pgface_index_lead_filter *filter, uint64_t kept[2],
+                              uint8_t sums[PGFACE_INDEX_COLUMNS_MAX])
 {
 	const __m256i nibble = _mm256_set1_epi8(15);
 	const __m256i ceiling = _mm256_set1_epi8((char) FILTER_CEILING);
@@ -148,6 +159,7 @@ pgface_index_lead_filter_avx2(const pgface_index_columns *columns,
 			sum = _mm256_adds_epu8(sum, _mm256_shuffle_epi8(low_table, low_bins));
 			sum = _mm256_adds_epu8(sum, _mm256_shuffle_epi8(high_table, high_bins));
 		}
+		_mm256_storeu_si256((__m256i *) &sums[from], sum);
 		/* unsigned sum <= ceiling: min(sum, ceiling) == sum */
 		bits[group] =
 		    (uint32_t) _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(sum, ceiling), sum));
@@ -163,7 +175,8 @@ pgface_index_lead_filter_avx2(const pgface_index_columns *columns,
  */
 __attribute__((target("avx512f,avx512bw"))) void
 pgface_index_lead_filter_avx512(const pgface_index_columns *columns,
-                                const pgface_index_lead_filter *filter, uint64_t kept[2])
+                                const pgface_index_lead_filter *filter, uint64_t kept[2],
+                                uint8_t sums[PGFACE_INDEX_COLUMNS_MAX])
 {
 	const __m512i nibble = _mm512_set1_epi8(15);
 	const __m512i ceiling = _mm512_set1_epi8((char) FILTER_CEILING);
@@ -189,6 +202,8 @@ pgface_index_lead_filter_avx512(const pgface_index_columns *columns,
 			sum[h] = _mm512_adds_epu8(sum[h], _mm512_shuffle_epi8(high_table, high_bins));
 		}
 	}
+	_mm512_storeu_si512(sums, sum[0]);
+	_mm512_storeu_si512(sums + 64, sum[1]);
 	kept[0] = _mm512_mask_cmple_epu8_mask(lanes[0], sum[0], ceiling);
 	kept[1] = halves > 1 ? _mm512_mask_cmple_epu8_mask(lanes[1], sum[1], ceiling) : 0;
 }

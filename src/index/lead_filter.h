@@ -22,6 +22,7 @@ typedef struct pgface_index_lead_filter
 	bool active; /* false: the filter keeps every face (no finite positive limit) */
 	float limit; /* the squared bound it was made for; it drops only faces past it */
 	uint8_t table[PGFACE_INDEX_BINNED_AXES][PGFACE_INDEX_BINS]; /* by bin */
+	double units_per_term; /* a byte is at most its term times this */
 } pgface_index_lead_filter;
 
 /* Makes the filter for a probe (with its gap table) and a squared limit. */
@@ -36,10 +37,20 @@ bool pgface_index_lead_filter_fits(const pgface_index_lead_filter *filter, float
 
 /*
  * The faces of the columns (at most 128) the filter keeps: bit f % 64 of
- * kept[f / 64] for face f. Only for an active filter.
+ * kept[f / 64] for face f, and each face's byte sum in sums[f] (255 past the
+ * limit). Only for an active filter.
  */
 typedef void pgface_index_lead_filter_fn(const pgface_index_columns *columns,
-                                         const pgface_index_lead_filter *filter, uint64_t kept[2]);
+                                         const pgface_index_lead_filter *filter, uint64_t kept[2],
+                                         uint8_t sums[PGFACE_INDEX_COLUMNS_MAX]);
+
+/*
+ * A lower bound on the sum of a face's binned terms, from its byte sum, with
+ * a margin of PGFACE_INDEX_FILTER_SLACK for float rounding: the columns sum
+ * it with the other terms to drop faces before their binned terms are read.
+ */
+#define PGFACE_INDEX_FILTER_SLACK 1e-4
+float pgface_index_lead_filter_floor(const pgface_index_lead_filter *filter, uint8_t sum);
 
 pgface_index_lead_filter_fn pgface_index_lead_filter_scalar;
 #if defined(__x86_64__)

@@ -209,10 +209,10 @@ bounds_are_at_most_the_point_codes(void)
 /* Runs the scalar filter on columns with a filter made for the probe at limit. */
 static void
 scalar_filter(const pgface_index_columns *columns, const pgface_index_probe *probe, float limit,
-              pgface_index_lead_filter *filter, uint64_t kept[2])
+              pgface_index_lead_filter *filter, uint64_t kept[2], uint8_t sums[FACES])
 {
 	pgface_index_lead_filter_prepare(filter, probe, limit);
-	pgface_index_lead_filter_scalar(columns, filter, kept);
+	pgface_index_lead_filter_scalar(columns, filter, kept, sums);
 }
 
 /*
@@ -220,7 +220,8 @@ scalar_filter(const pgface_index_columns *columns, const pgface_index_probe *pro
  * bound (the one the scan would use) past the limit. Limits are every face's
  * own bound (a face exactly at the limit is kept), the float just below and
  * above it; on random pages and on pages crowded around the probe, whose
- * residuals and byte axes add nothing, every length.
+ * residuals and byte axes add nothing, every length. On those, the floor of a
+ * kept face's byte sum is at most its bound, the sum of its binned terms.
  */
 static void
 the_filter_drops_only_faces_past_its_limit(void)
@@ -230,7 +231,7 @@ the_filter_drops_only_faces_past_its_limit(void)
 	static page_columns page;
 	static float table[PGFACE_INDEX_AXES][256];
 	static pgface_index_lead_filter filter;
-	long wrongly_dropped = 0, dropped = 0, beyond = 0, stray_bits = 0;
+	long wrongly_dropped = 0, dropped = 0, beyond = 0, stray_bits = 0, floors_above = 0;
 
 	for (int round = 0; round < 4; round++)
 		for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++)
@@ -251,10 +252,11 @@ the_filter_drops_only_faces_past_its_limit(void)
 					for (int l = 0; l < 3; l++)
 					{
 						uint64_t kept[2];
+						uint8_t sums[FACES];
 
 						if (!(isfinite(limits[l]) && limits[l] > 0.0f))
 							continue;
-						scalar_filter(&columns, &probe, limits[l], &filter, kept);
+						scalar_filter(&columns, &probe, limits[l], &filter, kept, sums);
 						for (int f = 0; f < counts[c]; f++)
 						{
 							bool keeps = (kept[f / 64] >> (f % 64)) & 1;
@@ -262,6 +264,9 @@ the_filter_drops_only_faces_past_its_limit(void)
 							beyond += full[f] > limits[l];
 							dropped += !keeps;
 							wrongly_dropped += !keeps && full[f] <= limits[l];
+							floors_above +=
+							    keeps && spreads[s] >= 0 &&
+							    pgface_index_lead_filter_floor(&filter, sums[f]) > full[f];
 						}
 						stray_bits +=
 						    counts[c] < 128 && kept[counts[c] / 64] >> (counts[c] % 64) != 0;
@@ -270,11 +275,13 @@ the_filter_drops_only_faces_past_its_limit(void)
 			}
 	CHECK(wrongly_dropped == 0);
 	CHECK(stray_bits == 0);
+	CHECK(floors_above == 0);
 	/* And it drops most faces it may: a filter that keeps all is no filter. */
 	CHECK(dropped > beyond / 2);
 }
 
-/* The AVX2 and AVX-512 kernels give the scalar kernel's bits, on every length up to 128. */
+/* The AVX2 and AVX-512 kernels give the scalar kernel's bits and sums, on every length up to 128.
+ */
 static void
 filter_kernels_give_identical_bits(void)
 {
@@ -296,23 +303,27 @@ filter_kernels_give_identical_bits(void)
 			pgface_index_columns columns = random_page(FACES, &page, &probe, table);
 			float full[FACES];
 			uint64_t scalar[2], vector[2];
+			uint8_t scalar_sums[FACES], vector_sums[FACES];
 
 			crowd_page(&page, FACES, &probe, round % 12, round % 2 == 0);
 			full_bounds(&columns, &probe, full);
 			columns.count = counts[c];
-			scalar_filter(&columns, &probe, full[(round * 37) % FACES], &filter, scalar);
+			scalar_filter(&columns, &probe, full[(round * 37) % FACES], &filter, scalar,
+			              scalar_sums);
 			if (has_avx2)
 			{
 				memset(vector, 0x5a, sizeof(vector));
-				pgface_index_lead_filter_avx2(&columns, &filter, vector);
-				differing += scalar[0] != vector[0] || scalar[1] != vector[1];
+				pgface_index_lead_filter_avx2(&columns, &filter, vector, vector_sums);
+				differing += scalar[0] != vector[0] || scalar[1] != vector[1] ||
+				             memcmp(scalar_sums, vector_sums, (size_t) counts[c]) != 0;
 				compared++;
 			}
 			if (has_avx512)
 			{
 				memset(vector, 0xa5, sizeof(vector));
-				pgface_index_lead_filter_avx512(&columns, &filter, vector);
-				differing += scalar[0] != vector[0] || scalar[1] != vector[1];
+				pgface_index_lead_filter_avx512(&columns, &filter, vector, vector_sums);
+				differing += scalar[0] != vector[0] || scalar[1] != vector[1] ||
+				             memcmp(scalar_sums, vector_sums, (size_t) counts[c]) != 0;
 				compared++;
 			}
 		}
@@ -412,9 +423,9 @@ const unit_test index_columns_tests[] = {
     {"lead bins: every code in its bin, in order, two axes a byte", bins_cover_every_code_in_order},
     {"columns: a bin's term and a face's bound at most the point code's",
      bounds_are_at_most_the_point_codes},
-    {"lead filter: drops only faces past its limit (each face's own bound as the limit)",
+    {"lead filter: drops only faces past its limit, and its sums' floors bound the terms",
      the_filter_drops_only_faces_past_its_limit},
-    {"lead filter: the AVX2 and AVX-512 kernels give the scalar kernel's bits",
+    {"lead filter: the AVX2 and AVX-512 kernels give the scalar kernel's bits and sums",
      filter_kernels_give_identical_bits},
     {"lead filter: columns_within gives the same survivors and bounds with it or without",
      a_filter_changes_no_result},
