@@ -120,44 +120,79 @@ within_unfiltered(const pgface_index_columns *columns, const pgface_index_probe 
  * A face's other codes are a line from memory each, so they are asked for as
  * soon as the filter has kept it (perf: one face after another, a top-1 scan
  * spent 40% of its time waiting on them). Its binned terms are then not
- * summed in float but bounded by its byte sum (lead_filter.h), and the other
- * terms added to that against a limit wider by the floor's slack; only the
- * faces still within it get their bound summed in full, which alone decides.
- * A top-1 scan's limit keeps 4% of the faces, and most of those fail there.
+ * summed in float but bounded by its byte sum (lead_filter.h): the floor.
  */
+void
+pgface_index_columns_keep(const pgface_index_columns *columns, const pgface_index_probe *probe,
+                          float limit, const pgface_index_lead_filter *filter,
+                          pgface_index_kept *kept)
+{
+	uint64_t bits[2] = {0, 0};
+	uint8_t byte_sums[PGFACE_INDEX_COLUMNS_MAX];
+
+	kept->count = 0;
+	kept->every_face = filter == NULL || !filter->active || !(limit <= filter->limit);
+	if (kept->every_face)
+		return;
+	pgface_index_lead_filter_kernel()(columns, filter, bits, byte_sums);
+	for (int half = 0; half < 2; half++)
+		for (uint64_t left = bits[half]; left != 0; left &= left - 1)
+		{
+			int f = half * 64 + __builtin_ctzll(left);
+
+			__builtin_prefetch(columns->rest + (size_t) f * PGFACE_INDEX_BYTE_AXES);
+			kept->face[kept->count++] = (uint8_t) f;
+		}
+	for (int k = 0; k < kept->count; k++)
+	{
+		int f = kept->face[k];
+		float gap = pgface_index_residual_gap(probe->residual, columns->residual[f]);
+
+		kept->floor[k] = gap * gap + pgface_index_lead_filter_floor(filter, byte_sums[f]);
+	}
+}
+
+/*
+ * Each kept face's other terms added to its floor against a limit wider by
+ * the floor's slack; only the faces still inside get their bound summed in
+ * full, which alone decides. A top-1 scan's limit keeps 4% of the faces, and
+ * most of those fail at the floor.
+ */
+int
+pgface_index_columns_finish(const pgface_index_columns *columns, const pgface_index_probe *probe,
+                            float limit, const pgface_index_kept *kept, int *survivors,
+                            float *bounds)
+{
+	float wide = limit * (float) (1.0 + 2.0 * PGFACE_INDEX_FILTER_SLACK);
+	int alive = 0;
+
+	if (kept->every_face)
+		return within_unfiltered(columns, probe, limit, survivors, bounds);
+	for (int k = 0; k < kept->count; k++)
+	{
+		int f = kept->face[k];
+		float sum;
+
+		if (byte_part(columns, probe, wide, f, kept->floor[k]) > wide)
+			continue;
+		sum = pgface_index_columns_bound_of(columns, probe, limit, f);
+		if (sum <= limit)
+		{
+			survivors[alive] = f;
+			bounds[alive++] = (float) pgface_index_capped_bound(sum);
+		}
+	}
+	return alive;
+}
+
+/* Both steps at once. */
 int
 pgface_index_columns_within(const pgface_index_columns *columns, const pgface_index_probe *probe,
                             float limit, const pgface_index_lead_filter *filter, int *survivors,
                             float *bounds)
 {
-	uint64_t kept[2] = {0, 0};
-	uint8_t byte_sums[PGFACE_INDEX_COLUMNS_MAX];
-	float wide = limit * (float) (1.0 + 2.0 * PGFACE_INDEX_FILTER_SLACK);
-	int alive = 0;
+	pgface_index_kept kept;
 
-	if (filter == NULL || !filter->active || !(limit <= filter->limit))
-		return within_unfiltered(columns, probe, limit, survivors, bounds);
-	pgface_index_lead_filter_kernel()(columns, filter, kept, byte_sums);
-	for (int half = 0; half < 2; half++)
-		for (uint64_t bits = kept[half]; bits != 0; bits &= bits - 1)
-			__builtin_prefetch(columns->rest + (size_t) (half * 64 + __builtin_ctzll(bits)) *
-			                                       PGFACE_INDEX_BYTE_AXES);
-	for (int half = 0; half < 2; half++)
-		for (uint64_t bits = kept[half]; bits != 0; bits &= bits - 1)
-		{
-			int f = half * 64 + __builtin_ctzll(bits);
-			float gap = pgface_index_residual_gap(probe->residual, columns->residual[f]);
-			float floor = gap * gap + pgface_index_lead_filter_floor(filter, byte_sums[f]);
-			float sum;
-
-			if (byte_part(columns, probe, wide, f, floor) > wide)
-				continue;
-			sum = pgface_index_columns_bound_of(columns, probe, limit, f);
-			if (sum <= limit)
-			{
-				survivors[alive] = f;
-				bounds[alive++] = (float) pgface_index_capped_bound(sum);
-			}
-		}
-	return alive;
+	pgface_index_columns_keep(columns, probe, limit, filter, &kept);
+	return pgface_index_columns_finish(columns, probe, limit, &kept, survivors, bounds);
 }

@@ -10,6 +10,8 @@
 #ifndef PGFACE_INDEX_COLUMNS_H
 #define PGFACE_INDEX_COLUMNS_H
 
+#include <stdbool.h>
+
 #include "index/lead_codes.h"
 #include "index/point.h"
 #include "index/probe.h"
@@ -56,5 +58,27 @@ int pgface_index_columns_within(const pgface_index_columns *columns,
                                 const pgface_index_probe *probe, float limit,
                                 const struct pgface_index_lead_filter *filter, int *survivors,
                                 float *bounds);
+
+/*
+ * The same in two steps, so that a scan can bound one page's faces while the
+ * next page's lines arrive: first the faces the filter keeps, each with a
+ * floor under its bound, their other codes asked for from memory; then their
+ * bounds, at a limit no larger than the first step's. Without a filter that
+ * fits, every face is kept, and bounded in full in the second step.
+ */
+typedef struct pgface_index_kept
+{
+	bool every_face;
+	int count;
+	uint8_t face[PGFACE_INDEX_COLUMNS_MAX];
+	float floor[PGFACE_INDEX_COLUMNS_MAX];
+} pgface_index_kept;
+
+void pgface_index_columns_keep(const pgface_index_columns *columns, const pgface_index_probe *probe,
+                               float limit, const struct pgface_index_lead_filter *filter,
+                               pgface_index_kept *kept);
+int pgface_index_columns_finish(const pgface_index_columns *columns,
+                                const pgface_index_probe *probe, float limit,
+                                const pgface_index_kept *kept, int *survivors, float *bounds);
 
 #endif

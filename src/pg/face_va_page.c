@@ -153,6 +153,26 @@ face_va_page_within(const FaceVaEntries *entries, const pgface_index_probe *prob
 	return pgface_index_columns_within(&columns, probe, limit, filter, survivors, bounds);
 }
 
+/* The first of the two steps of face_va_page_within, on the page's columns. */
+void
+face_va_page_keep(const FaceVaEntries *entries, const pgface_index_probe *probe, float4 limit,
+                  const pgface_index_lead_filter *filter, pgface_index_kept *kept)
+{
+	pgface_index_columns columns = page_columns(entries);
+
+	pgface_index_columns_keep(&columns, probe, limit, filter, kept);
+}
+
+/* The second. */
+int
+face_va_page_finish(const FaceVaEntries *entries, const pgface_index_probe *probe, float4 limit,
+                    const pgface_index_kept *kept, int *survivors, float4 *bounds)
+{
+	pgface_index_columns columns = page_columns(entries);
+
+	return pgface_index_columns_finish(&columns, probe, limit, kept, survivors, bounds);
+}
+
 /* With no limit, so the sum runs to its end: an ordered scan checks each of its balls this way. */
 float4
 face_va_entry_bound(const FaceVaEntries *entries, int i, const pgface_index_probe *probe)

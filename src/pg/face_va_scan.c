@@ -100,6 +100,17 @@ typedef struct VaScan
 	Buffer ahead;
 	BlockNumber ahead_block;
 
+	/*
+	 * An ordered pass's last page, still share-locked, whose kept faces are
+	 * bounded once the next page's filter has asked for that page's codes
+	 * (face_va_page_keep), or invalid; and the kept faces of both pages.
+	 */
+	Buffer deferred;
+	pgface_index_kept *deferred_kept;
+	pgface_index_kept *page_kept;
+	float4 deferred_limit;
+	int tightened_from; /* the first candidate tighten_with_distance has not looked at */
+
 	Candidate *candidates;
 	int count;
 	int next;
@@ -123,6 +134,7 @@ face_va_begin_scan(Relation index, int nkeys, int norderbys)
 	state->context =
 	    AllocSetContextCreate(CurrentMemoryContext, "face_va scan", ALLOCSET_DEFAULT_SIZES);
 	state->ahead = InvalidBuffer;
+	state->deferred = InvalidBuffer;
 	scan->opaque = state;
 	scan->xs_orderbyvals = palloc0(sizeof(Datum) * Max(norderbys, 1));
 	scan->xs_orderbynulls = palloc0(sizeof(bool) * Max(norderbys, 1));
@@ -156,6 +168,7 @@ face_va_rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, in
 	state->context = context;
 	state->distances = distances;
 	state->ahead = InvalidBuffer;
+	state->deferred = InvalidBuffer;
 }
 
 /* Releases the table reader that ordered scans keep across rescans. */
@@ -338,6 +351,30 @@ filter_for(VaScan *state, const pgface_index_probe *probe, float4 limit)
 }
 
 /*
+ * A page's faces within the limit, as candidates: in an ordered scan, those
+ * whose bound lies in the band (pass_low, limit]; the first pass also lowers
+ * its estimate of the nearest face with each.
+ */
+static void
+take_survivors(VaScan *state, FaceVaEntries *entries, const int *survivors, const float4 *bounds,
+               int found)
+{
+	bool first_pass = state->ordered && state->pass_low == NO_LOWER_BOUND;
+
+	for (int k = 0; k < found; k++)
+	{
+		int i = survivors[k];
+
+		if ((state->ordered && bounds[k] <= state->pass_low) || !inside_balls(state, entries, i))
+			continue;
+		add_candidate(state, &entries->tid[i], bounds[k]);
+		if (first_pass)
+			state->nearest_upper =
+			    Min(state->nearest_upper, face_va_entry_upper(entries, i, &state->order));
+	}
+}
+
+/*
  * The candidates on one page of faces. Ordered scans take the faces whose
  * bound lies in the band (pass_low, limit]; the first pass also lowers its
  * estimate of the nearest face as it goes, and with it the limit.
@@ -348,7 +385,6 @@ collect_faces(VaScan *state, FaceVaEntries *entries, float4 limit)
 	int survivors[FACE_VA_CAPACITY];
 	float4 bounds[FACE_VA_CAPACITY];
 	int found;
-	bool first_pass = state->ordered && state->pass_low == NO_LOWER_BOUND;
 
 	if (state->ordered)
 		found = face_va_page_within(entries, &state->order, limit,
@@ -370,17 +406,29 @@ collect_faces(VaScan *state, FaceVaEntries *entries, float4 limit)
 			bounds[i] = 0.0f;
 		}
 	}
-	for (int k = 0; k < found; k++)
-	{
-		int i = survivors[k];
+	take_survivors(state, entries, survivors, bounds, found);
+}
 
-		if ((state->ordered && bounds[k] <= state->pass_low) || !inside_balls(state, entries, i))
-			continue;
-		add_candidate(state, &entries->tid[i], bounds[k]);
-		if (first_pass)
-			state->nearest_upper =
-			    Min(state->nearest_upper, face_va_entry_upper(entries, i, &state->order));
-	}
+/*
+ * Bounds the deferred page's kept faces (at the limit now, no larger than the
+ * one they were kept at), takes its candidates, and unlocks it.
+ */
+static void
+finish_deferred(VaScan *state, float4 limit)
+{
+	int survivors[FACE_VA_CAPACITY];
+	float4 bounds[FACE_VA_CAPACITY];
+	FaceVaEntries *entries;
+	int found;
+
+	if (!BufferIsValid(state->deferred))
+		return;
+	entries = face_va_page_entries(BufferGetPage(state->deferred));
+	found = face_va_page_finish(entries, &state->order, Min(limit, state->deferred_limit),
+	                            state->deferred_kept, survivors, bounds);
+	take_survivors(state, entries, survivors, bounds, found);
+	UnlockReleaseBuffer(state->deferred);
+	state->deferred = InvalidBuffer;
 }
 
 /*
@@ -390,11 +438,13 @@ collect_faces(VaScan *state, FaceVaEntries *entries, float4 limit)
  * when lower. Read after the index page is unlocked.
  */
 static void
-tighten_with_distance(VaScan *state, int first_new)
+tighten_with_distance(VaScan *state)
 {
 	Candidate *best = NULL;
 	float8 distance;
+	int first_new = state->tightened_from;
 
+	state->tightened_from = state->count;
 	for (int k = first_new; k < state->count; k++)
 		if (best == NULL || state->candidates[k].bound < best->bound)
 			best = &state->candidates[k];
@@ -460,6 +510,50 @@ buffer_for(IndexScanDesc scan, BlockNumber block, BlockNumber then)
 }
 
 /*
+ * Pages an ordered pass reads while it holds the lock of the one before:
+ * interrupts wait while a backend holds any lock, so every this many pages
+ * a page is bounded at once and every lock dropped, and a cancel waits for
+ * that at most (about 25 microseconds).
+ */
+#define DEFERRED_RUN 64
+
+/*
+ * An ordered pass's page (share-locked) in two steps: its filter asks for its
+ * kept faces' codes; then the page before, whose codes have been on their way
+ * meanwhile, is bounded and unlocked; this page is bounded at the next one.
+ * perf put a third of a top-1 scan in waiting for those codes when each page
+ * was bounded straight after its filter. Both pages are share-locked for a
+ * moment, in block order. Tables are read (tighten_with_distance) only when
+ * no index page is locked.
+ */
+static void
+defer_page(VaScan *state, Buffer buffer, BlockNumber block, float4 limit)
+{
+	FaceVaEntries *entries = face_va_page_entries(BufferGetPage(buffer));
+	pgface_index_kept *kept;
+
+	if (state->page_kept == NULL)
+	{
+		state->page_kept = MemoryContextAlloc(state->context, sizeof(pgface_index_kept));
+		state->deferred_kept = MemoryContextAlloc(state->context, sizeof(pgface_index_kept));
+	}
+	kept = state->page_kept;
+	face_va_page_keep(entries, &state->order, limit, filter_for(state, &state->order, limit), kept);
+	finish_deferred(state, limit);
+	state->page_kept = state->deferred_kept;
+	state->deferred_kept = kept;
+	state->deferred = buffer;
+	state->deferred_limit = limit;
+	if (kept->every_face || block % DEFERRED_RUN == 0)
+	{
+		/* bounded at once: no filter yet (its faces' codes were not asked for), or a run's end */
+		finish_deferred(state, limit);
+		if (state->distances != NULL && state->pass_low == NO_LOWER_BOUND)
+			tighten_with_distance(state);
+	}
+}
+
+/*
  * Reads one page and collects its candidates: faces (within limit), or NULL
  * rows if wanted; then is the page the scan reads next, if it knows.
  */
@@ -471,18 +565,24 @@ scan_page(IndexScanDesc scan, BlockNumber block, BlockNumber then, float4 limit,
 	Page page;
 	uint16 kind;
 
-	CHECK_FOR_INTERRUPTS();
+	if (!BufferIsValid(state->deferred))
+		CHECK_FOR_INTERRUPTS(); /* else held off (a lock is held), and run a few pages on */
 	LockBuffer(buffer, BUFFER_LOCK_SHARE);
 	page = BufferGetPage(buffer);
 	kind = face_va_checked_kind(scan->indexRelation, page, block);
+	if (kind == FACE_VA_PAGE_FACES && !state->passes_done && state->ordered && !want_nulls &&
+	    BlockNumberIsValid(then) && then < state->blocks)
+	{
+		defer_page(state, buffer, block, limit);
+		return;
+	}
+	finish_deferred(state, limit);
 	if (kind == FACE_VA_PAGE_FACES && !state->passes_done)
 	{
-		int before = state->count;
-
 		collect_faces(state, face_va_page_entries(page), limit);
 		UnlockReleaseBuffer(buffer);
 		if (state->distances != NULL && state->pass_low == NO_LOWER_BOUND)
-			tighten_with_distance(state, before);
+			tighten_with_distance(state);
 		return;
 	}
 	if (kind == FACE_VA_PAGE_NULLS && want_nulls)
@@ -534,6 +634,7 @@ ordered_pass(IndexScanDesc scan)
 
 	state->count = 0;
 	state->next = 0;
+	state->tightened_from = 0;
 	high = Min(high, state->cap);
 	/*
 	 * The first pass reads every SAMPLE_STRIDE-th page first: a spread-out
@@ -545,6 +646,7 @@ ordered_pass(IndexScanDesc scan)
 			if ((round == 0) == (block % SAMPLE_STRIDE == 1) || !first_pass)
 				scan_page(scan, block, round == 1 ? block + 1 : InvalidBlockNumber,
 				          first_pass ? Min(high, first_band_end(state)) : high, false);
+	Assert(!BufferIsValid(state->deferred)); /* a pass's last page finishes the one before */
 	if (first_pass)
 	{
 		/* The band ends past the final estimate; faces kept under earlier, looser ones wait. */
@@ -571,6 +673,7 @@ refill(IndexScanDesc scan)
 
 	state->count = 0;
 	state->next = 0;
+	state->tightened_from = 0;
 	if (state->nothing)
 		return false;
 	if (state->ordered)

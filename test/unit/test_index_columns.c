@@ -332,13 +332,18 @@ filter_kernels_give_identical_bits(void)
 #endif
 }
 
-/* Through columns_within: the same survivors and bounds, to the bit, with a filter or without. */
+/*
+ * Through columns_within: the same survivors and bounds, to the bit, with a
+ * filter or without, and in two steps (keep at the filter's limit, finish at
+ * a lower one, as an ordered scan's deferred page is).
+ */
 static void
 a_filter_changes_no_result(void)
 {
 	static page_columns page;
 	static float table[PGFACE_INDEX_AXES][256];
 	static pgface_index_lead_filter filter;
+	static pgface_index_kept kept;
 	int differing = 0, found = 0;
 
 	for (int round = 0; round < 200; round++)
@@ -361,6 +366,13 @@ a_filter_changes_no_result(void)
 		filtered = pgface_index_columns_within(&columns, &probe, limit, &filter, filtered_survivors,
 		                                       filtered_bounds);
 		found += plain;
+		differing += plain != filtered ||
+		             memcmp(plain_survivors, filtered_survivors, sizeof(int) * plain) != 0 ||
+		             memcmp(plain_bounds, filtered_bounds, sizeof(float) * plain) != 0;
+		/* In two steps, kept at the filter's own limit and bounded at the lower one. */
+		pgface_index_columns_keep(&columns, &probe, made_for, &filter, &kept);
+		filtered = pgface_index_columns_finish(&columns, &probe, limit, &kept, filtered_survivors,
+		                                       filtered_bounds);
 		differing += plain != filtered ||
 		             memcmp(plain_survivors, filtered_survivors, sizeof(int) * plain) != 0 ||
 		             memcmp(plain_bounds, filtered_bounds, sizeof(float) * plain) != 0;
@@ -427,7 +439,7 @@ const unit_test index_columns_tests[] = {
      the_filter_drops_only_faces_past_its_limit},
     {"lead filter: the AVX2 and AVX-512 kernels give the scalar kernel's bits and sums",
      filter_kernels_give_identical_bits},
-    {"lead filter: columns_within gives the same survivors and bounds with it or without",
+    {"lead filter: the same survivors and bounds with it or without, in one step or two",
      a_filter_changes_no_result},
     {"lead filter: fits its own limit and a little under, not above or far under",
      a_filter_fits_the_limits_it_was_made_for},
