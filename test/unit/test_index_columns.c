@@ -310,18 +310,13 @@ filter_kernels_give_identical_bits(void)
 			columns.count = counts[c];
 			scalar_filter(&columns, &probe, full[(round * 37) % FACES], &filter, scalar,
 			              scalar_sums);
-			if (has_avx2)
+			for (int k = 0; k < 2; k++)
 			{
+				if (!(k == 0 ? has_avx2 : has_avx512))
+					continue;
 				memset(vector, 0x5a, sizeof(vector));
-				pgface_index_lead_filter_avx2(&columns, &filter, vector, vector_sums);
-				differing += scalar[0] != vector[0] || scalar[1] != vector[1] ||
-				             memcmp(scalar_sums, vector_sums, (size_t) counts[c]) != 0;
-				compared++;
-			}
-			if (has_avx512)
-			{
-				memset(vector, 0xa5, sizeof(vector));
-				pgface_index_lead_filter_avx512(&columns, &filter, vector, vector_sums);
+				(k == 0 ? pgface_index_lead_filter_avx2
+				        : pgface_index_lead_filter_avx512)(&columns, &filter, vector, vector_sums);
 				differing += scalar[0] != vector[0] || scalar[1] != vector[1] ||
 				             memcmp(scalar_sums, vector_sums, (size_t) counts[c]) != 0;
 				compared++;
