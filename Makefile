@@ -46,7 +46,7 @@ EXPORTS_MAP = $(BUILD)/pgface.exports
 SHLIB_LINK = $(LINKED_IMAGE_LIBS) -lm -pthread -ldl -Wl,--version-script=$(EXPORTS_MAP)
 
 # Before PGXS, which tests it as it is read: make clean removes these too.
-EXTRA_CLEAN = $(EXPORTS_MAP) $(CORE_ARCHIVE) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode $(BUILD)/check_shape_predictor $(BUILD)/decode_ppm results regression.diffs \
+EXTRA_CLEAN = $(EXPORTS_MAP) $(CORE_ARCHIVE) $(BUILD)/make_large_photo $(BUILD)/make_heif $(BUILD)/make_cmyk $(BUILD)/unit_tests_plain $(BUILD)/pgface $(BUILD)/unit_tests $(BUILD)/stb_image_write.o $(BUILD)/cut_chips $(BUILD)/make_variants $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode $(BUILD)/bench_lead_filter $(BUILD)/check_shape_predictor $(BUILD)/decode_ppm results regression.diffs \
 	regression.out
 # make check is the core's unit tests alone: no server, no install, no root. PGXS keeps the
 # name for a pg_regress run on a temporary install, which it does not support for
@@ -150,7 +150,8 @@ $(BUILD)/%: test/stress/%.c $(CORE_ARCHIVE) $(TOOL_HEADERS)
 $(BUILD)/%: test/bench/%.c $(CORE_ARCHIVE) $(TOOL_HEADERS)
 	$(CC) $(CORE_CFLAGS) -O2 -o $@ $< $(CORE_ARCHIVE) $(CORE_LIBS)
 
-bench: $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode
+bench: $(BUILD)/bench_recognition $(BUILD)/bench_pipeline $(BUILD)/bench_layers $(BUILD)/bench_decode \
+	$(BUILD)/bench_lead_filter
 	test/bench/run.sh
 
 # The distance kernel must be vectorised: the compiler's own report, then the packed

@@ -8,13 +8,15 @@
 #  3. the detector (at 416) and the landmark net layer by layer, each layer against the
 #     sgemm bound of its own matrix products;
 #  4. JPEG decoding of the same photos: stb_image (the baseline) against libjpeg-turbo at
-#     full size and at 1/2 and 1/4 scale, and pgface_image_decode end to end.
+#     full size and at 1/2 and 1/4 scale, and pgface_image_decode end to end;
+#  5. face_va's first-pass filter kernels against the portable C one, a page in cache
+#     and pages streamed from memory.
 #   make bench            (or: test/bench/run.sh [RUNS])
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 runs=${1:-200}
-make -s build/bench_recognition build/bench_pipeline build/bench_layers build/bench_decode "$repo/build/models/face_recognition_model.pgfm"
+make -s build/bench_recognition build/bench_pipeline build/bench_layers build/bench_decode build/bench_lead_filter "$repo/build/models/face_recognition_model.pgfm"
 samples=(build/models/face-api/demo/sample*.jpg)
 reference=${FACEAPI_REFERENCE:-$repo/../shared/tools/faceapi-reference/run.sh}
 have_reference() { command -v node >/dev/null && [ -f "$reference" ]; }
@@ -62,3 +64,6 @@ build/bench_layers build/models 10 "${samples[@]}"
 
 echo
 build/bench_decode 20 "${samples[@]}"
+
+echo
+build/bench_lead_filter 5

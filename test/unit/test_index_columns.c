@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/simd.h"
@@ -314,12 +315,33 @@ filter_kernels_give_identical_bits(void)
 			{
 				if (!(k == 0 ? has_avx2 : has_avx512))
 					continue;
-				memset(vector, 0x5a, sizeof(vector));
-				(k == 0 ? pgface_index_lead_filter_avx2
-				        : pgface_index_lead_filter_avx512)(&columns, &filter, vector, vector_sums);
-				differing += scalar[0] != vector[0] || scalar[1] != vector[1] ||
-				             memcmp(scalar_sums, vector_sums, (size_t) counts[c]) != 0;
-				compared++;
+				for (int packed = 0; packed < 2; packed++)
+				{
+					/*
+					 * Packed: planes of exactly count bytes each, in memory of
+					 * their own size, so that ASan sees any byte read past them.
+					 */
+					pgface_index_columns narrow = columns;
+					uint8_t *planes = NULL;
+
+					if (packed)
+					{
+						planes = malloc(
+						    counts[c] > 0 ? (size_t) PGFACE_INDEX_PLANES * (size_t) counts[c] : 1);
+						for (int j = 0; j < PGFACE_INDEX_PLANES; j++)
+							memcpy(planes + (size_t) j * (size_t) counts[c], page.planes[j],
+							       (size_t) counts[c]);
+						narrow.planes = planes;
+						narrow.stride = counts[c];
+					}
+					memset(vector, 0x5a, sizeof(vector));
+					(k == 0 ? pgface_index_lead_filter_avx2 : pgface_index_lead_filter_avx512)(
+					    &narrow, &filter, vector, vector_sums);
+					differing += scalar[0] != vector[0] || scalar[1] != vector[1] ||
+					             memcmp(scalar_sums, vector_sums, (size_t) counts[c]) != 0;
+					compared++;
+					free(planes);
+				}
 			}
 		}
 	CHECK(differing == 0);
