@@ -117,15 +117,17 @@ within_unfiltered(const pgface_index_columns *columns, const pgface_index_probe 
 
 /*
  * Through the filter, which keeps a few faces and gives each one's byte sum.
- * A face's other codes are a line from memory each, so they are asked for as
- * soon as the filter has kept it (perf: one face after another, a top-1 scan
- * spent 40% of its time waiting on them). Its binned terms are then not
- * summed in float but bounded by its byte sum (lead_filter.h): the floor.
+ * A face's other codes and its residual are a line from memory each, so they
+ * are asked for as soon as the filter has kept it (perf: one face after
+ * another, a top-1 scan spent 40% of its time waiting on them); the residual
+ * is read only in the second step, so a scan need not bring in the residuals
+ * of faces the filter drops (a fifth of a page's first-pass bytes). Its binned
+ * terms are not summed in float but bounded by its byte sum (lead_filter.h):
+ * the floor, to which the second step adds the residual's term.
  */
 void
-pgface_index_columns_keep(const pgface_index_columns *columns, const pgface_index_probe *probe,
-                          float limit, const pgface_index_lead_filter *filter,
-                          pgface_index_kept *kept)
+pgface_index_columns_keep(const pgface_index_columns *columns, float limit,
+                          const pgface_index_lead_filter *filter, pgface_index_kept *kept)
 {
 	uint64_t bits[2] = {0, 0};
 	uint8_t byte_sums[PGFACE_INDEX_COLUMNS_MAX];
@@ -141,15 +143,11 @@ pgface_index_columns_keep(const pgface_index_columns *columns, const pgface_inde
 			int f = half * 64 + __builtin_ctzll(left);
 
 			__builtin_prefetch(columns->rest + (size_t) f * PGFACE_INDEX_BYTE_AXES);
+			__builtin_prefetch(&columns->residual[f]);
 			kept->face[kept->count++] = (uint8_t) f;
 		}
 	for (int k = 0; k < kept->count; k++)
-	{
-		int f = kept->face[k];
-		float gap = pgface_index_residual_gap(probe->residual, columns->residual[f]);
-
-		kept->floor[k] = gap * gap + pgface_index_lead_filter_floor(filter, byte_sums[f]);
-	}
+		kept->floor[k] = pgface_index_lead_filter_floor(filter, byte_sums[kept->face[k]]);
 }
 
 /*
@@ -171,9 +169,10 @@ pgface_index_columns_finish(const pgface_index_columns *columns, const pgface_in
 	for (int k = 0; k < kept->count; k++)
 	{
 		int f = kept->face[k];
+		float gap = pgface_index_residual_gap(probe->residual, columns->residual[f]);
 		float sum;
 
-		if (byte_part(columns, probe, wide, f, kept->floor[k]) > wide)
+		if (byte_part(columns, probe, wide, f, gap * gap + kept->floor[k]) > wide)
 			continue;
 		sum = pgface_index_columns_bound_of(columns, probe, limit, f);
 		if (sum <= limit)
@@ -193,6 +192,6 @@ pgface_index_columns_within(const pgface_index_columns *columns, const pgface_in
 {
 	pgface_index_kept kept;
 
-	pgface_index_columns_keep(columns, probe, limit, filter, &kept);
+	pgface_index_columns_keep(columns, limit, filter, &kept);
 	return pgface_index_columns_finish(columns, probe, limit, &kept, survivors, bounds);
 }

@@ -62,8 +62,9 @@ int pgface_index_columns_within(const pgface_index_columns *columns,
 /*
  * The same in two steps, so that a scan can bound one page's faces while the
  * next page's lines arrive: first the faces the filter keeps, each with a
- * floor under its bound, their other codes asked for from memory; then their
- * bounds, at a limit no larger than the first step's. Without a filter that
+ * floor under its binned terms, their other codes and residuals asked for
+ * from memory; then their bounds, at a limit no larger than the first step's
+ * (the residual's term joins the floor there). Without a filter that
  * fits, every face is kept, and bounded in full in the second step.
  */
 typedef struct pgface_index_kept
@@ -74,8 +75,8 @@ typedef struct pgface_index_kept
 	float floor[PGFACE_INDEX_COLUMNS_MAX];
 } pgface_index_kept;
 
-void pgface_index_columns_keep(const pgface_index_columns *columns, const pgface_index_probe *probe,
-                               float limit, const struct pgface_index_lead_filter *filter,
+void pgface_index_columns_keep(const pgface_index_columns *columns, float limit,
+                               const struct pgface_index_lead_filter *filter,
                                pgface_index_kept *kept);
 int pgface_index_columns_finish(const pgface_index_columns *columns,
                                 const pgface_index_probe *probe, float limit,

@@ -165,9 +165,8 @@ extern int face_va_page_within(const FaceVaEntries *entries, const pgface_index_
  * The same in two steps (columns.h): the faces a filter keeps, their other
  * codes asked for from memory; then their bounds, at a limit no larger.
  */
-extern void face_va_page_keep(const FaceVaEntries *entries, const pgface_index_probe *probe,
-                              float4 limit, const pgface_index_lead_filter *filter,
-                              pgface_index_kept *kept);
+extern void face_va_page_keep(const FaceVaEntries *entries, float4 limit,
+                              const pgface_index_lead_filter *filter, pgface_index_kept *kept);
 extern int face_va_page_finish(const FaceVaEntries *entries, const pgface_index_probe *probe,
                                float4 limit, const pgface_index_kept *kept, int *survivors,
                                float4 *bounds);

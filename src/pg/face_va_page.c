@@ -155,12 +155,12 @@ face_va_page_within(const FaceVaEntries *entries, const pgface_index_probe *prob
 
 /* The first of the two steps of face_va_page_within, on the page's columns. */
 void
-face_va_page_keep(const FaceVaEntries *entries, const pgface_index_probe *probe, float4 limit,
+face_va_page_keep(const FaceVaEntries *entries, float4 limit,
                   const pgface_index_lead_filter *filter, pgface_index_kept *kept)
 {
 	pgface_index_columns columns = page_columns(entries);
 
-	pgface_index_columns_keep(&columns, probe, limit, filter, kept);
+	pgface_index_columns_keep(&columns, limit, filter, kept);
 }
 
 /* The second. */

@@ -387,7 +387,7 @@ a_filter_changes_no_result(void)
 		             memcmp(plain_survivors, filtered_survivors, sizeof(int) * plain) != 0 ||
 		             memcmp(plain_bounds, filtered_bounds, sizeof(float) * plain) != 0;
 		/* In two steps, kept at the filter's own limit and bounded at the lower one. */
-		pgface_index_columns_keep(&columns, &probe, made_for, &filter, &kept);
+		pgface_index_columns_keep(&columns, made_for, &filter, &kept);
 		filtered = pgface_index_columns_finish(&columns, &probe, limit, &kept, filtered_survivors,
 		                                       filtered_bounds);
 		differing += plain != filtered ||
