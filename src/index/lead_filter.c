@@ -199,7 +199,8 @@ pgface_index_lead_filter_avx512(const pgface_index_columns *columns,
 		    _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *) filter->table[2 * j + 1]));
 		const uint8_t *row = columns->planes + (size_t) j * columns->stride;
 		__m512i first = _mm512_maskz_loadu_epi8(first_lanes, row);
-		__m512i second = _mm512_maskz_loadu_epi8(second_lanes, row + 64);
+		/* no pointer past a narrow row is formed when the second half is empty */
+		__m512i second = _mm512_maskz_loadu_epi8(second_lanes, row + (second_lanes ? 64 : 0));
 
 		first_sum = _mm512_adds_epu8(
 		    first_sum, _mm512_shuffle_epi8(low_table, _mm512_and_si512(first, nibble)));

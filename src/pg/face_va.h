@@ -76,9 +76,9 @@ typedef struct FaceVaMeta
  * A data page's contents, column by column (kind NULLS uses only count and
  * tid): the core's columns (src/index/columns.h). The binned lead, which scans
  * read for every face, plane by plane, so that one plane of 64 faces is one
- * vector load; the residuals just before it, so one run of lines holds what
- * the filter and the faces it keeps read first; the other axes' codes face by
- * face, read only for the faces the filter keeps. Another arrangement, or
+ * vector load; the residuals just before it, and the other axes' codes face
+ * by face, both read only for the faces the filter keeps (asked for from
+ * memory as soon as it keeps them). Another arrangement, or
  * other bins, is another FACE_VA_LAYOUT.
  */
 typedef struct FaceVaEntries
@@ -163,7 +163,8 @@ extern int face_va_page_within(const FaceVaEntries *entries, const pgface_index_
 
 /*
  * The same in two steps (columns.h): the faces a filter keeps, their other
- * codes asked for from memory; then their bounds, at a limit no larger.
+ * codes and residuals asked for from memory; then their bounds, at a limit
+ * no larger.
  */
 extern void face_va_page_keep(const FaceVaEntries *entries, float4 limit,
                               const pgface_index_lead_filter *filter, pgface_index_kept *kept);

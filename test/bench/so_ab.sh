@@ -6,7 +6,8 @@
 # rounds), into the server's library directory (a copy renamed into
 # place, so backends that still map the old file keep it: copying over a mapped library
 # crashes them), and runs SQLFILE with psql in a fresh session; the NOTICE lines it raises
-# (its figures) are printed after the build's name. The build installed last stays; run
+# (its figures) are printed after the build's label (A or B) and name, and at the end each
+# build's means. The build installed last stays; run
 # make install afterwards to restore yours. For example, face_va's scan before and after
 # a change, on scale.js's 1M table:
 #   test/bench/so_ab.sh /tmp/before.so /tmp/after.so 3 test/bench/face_va_loop.sql \
@@ -15,33 +16,49 @@ set -euo pipefail
 a=${1:?A.so} b=${2:?B.so} rounds=${3:?rounds} sql=${4:?SQL file}
 shift 4
 libdir=$(pg_config --pkglibdir)
-order=("$a" "$b")
-if [ "${ORDER:-ab}" = abba ]; then order=("$a" "$b" "$b" "$a"); fi
+case ${ORDER:-ab} in
+ab) order=(A B) ;;
+abba) order=(A B B A) ;;
+*)
+	echo "so_ab.sh: ORDER is ab or abba, not '$ORDER'" >&2
+	exit 2
+	;;
+esac
 runs=$(mktemp)
 trap 'rm -f "$runs"' EXIT
 for round in $(seq "$rounds"); do
-	for build in "${order[@]}"; do
+	for label in "${order[@]}"; do
+		if [ "$label" = A ]; then build=$a; else build=$b; fi
 		cp "$build" "$libdir/pgface.so.ab" && mv "$libdir/pgface.so.ab" "$libdir/pgface.so"
 		sleep 1
-		line="$(basename "$build") (round $round): $(psql -X -q "$@" -f "$sql" 2>&1 |
-			sed -n 's/.*NOTICE: *//p' | tr '\n' ' ')"
-		echo "$line" | tee -a "$runs"
+		# A failed run stops the comparison, with psql's own words.
+		out=$(psql -X -q "$@" -f "$sql" 2>&1) || {
+			printf '%s\n' "$out" >&2
+			exit 1
+		}
+		figures=$(printf '%s\n' "$out" | sed -n 's/.*NOTICE: *//p' | tr '\n' ' ')
+		echo "$label $(basename "$build") (round $round): $figures" | tee -a "$runs"
 	done
 done
-# Each build's runs averaged: every number of its figures replaced by its mean.
+# Each build's runs averaged, A first: every number of its figures replaced by its mean
+# over the runs that have a number there (a run without figures counts for none).
 awk '{
-	build = $1; sub(/^[^:]*: /, "")
-	runs[build]++; n = split($0, word, " ")
+	label = $1; name[label] = $2; sub(/^[^:]*: */, "")
+	n = split($0, word, " ")
 	for (i = 1; i <= n; i++) {
-		if (word[i] ~ /^[0-9.]+,?$/) { sum[build, i] += word[i] + 0; text[build, i] = "" }
-		else text[build, i] = word[i]
+		token = word[i]; comma = sub(/,$/, "", token)
+		if (token ~ /^[0-9]+(\.[0-9]+)?$/) { sum[label, i] += token; count[label, i]++ }
+		else text[label, i] = word[i]
+		trail[label, i] = comma ? "," : ""
 	}
-	words[build] = n
+	if (n > words[label]) words[label] = n
 } END {
-	for (build in runs) {
-		line = sprintf("%s, mean of %d runs:", build, runs[build])
-		for (i = 1; i <= words[build]; i++)
-			line = line " " (text[build, i] != "" ? text[build, i] : sprintf("%.3f", sum[build, i] / runs[build]))
+	for (l = 0; l < 2; l++) {
+		label = l == 0 ? "A" : "B"
+		if (!(label in name)) continue
+		line = sprintf("%s %s, means:", label, name[label])
+		for (i = 1; i <= words[label]; i++)
+			line = line " " (count[label, i] ? sprintf("%.3f%s (%d runs)", sum[label, i] / count[label, i], trail[label, i], count[label, i]) : text[label, i])
 		print line
 	}
 }' "$runs"

@@ -319,7 +319,9 @@ filter_kernels_give_identical_bits(void)
 				{
 					/*
 					 * Packed: planes of exactly count bytes each, in memory of
-					 * their own size, so that ASan sees any byte read past them.
+					 * their own size, so that ASan sees a plain load past them
+					 * (it does not check masked loads: for those, the bits and
+					 * sums compared here are the check).
 					 */
 					pgface_index_columns narrow = columns;
 					uint8_t *planes = NULL;
