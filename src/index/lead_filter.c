@@ -120,9 +120,9 @@ first_faces(int count)
  * plane's table of 16 bins (in both 128-bit lanes). A group of 32 that runs
  * past the faces is read in place when each plane has room for the whole
  * group (a face_va page's planes have room for 128), else from a zeroed copy,
- * so no byte past the planes is read; its extra faces are masked off. The copy
- * for every page of 110 faces cost three quarters of the kernel's time (190
- * against 45 ns a page for the AVX-512 kernel, on a Zen 4).
+ * so no byte past the planes is read; its extra faces are masked off. With the
+ * copy for every partial group, a page of 100 faces took 103 ns, without it 70
+ * (a Zen 4, bench_lead_filter).
  */
 __attribute__((target("avx2"))) void
 pgface_index_lead_filter_avx2(const pgface_index_columns *columns,
